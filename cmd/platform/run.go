@@ -1,0 +1,117 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+
+	"github.com/flowmart/platform/pkg/config"
+	"github.com/flowmart/platform/pkg/preview"
+	"github.com/flowmart/platform/stacks"
+)
+
+// Exit statuses.
+const (
+	exitOK       = 0
+	exitConfig   = 1
+	exitFailure  = 2
+	usageSummary = `usage:
+  platform preview --stack <name> [--json] [--config-file <path>] [--dir <path>]
+  platform version`
+)
+
+// version is stamped at build time with -ldflags "-X main.version=..."; otherwise the module version.
+var version = ""
+
+// run is the whole command, testable: it never panics to the user and returns the exit status.
+func run(args []string, stdout, stderr io.Writer) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(stderr, "error: internal error: %v\n", r)
+			code = exitFailure
+		}
+	}()
+	if len(args) == 0 {
+		fmt.Fprintln(stderr, usageSummary)
+		return exitFailure
+	}
+	switch args[0] {
+	case "preview":
+		return previewCmd(args[1:], stdout, stderr)
+	case "version", "--version":
+		fmt.Fprintln(stdout, "platform", versionString())
+		return exitOK
+	case "help", "-h", "--help":
+		fmt.Fprintln(stdout, usageSummary)
+		return exitOK
+	default:
+		fmt.Fprintf(stderr, "error: unknown command %q\n%s\n", args[0], usageSummary)
+		return exitFailure
+	}
+}
+
+func versionString() string {
+	if version != "" {
+		return version
+	}
+	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" {
+		return info.Main.Version
+	}
+	return "(devel)"
+}
+
+func previewCmd(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("preview", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	stack := fs.String("stack", "", "stack to preview (dev, staging, production)")
+	asJSON := fs.Bool("json", false, "print the JSON document instead of the tree")
+	configFile := fs.String("config-file", "", "stack file to read instead of Pulumi.<stack>.yaml")
+	dir := fs.String("dir", ".", "directory of Pulumi.yaml (or below it)")
+	if err := fs.Parse(args); err != nil {
+		fmt.Fprintf(stderr, "error: %s\n%s\n", oneLine(err), usageSummary)
+		return exitFailure
+	}
+	if *stack == "" && *configFile != "" {
+		*stack = stackFromFile(*configFile)
+	}
+	if *stack == "" {
+		fmt.Fprintf(stderr, "error: --stack is required\n%s\n", usageSummary)
+		return exitFailure
+	}
+	doc, err := preview.Stack(stacks.Run, *dir, *stack, *configFile)
+	if err != nil {
+		fmt.Fprintf(stderr, "error: %s\n", oneLine(err))
+		var cerr *config.Error
+		if errors.As(err, &cerr) {
+			return exitConfig
+		}
+		return exitFailure
+	}
+	if *asJSON {
+		b, err := doc.JSON()
+		if err != nil {
+			fmt.Fprintf(stderr, "error: %s\n", oneLine(err))
+			return exitFailure
+		}
+		_, _ = stdout.Write(b)
+		return exitOK
+	}
+	if err := doc.WriteTree(stdout); err != nil {
+		return exitFailure
+	}
+	return exitOK
+}
+
+func stackFromFile(path string) string {
+	base := filepath.Base(path)
+	if strings.HasPrefix(base, "Pulumi.") && strings.HasSuffix(base, ".yaml") {
+		return strings.TrimSuffix(strings.TrimPrefix(base, "Pulumi."), ".yaml")
+	}
+	return strings.TrimSuffix(base, filepath.Ext(base))
+}
+
+func oneLine(err error) string { return strings.Join(strings.Fields(err.Error()), " ") }

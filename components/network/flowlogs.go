@@ -1,0 +1,58 @@
+package network
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/flowmart/platform/pkg/iampolicy"
+)
+
+// flowLogs sends the VPC's flow logs (all traffic) to a log group with retention, through a role
+// that only the flow logs service of this account can assume and that can only write to that group.
+func (n *Network) flowLogs(ctx *pulumi.Context) error {
+	name := n.name + "-flow-logs"
+	group, err := cloudwatch.NewLogGroup(ctx, name, &cloudwatch.LogGroupArgs{
+		Name:            pulumi.String(fmt.Sprintf("/flowmart/%s/vpc-flow-logs", n.name)),
+		RetentionInDays: pulumi.Int(n.args.FlowLogRetentionDays),
+		Tags:            n.tags(name),
+	}, n.opts...)
+	if err != nil {
+		return err
+	}
+	trust := iampolicy.Render(func(v []string) iampolicy.Document {
+		return iampolicy.AssumeRole("vpc-flow-logs.amazonaws.com", map[string]any{
+			"StringEquals": map[string]any{"aws:SourceAccount": v[0]},
+		})
+	}, n.VPC.OwnerId)
+	role, err := iam.NewRole(ctx, name, &iam.RoleArgs{
+		Description:      pulumi.String("Delivers VPC flow logs of " + n.name + " to CloudWatch Logs"),
+		AssumeRolePolicy: trust,
+		Tags:             n.tags(name),
+	}, n.opts...)
+	if err != nil {
+		return err
+	}
+	if _, err := iam.NewRolePolicy(ctx, name, &iam.RolePolicyArgs{
+		Role: role.Name,
+		Policy: iampolicy.Render(func(v []string) iampolicy.Document {
+			return iampolicy.New(iampolicy.Allow("WriteFlowLogs",
+				[]string{"logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"},
+				v[0], v[0]+":*"))
+		}, group.Arn),
+	}, n.opts...); err != nil {
+		return err
+	}
+	_, err = ec2.NewFlowLog(ctx, name, &ec2.FlowLogArgs{
+		VpcId:              n.VPC.ID(),
+		TrafficType:        pulumi.String("ALL"),
+		LogDestinationType: pulumi.String("cloud-watch-logs"),
+		LogDestination:     group.Arn,
+		IamRoleArn:         role.Arn,
+		Tags:               n.tags(name),
+	}, n.opts...)
+	return err
+}

@@ -1,0 +1,10 @@
+// Command flowmart-platform is the Pulumi program of the FlowMart platform.
+package main
+
+import (
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/flowmart/platform/stacks"
+)
+
+func main() { pulumi.Run(stacks.Run) }

@@ -1,0 +1,215 @@
+// Package config is the typed configuration of one stack: loaded from Pulumi config, completed with
+// the environment's defaults (all in defaults.go) and validated before any resource is registered.
+// Every error names the key, the bad value and what is allowed, on one line.
+package config
+
+import (
+	"encoding/json"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// Project is the Pulumi project name; config keys are namespaced by it.
+const Project = "flowmart-platform"
+
+// Environment is the kind of environment a stack is.
+type Environment string
+
+const (
+	Dev        Environment = "dev"
+	Staging    Environment = "staging"
+	Production Environment = "production"
+)
+
+// Environments lists the known environments in promotion order.
+var Environments = []Environment{Dev, Staging, Production}
+
+// Config is the whole typed configuration of a stack.
+type Config struct {
+	Project string
+	Stack   string
+
+	Environment Environment
+	Region      string
+	// AccountID is the only AWS account the stack may touch (the provider's allowedAccountIds).
+	AccountID string
+	// AssumeRoleARN is a role in AccountID the provider assumes; empty uses the ambient credentials.
+	AssumeRoleARN string
+	// HasAssumeRoleExternalID says the secret assumeRoleExternalId is set; its value is only ever
+	// read as a secret output (see Secret).
+	HasAssumeRoleExternalID bool
+	// Domain is the environment's DNS domain, e.g. dev.shop.example.com.
+	Domain string
+	// Tags are the user's standard tags; pkg/tags adds the project's own on top.
+	Tags map[string]string
+
+	Network NetworkConfig
+}
+
+// Protected reports whether stateful resources of this environment are protected.
+func (c *Config) Protected() bool { return c.Environment == Production }
+
+// Getter returns the raw value of a fully qualified config key ("project:key") and whether it is set.
+// Objects and arrays are JSON text, as the Pulumi engine passes them to a program.
+type Getter func(fullKey string) (string, bool)
+
+// Load reads, completes and validates the configuration of the running stack.
+func Load(ctx *pulumi.Context) (*Config, error) {
+	return Parse(ctx.Project(), ctx.Stack(), ctx.GetConfig, nil)
+}
+
+// Secret returns a project config value as a secret output, or an empty secret when unset.
+func Secret(ctx *pulumi.Context, key string) pulumi.StringOutput {
+	v, _ := ctx.GetConfig(ctx.Project() + ":" + key)
+	return pulumi.ToSecret(pulumi.String(v)).(pulumi.StringOutput)
+}
+
+// Parse builds a Config from raw values, applies defaults and validates it. allKeys, when not nil,
+// lists every key set in the stack so that unknown project keys (typos) are rejected.
+func Parse(project, stack string, get Getter, allKeys []string) (*Config, error) {
+	if project == "" {
+		project = Project
+	}
+	if err := checkUnknownKeys(project, allKeys); err != nil {
+		return nil, err
+	}
+	r := &reader{project: project, get: get}
+	c := &Config{Project: project, Stack: stack}
+	c.Environment = Environment(r.str(KeyEnvironment))
+	c.Region = r.str(KeyRegion)
+	c.AccountID = r.str(KeyAccountID)
+	c.AssumeRoleARN = r.str(KeyAssumeRoleARN)
+	c.HasAssumeRoleExternalID = r.isSet(KeyAssumeRoleExternalID)
+	c.Domain = r.str(KeyDomain)
+	c.Tags = r.stringMap(KeyTags)
+
+	c.Network = readNetwork(r)
+	// Each component section reads its keys in its own file: c.<Section> = read<Section>(r).
+	if r.err != nil {
+		return nil, r.err
+	}
+	c.applyDefaults()
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func checkUnknownKeys(project string, allKeys []string) error {
+	sorted := append([]string(nil), allKeys...)
+	sort.Strings(sorted)
+	for _, full := range sorted {
+		ns, name, ok := strings.Cut(full, ":")
+		if !ok || ns != project {
+			continue
+		}
+		if _, known := lookupKey(name); !known {
+			var names []string
+			for _, k := range Keys {
+				names = append(names, k.Name)
+			}
+			return errorf(name, "unknown key (is it a typo? known keys: %s)", strings.Join(names, ", "))
+		}
+	}
+	return nil
+}
+
+// reader reads typed values and keeps the first error.
+type reader struct {
+	project string
+	get     Getter
+	err     error
+}
+
+func (r *reader) fail(err error) {
+	if r.err == nil {
+		r.err = err
+	}
+}
+
+func (r *reader) raw(key string) (string, bool) {
+	return r.get(r.project + ":" + key)
+}
+
+func (r *reader) isSet(key string) bool {
+	v, ok := r.raw(key)
+	return ok && v != ""
+}
+
+func (r *reader) str(key string) string {
+	v, _ := r.raw(key)
+	return strings.TrimSpace(v)
+}
+
+func (r *reader) integer(key string) int {
+	v, ok := r.raw(key)
+	if !ok || v == "" {
+		return 0
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil {
+		r.fail(errorf(key, "%q is not a whole number", v))
+	}
+	return n
+}
+
+func (r *reader) boolean(key string) bool {
+	v, ok := r.raw(key)
+	if !ok || v == "" {
+		return false
+	}
+	b, err := strconv.ParseBool(strings.TrimSpace(v))
+	if err != nil {
+		r.fail(errorf(key, "%q is not a boolean (allowed: true, false)", v))
+	}
+	return b
+}
+
+func (r *reader) strs(key string) []string {
+	v, ok := r.raw(key)
+	if !ok || v == "" {
+		return nil
+	}
+	var out []string
+	if err := json.Unmarshal([]byte(v), &out); err != nil {
+		r.fail(errorf(key, "%s is not a list of strings", clip(v)))
+	}
+	return out
+}
+
+func (r *reader) stringMap(key string) map[string]string {
+	v, ok := r.raw(key)
+	if !ok || v == "" {
+		return nil
+	}
+	var out map[string]string
+	if err := json.Unmarshal([]byte(v), &out); err != nil {
+		r.fail(errorf(key, "%s is not a map of strings to strings", clip(v)))
+	}
+	return out
+}
+
+// Object decodes an object or array key into v, naming the key on error. Component sections use it.
+func (r *reader) object(key string, v any) bool {
+	raw, ok := r.raw(key)
+	if !ok || raw == "" {
+		return false
+	}
+	dec := json.NewDecoder(strings.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		r.fail(errorf(key, "%s", strings.TrimPrefix(err.Error(), "json: ")))
+		return false
+	}
+	return true
+}
+
+func clip(s string) string {
+	if len(s) > 60 {
+		return strconv.Quote(s[:60] + "...")
+	}
+	return strconv.Quote(s)
+}

@@ -1,0 +1,79 @@
+// Package preview runs a Pulumi program offline under the SDK's mock monitor, records every
+// resource registration, and renders the resulting graph as a tree or as the JSON document that
+// pull-request tooling reads. It is also the mock recorder the component tests use.
+package preview
+
+// Document is the JSON preview of a stack: a public contract. Extend it; never rename or drop fields.
+type Document struct {
+	Project   string         `json:"project"`
+	Stack     string         `json:"stack"`
+	Resources []*Resource    `json:"resources"`
+	Outputs   map[string]any `json:"outputs"`
+}
+
+// Resource is one registered resource, in registration order.
+type Resource struct {
+	URN                 string         `json:"urn"`
+	Type                string         `json:"type"`
+	Name                string         `json:"name"`
+	Custom              bool           `json:"custom"`
+	Parent              string         `json:"parent"`
+	Provider            string         `json:"provider"`
+	Protect             bool           `json:"protect"`
+	RetainOnDelete      bool           `json:"retainOnDelete"`
+	DeleteBeforeReplace bool           `json:"deleteBeforeReplace"`
+	IgnoreChanges       []string       `json:"ignoreChanges"`
+	Aliases             []string       `json:"aliases,omitempty"`
+	Dependencies        []string       `json:"dependencies"`
+	Inputs              map[string]any `json:"inputs"`
+
+	seq int // position in program order
+}
+
+// Placeholders printed instead of values that must not or cannot be shown.
+const (
+	Secret  = "[secret]"
+	Unknown = "[unknown]"
+)
+
+// Find returns the resources of a type, in registration order.
+func (d *Document) Find(typ string) []*Resource {
+	var out []*Resource
+	for _, r := range d.Resources {
+		if r.Type == typ {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// Get returns the resource with a type and name, or nil.
+func (d *Document) Get(typ, name string) *Resource {
+	for _, r := range d.Resources {
+		if r.Type == typ && r.Name == name {
+			return r
+		}
+	}
+	return nil
+}
+
+// ByURN returns the resource with a URN, or nil.
+func (d *Document) ByURN(urn string) *Resource {
+	for _, r := range d.Resources {
+		if r.URN == urn {
+			return r
+		}
+	}
+	return nil
+}
+
+// Children returns the resources whose parent is urn.
+func (d *Document) Children(urn string) []*Resource {
+	var out []*Resource
+	for _, r := range d.Resources {
+		if r.Parent == urn {
+			out = append(out, r)
+		}
+	}
+	return out
+}

@@ -1,0 +1,148 @@
+package preview
+
+import (
+	"fmt"
+	"sort"
+	"sync"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// recorder is the mock resource monitor: it records every registration and answers with
+// realistic, deterministic computed outputs (see outputs.go).
+type recorder struct {
+	project, stack  string
+	region, account string
+
+	mu        sync.Mutex
+	resources []*Resource
+	order     map[string][]int // type+"\x00"+name -> program-order sequence numbers
+	next      int
+}
+
+func newRecorder(project, stack, region, account string) *recorder {
+	return &recorder{project: project, stack: stack, region: region, account: account, order: map[string][]int{}}
+}
+
+// transformation notes the program order of every registration: it runs synchronously in
+// ctx.RegisterResource, while the monitor sees registrations in whatever order their inputs resolve.
+func (m *recorder) transformation(args *pulumi.ResourceTransformationArgs) *pulumi.ResourceTransformationResult {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	key := args.Type + "\x00" + args.Name
+	m.order[key] = append(m.order[key], m.next)
+	m.next++
+	return nil
+}
+
+func (m *recorder) urn(parent, typ, name string) string {
+	parentType := tokens.Type("")
+	if p := resource.URN(parent); p != "" && p.QualifiedType() != resource.RootStackType {
+		parentType = p.QualifiedType()
+	}
+	return string(resource.NewURN(tokens.QName(m.stack), tokens.PackageName(m.project), parentType, tokens.Type(typ), name))
+}
+
+// NewResource implements pulumi.MockResourceMonitor.
+func (m *recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
+	rpc := args.RegisterRPC
+	if rpc == nil {
+		return "", nil, fmt.Errorf("resource %s %s: reads of existing resources are not supported offline", args.TypeToken, args.Name)
+	}
+	// The monitor drops unknown inputs; unmarshal again keeping them, so they show as unknown.
+	inputs, err := plugin.UnmarshalProperties(rpc.GetObject(), plugin.MarshalOptions{
+		KeepUnknowns: true, KeepSecrets: true, KeepResources: true, KeepOutputValues: true,
+	})
+	if err != nil {
+		return "", nil, err
+	}
+	deps := append([]string(nil), rpc.GetDependencies()...)
+	for _, pd := range rpc.GetPropertyDependencies() {
+		deps = append(deps, pd.GetUrns()...)
+	}
+	var aliases []string
+	for _, a := range rpc.GetAliases() {
+		if u := a.GetUrn(); u != "" {
+			aliases = append(aliases, u)
+		} else if spec := a.GetSpec(); spec != nil {
+			aliases = append(aliases, fmt.Sprintf("name=%s", spec.GetName()))
+		}
+	}
+	r := &Resource{
+		URN:                 m.urn(rpc.GetParent(), args.TypeToken, args.Name),
+		Type:                args.TypeToken,
+		Name:                args.Name,
+		Custom:              args.Custom,
+		Parent:              rpc.GetParent(),
+		Provider:            rpc.GetProvider(),
+		Protect:             rpc.GetProtect(),
+		RetainOnDelete:      rpc.GetRetainOnDelete(),
+		DeleteBeforeReplace: rpc.GetDeleteBeforeReplace(),
+		IgnoreChanges:       append([]string{}, rpc.GetIgnoreChanges()...),
+		Aliases:             aliases,
+		Dependencies:        sortedUnique(deps),
+		Inputs:              plainMap(inputs),
+	}
+	id, state := m.computed(r, args.Inputs)
+	if !args.Custom {
+		id = ""
+	}
+	m.mu.Lock()
+	m.resources = append(m.resources, r)
+	m.mu.Unlock()
+	return id, state, nil
+}
+
+// Call implements pulumi.MockResourceMonitor for the few lookups that are answered from the
+// stack's configuration. Any other lookup fails: offline previews never depend on the live cloud.
+func (m *recorder) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
+	switch args.Token {
+	case "aws:index/getCallerIdentity:getCallerIdentity":
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"accountId": m.account,
+			"arn":       fmt.Sprintf("arn:aws:sts::%s:assumed-role/deploy/pulumi", m.account),
+			"userId":    "AROAEXAMPLEOFFLINE:pulumi",
+			"id":        m.account,
+		}), nil
+	case "aws:index/getRegion:getRegion":
+		return resource.NewPropertyMapFromMap(map[string]any{"name": m.region, "id": m.region}), nil
+	case "aws:index/getPartition:getPartition":
+		return resource.NewPropertyMapFromMap(map[string]any{"partition": "aws", "dnsSuffix": "amazonaws.com", "id": "aws"}), nil
+	}
+	return nil, fmt.Errorf("the offline preview has no answer for the lookup %s: components must take such values as inputs", args.Token)
+}
+
+// graph returns the recorded resources in program order, the root stack first.
+func (m *recorder) graph() []*Resource {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	used := map[string]int{}
+	for _, r := range m.resources {
+		key := r.Type + "\x00" + r.Name
+		seqs := m.order[key]
+		r.seq = len(m.order) + m.next // unknown order: last, then by URN
+		if i := used[key]; i < len(seqs) {
+			r.seq = seqs[i]
+			used[key]++
+		}
+	}
+	out := append([]*Resource(nil), m.resources...)
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].seq != out[j].seq {
+			return out[i].seq < out[j].seq
+		}
+		return out[i].URN < out[j].URN
+	})
+	stack := &Resource{
+		URN:           m.urn("", string(resource.RootStackType), m.project+"-"+m.stack),
+		Type:          string(resource.RootStackType),
+		Name:          m.project + "-" + m.stack,
+		IgnoreChanges: []string{},
+		Dependencies:  []string{},
+		Inputs:        map[string]any{},
+	}
+	return append([]*Resource{stack}, out...)
+}

@@ -1,0 +1,104 @@
+package preview
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+)
+
+// outputFunc returns the id and the computed outputs a provider would return for a resource.
+// h is a deterministic hex string derived from the resource's URN.
+type outputFunc func(m *recorder, r *Resource, h string) (id string, out map[string]any)
+
+// prefixed returns an outputFunc for EC2-style ids ("vpc-0a1b...") with an ARN of the given kind.
+func prefixed(prefix, arnKind string) outputFunc {
+	return func(m *recorder, r *Resource, h string) (string, map[string]any) {
+		id := prefix + "-" + h[:17]
+		out := map[string]any{"ownerId": m.account}
+		if arnKind != "" {
+			out["arn"] = fmt.Sprintf("arn:aws:ec2:%s:%s:%s/%s", m.region, m.account, arnKind, id)
+		}
+		return id, out
+	}
+}
+
+// computedOutputs has one entry per resource type the program creates, merged from one table per
+// component (each in its own outputs_<component>.go). A type without an entry gets an id of its
+// name and a generic ARN.
+var computedOutputs = mergeTables(coreOutputs, networkOutputs)
+
+func mergeTables(tables ...map[string]outputFunc) map[string]outputFunc {
+	out := map[string]outputFunc{}
+	for _, t := range tables {
+		for k, f := range t {
+			out[k] = f
+		}
+	}
+	return out
+}
+
+// coreOutputs covers providers, IAM and CloudWatch Logs, which every component uses.
+var coreOutputs = map[string]outputFunc{
+	"pulumi:providers:aws": func(m *recorder, r *Resource, h string) (string, map[string]any) {
+		return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32], nil
+	},
+	"aws:cloudwatch/logGroup:LogGroup": func(m *recorder, r *Resource, h string) (string, map[string]any) {
+		name := autoName(r, h)
+		return name, map[string]any{"name": name, "arn": fmt.Sprintf("arn:aws:logs:%s:%s:log-group:%s", m.region, m.account, name)}
+	},
+	"aws:iam/role:Role": func(m *recorder, r *Resource, h string) (string, map[string]any) {
+		name := autoName(r, h)
+		return name, map[string]any{"name": name, "arn": fmt.Sprintf("arn:aws:iam::%s:role/%s", m.account, name), "uniqueId": "AROA" + strings.ToUpper(h[:17])}
+	},
+	"aws:iam/rolePolicy:RolePolicy": func(m *recorder, r *Resource, h string) (string, map[string]any) {
+		name := autoName(r, h)
+		role, _ := r.Inputs["role"].(string)
+		return role + ":" + name, map[string]any{"name": name}
+	},
+}
+
+// autoName returns the resource's name input, or the name Pulumi's auto-naming would give it.
+func autoName(r *Resource, h string) string {
+	if n, ok := r.Inputs["name"].(string); ok && n != "" && n != Unknown {
+		return n
+	}
+	return r.Name + "-" + h[:7]
+}
+
+func testNetIP(net, h string) string {
+	b, _ := hex.DecodeString(h[:2])
+	return fmt.Sprintf("%s.%d", net, 1+int(b[0])%250)
+}
+
+// computed returns the id and the full state (inputs plus computed outputs) for a resource.
+func (m *recorder) computed(r *Resource, inputs resource.PropertyMap) (string, resource.PropertyMap) {
+	sum := sha256.Sum256([]byte(r.URN))
+	h := hex.EncodeToString(sum[:])
+	var id string
+	var out map[string]any
+	if f, ok := computedOutputs[r.Type]; ok {
+		id, out = f(m, r, h)
+	} else {
+		id = r.Name + "-" + h[:8]
+		out = map[string]any{"arn": genericARN(m, r.Type, id)}
+	}
+	state := inputs.Copy()
+	for k, v := range resource.NewPropertyMapFromMap(out) {
+		state[k] = v
+	}
+	return id, state
+}
+
+// genericARN builds an ARN from a type token such as aws:ecr/repository:Repository.
+func genericARN(m *recorder, typ, id string) string {
+	parts := strings.Split(typ, ":")
+	if len(parts) != 3 || parts[0] != "aws" {
+		return ""
+	}
+	module := strings.Split(parts[1], "/")[0]
+	kind := strings.ToLower(parts[2][:1]) + parts[2][1:]
+	return fmt.Sprintf("arn:aws:%s:%s:%s:%s/%s", module, m.region, m.account, kind, id)
+}

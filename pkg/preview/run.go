@@ -1,0 +1,116 @@
+package preview
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
+)
+
+// Options says what to preview.
+type Options struct {
+	Project string
+	Stack   string
+	// Config holds fully qualified keys ("project:key") and raw values; objects and arrays as JSON.
+	Config map[string]string
+	// SecretKeys lists the fully qualified keys whose values are secret.
+	SecretKeys []string
+	// Region and Account seed the computed outputs (ARNs, owner ids). Default to the stack's
+	// "<project>:region" and "<project>:accountId" config values.
+	Region, Account string
+	// Deploy runs as an update rather than a preview (DryRun false); unknowns then resolve.
+	Deploy bool
+}
+
+// Run runs program under the mock monitor and returns the recorded graph and the stack outputs.
+func Run(program pulumi.RunFunc, o Options) (*Document, error) {
+	if o.Region == "" {
+		o.Region = o.Config[o.Project+":region"]
+	}
+	if o.Account == "" {
+		o.Account = o.Config[o.Project+":accountId"]
+	}
+	rec := newRecorder(o.Project, o.Stack, o.Region, o.Account)
+	var exports map[string]pulumi.Input
+	body := func(ctx *pulumi.Context) error {
+		if err := ctx.RegisterStackTransformation(rec.transformation); err != nil {
+			return err
+		}
+		err := program(ctx)
+		exports = ctx.GetCurrentExportMap()
+		return err
+	}
+	err := pulumi.RunErr(body, pulumi.WithMocks(o.Project, o.Stack, rec), func(info *pulumi.RunInfo) {
+		info.Config = o.Config
+		info.ConfigSecretKeys = o.SecretKeys
+		info.DryRun = !o.Deploy
+	})
+	if err != nil {
+		return nil, unwrapProgramError(err)
+	}
+	outputs, err := resolveOutputs(exports)
+	if err != nil {
+		return nil, err
+	}
+	return &Document{Project: o.Project, Stack: o.Stack, Resources: rec.graph(), Outputs: outputs}, nil
+}
+
+// resolveOutputs awaits the stack exports, printing secrets and unknowns as placeholders.
+func resolveOutputs(exports map[string]pulumi.Input) (map[string]any, error) {
+	names := make([]string, 0, len(exports))
+	for k := range exports {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	out := make(map[string]any, len(names))
+	for _, k := range names {
+		res, err := internals.UnsafeAwaitOutput(context.Background(), pulumi.ToOutput(exports[k]))
+		if err != nil {
+			return nil, fmt.Errorf("output %s: %w", k, err)
+		}
+		switch {
+		case res.Secret:
+			out[k] = Secret
+		case !res.Known:
+			out[k] = Unknown
+		default:
+			out[k] = res.Value
+		}
+	}
+	return out, nil
+}
+
+// ProgramError is an error returned by the program itself (not by the mock machinery).
+type ProgramError struct{ Err error }
+
+func (e *ProgramError) Error() string { return e.Err.Error() }
+func (e *ProgramError) Unwrap() error { return e.Err }
+
+// unwrapProgramError turns the runtime's multi-line error list into the first error, on one line,
+// keeping its type so that callers can tell configuration errors apart.
+func unwrapProgramError(err error) error {
+	type multi interface{ WrappedErrors() []error }
+	for {
+		m, ok := err.(multi)
+		if !ok || len(m.WrappedErrors()) == 0 {
+			break
+		}
+		err = m.WrappedErrors()[0]
+	}
+	msg := strings.Join(strings.Fields(err.Error()), " ")
+	if msg == err.Error() {
+		return &ProgramError{Err: err}
+	}
+	return &ProgramError{Err: oneLine{msg: msg, err: err}}
+}
+
+type oneLine struct {
+	msg string
+	err error
+}
+
+func (o oneLine) Error() string { return o.msg }
+func (o oneLine) Unwrap() error { return o.err }

@@ -1,0 +1,154 @@
+package preview
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/diag"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/diag/colors"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/config"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	pconfig "github.com/flowmart/platform/pkg/config"
+)
+
+// StackFile is a stack's configuration as read from its files.
+type StackFile struct {
+	Project    string
+	Stack      string
+	Config     map[string]string // fully qualified key -> raw value (JSON for objects and arrays)
+	SecretKeys []string          // fully qualified keys whose values are secret
+}
+
+// FindProjectDir returns the closest directory at or above dir that holds Pulumi.yaml.
+func FindProjectDir(dir string) (string, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	for d := abs; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "Pulumi.yaml")); err == nil {
+			return d, nil
+		}
+		if filepath.Dir(d) == d {
+			return "", fmt.Errorf("no Pulumi.yaml in %s or any directory above it", abs)
+		}
+	}
+}
+
+// LoadStackFile reads Pulumi.yaml in projectDir and the stack file (Pulumi.<stack>.yaml there, or
+// path when not empty), and checks every value against the type Pulumi.yaml declares for its key, as
+// `pulumi preview` does. Secure values are not decrypted: the program sees the placeholder
+// "[secret]" and the key is marked secret. Problems come back as *config.Error, naming the file or key.
+func LoadStackFile(projectDir, stack, path string) (*StackFile, error) {
+	projectPath := filepath.Join(projectDir, "Pulumi.yaml")
+	project, err := workspace.LoadProject(projectPath)
+	if err != nil {
+		return nil, &pconfig.Error{Key: "Pulumi.yaml", Msg: oneLineMsg(err)}
+	}
+	if path == "" {
+		path = filepath.Join(projectDir, "Pulumi."+stack+".yaml")
+	}
+	shown := filepath.Base(path)
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return nil, &pconfig.Error{Key: shown, Msg: fmt.Sprintf("no such stack file (stacks here: %s)", strings.Join(stacksIn(projectDir), ", "))}
+	}
+	sink := diag.DefaultSink(io.Discard, io.Discard, diag.FormatOptions{Color: colors.Never})
+	ps, err := workspace.LoadProjectStack(sink, project, path)
+	if err != nil {
+		return nil, &pconfig.Error{Key: shown, Msg: "cannot be read: " + oneLineMsg(err)}
+	}
+	sf := &StackFile{Project: project.Name.String(), Stack: stack, Config: map[string]string{}}
+	keys := make([]config.Key, 0, len(ps.Config))
+	for k := range ps.Config {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return keys[i].String() < keys[j].String() })
+	for _, k := range keys {
+		v := ps.Config[k]
+		full := k.String()
+		short := k.Name()
+		if k.Namespace() != sf.Project {
+			short = full
+		}
+		if v.Secure() {
+			sf.Config[full] = Secret
+			sf.SecretKeys = append(sf.SecretKeys, full)
+			continue
+		}
+		obj, err := v.ToObject()
+		if err != nil {
+			return nil, &pconfig.Error{Key: short, Msg: "cannot be read: " + oneLineMsg(err)}
+		}
+		if t, ok := project.Config[short]; ok && k.Namespace() == sf.Project && t.IsExplicitlyTyped() {
+			if !workspace.ValidateConfigValue(t.TypeName(), t.Items, obj) {
+				return nil, &pconfig.Error{Key: short, Msg: fmt.Sprintf("%s is not of the type %s that Pulumi.yaml declares", describe(obj), workspace.InferFullTypeName(t.TypeName(), t.Items))}
+			}
+		}
+		raw, err := v.Value(config.NopDecrypter)
+		if err != nil {
+			return nil, &pconfig.Error{Key: short, Msg: "cannot be read: " + oneLineMsg(err)}
+		}
+		sf.Config[full] = raw
+	}
+	return sf, nil
+}
+
+// Keys returns the fully qualified keys set in the stack file.
+func (s *StackFile) Keys() []string {
+	keys := make([]string, 0, len(s.Config))
+	for k := range s.Config {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func stacksIn(dir string) []string {
+	matches, _ := filepath.Glob(filepath.Join(dir, "Pulumi.*.yaml"))
+	var names []string
+	for _, m := range matches {
+		names = append(names, strings.TrimSuffix(strings.TrimPrefix(filepath.Base(m), "Pulumi."), ".yaml"))
+	}
+	if len(names) == 0 {
+		return []string{"none"}
+	}
+	return names
+}
+
+func describe(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil || len(b) > 60 {
+		return fmt.Sprintf("a %T value", v)
+	}
+	return string(b)
+}
+
+func oneLineMsg(err error) string { return strings.Join(strings.Fields(err.Error()), " ") }
+
+// Stack loads a stack's files, validates its configuration before any resource is registered, and
+// runs program offline. dir is the project directory or any directory below it; configFile, when
+// not empty, replaces Pulumi.<stack>.yaml. Configuration problems come back as *config.Error.
+func Stack(program pulumi.RunFunc, dir, stack, configFile string) (*Document, error) {
+	projectDir, err := FindProjectDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	sf, err := LoadStackFile(projectDir, stack, configFile)
+	if err != nil {
+		return nil, err
+	}
+	get := func(k string) (string, bool) { v, ok := sf.Config[k]; return v, ok }
+	if _, err := pconfig.Parse(sf.Project, stack, get, sf.Keys()); err != nil {
+		return nil, err
+	}
+	return Run(program, Options{Project: sf.Project, Stack: stack, Config: sf.Config, SecretKeys: sf.SecretKeys})
+}

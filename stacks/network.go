@@ -1,0 +1,31 @@
+package stacks
+
+import (
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/flowmart/platform/components/network"
+	"github.com/flowmart/platform/pkg/config"
+)
+
+func newNetwork(ctx *pulumi.Context, cfg *config.Config, opts []pulumi.ResourceOption) (*network.Network, error) {
+	return network.NewNetwork(ctx, cfg.Stack, &network.NetworkArgs{
+		Region:               cfg.Region,
+		CIDRBlock:            cfg.Network.VPCCIDR.String(),
+		AvailabilityZones:    cfg.Network.AvailabilityZones,
+		NATStrategy:          cfg.Network.NATStrategy,
+		NATEIPAllocationIDs:  cfg.Network.NATEIPAllocationIDs,
+		DatabaseEgress:       cfg.Network.DatabaseEgress,
+		InterfaceEndpoints:   cfg.Network.InterfaceEndpoints,
+		FlowLogRetentionDays: cfg.Network.FlowLogRetentionDays,
+	}, opts...)
+}
+
+func exportNetwork(ctx *pulumi.Context, net *network.Network) {
+	ctx.Export("vpcId", net.VPCID)
+	ctx.Export("vpcCidr", net.VPCCIDR)
+	ctx.Export("availabilityZones", net.AvailabilityZones)
+	ctx.Export("publicSubnetIds", net.PublicSubnetIDs)
+	ctx.Export("privateSubnetIds", net.PrivateSubnetIDs)
+	ctx.Export("databaseSubnetIds", net.DatabaseSubnetIDs)
+	ctx.Export("natPublicIps", net.NATPublicIPs)
+}
