@@ -82,11 +82,10 @@ func previewCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "error: --stack is required\n%s\n", usageSummary)
 		return exitFailure
 	}
-	doc, err := preview.Stack(stacks.Run, *dir, *stack, *configFile)
+	doc, err := stacks.Preview(*dir, *stack, *configFile)
 	if err != nil {
 		fmt.Fprintf(stderr, "error: %s\n", oneLine(err))
-		var cerr *config.Error
-		if errors.As(err, &cerr) {
+		if isConfigError(err) {
 			return exitConfig
 		}
 		return exitFailure
@@ -104,6 +103,13 @@ func previewCmd(args []string, stdout, stderr io.Writer) int {
 		return exitFailure
 	}
 	return exitOK
+}
+
+// isConfigError reports whether err is a configuration problem (exit status 1).
+func isConfigError(err error) bool {
+	var cerr *config.Error
+	var ferr *preview.ConfigError
+	return errors.As(err, &cerr) || errors.As(err, &ferr)
 }
 
 func stackFromFile(path string) string {

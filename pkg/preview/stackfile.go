@@ -15,10 +15,16 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/diag/colors"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/config"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	pconfig "github.com/flowmart/platform/pkg/config"
 )
+
+// ConfigError is a problem with Pulumi.yaml or a stack file: one line naming the file or key.
+type ConfigError struct {
+	Key string
+	Msg string
+}
+
+func (e *ConfigError) Error() string { return e.Key + ": " + e.Msg }
 
 // StackFile is a stack's configuration as read from its files.
 type StackFile struct {
@@ -47,24 +53,24 @@ func FindProjectDir(dir string) (string, error) {
 // LoadStackFile reads Pulumi.yaml in projectDir and the stack file (Pulumi.<stack>.yaml there, or
 // path when not empty), and checks every value against the type Pulumi.yaml declares for its key, as
 // `pulumi preview` does. Secure values are not decrypted: the program sees the placeholder
-// "[secret]" and the key is marked secret. Problems come back as *config.Error, naming the file or key.
+// "[secret]" and the key is marked secret. Problems come back as *ConfigError, naming the file or key.
 func LoadStackFile(projectDir, stack, path string) (*StackFile, error) {
 	projectPath := filepath.Join(projectDir, "Pulumi.yaml")
 	project, err := workspace.LoadProject(projectPath)
 	if err != nil {
-		return nil, &pconfig.Error{Key: "Pulumi.yaml", Msg: oneLineMsg(err)}
+		return nil, &ConfigError{Key: "Pulumi.yaml", Msg: oneLineMsg(err)}
 	}
 	if path == "" {
 		path = filepath.Join(projectDir, "Pulumi."+stack+".yaml")
 	}
 	shown := filepath.Base(path)
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-		return nil, &pconfig.Error{Key: shown, Msg: fmt.Sprintf("no such stack file (stacks here: %s)", strings.Join(stacksIn(projectDir), ", "))}
+		return nil, &ConfigError{Key: shown, Msg: fmt.Sprintf("no such stack file (stacks here: %s)", strings.Join(stacksIn(projectDir), ", "))}
 	}
 	sink := diag.DefaultSink(io.Discard, io.Discard, diag.FormatOptions{Color: colors.Never})
 	ps, err := workspace.LoadProjectStack(sink, project, path)
 	if err != nil {
-		return nil, &pconfig.Error{Key: shown, Msg: "cannot be read: " + oneLineMsg(err)}
+		return nil, &ConfigError{Key: shown, Msg: "cannot be read: " + oneLineMsg(err)}
 	}
 	sf := &StackFile{Project: project.Name.String(), Stack: stack, Config: map[string]string{}}
 	keys := make([]config.Key, 0, len(ps.Config))
@@ -86,16 +92,16 @@ func LoadStackFile(projectDir, stack, path string) (*StackFile, error) {
 		}
 		obj, err := v.ToObject()
 		if err != nil {
-			return nil, &pconfig.Error{Key: short, Msg: "cannot be read: " + oneLineMsg(err)}
+			return nil, &ConfigError{Key: short, Msg: "cannot be read: " + oneLineMsg(err)}
 		}
 		if t, ok := project.Config[short]; ok && k.Namespace() == sf.Project && t.IsExplicitlyTyped() {
 			if !workspace.ValidateConfigValue(t.TypeName(), t.Items, obj) {
-				return nil, &pconfig.Error{Key: short, Msg: fmt.Sprintf("%s is not of the type %s that Pulumi.yaml declares", describe(obj), workspace.InferFullTypeName(t.TypeName(), t.Items))}
+				return nil, &ConfigError{Key: short, Msg: fmt.Sprintf("%s is not of the type %s that Pulumi.yaml declares", describe(obj), workspace.InferFullTypeName(t.TypeName(), t.Items))}
 			}
 		}
 		raw, err := v.Value(config.NopDecrypter)
 		if err != nil {
-			return nil, &pconfig.Error{Key: short, Msg: "cannot be read: " + oneLineMsg(err)}
+			return nil, &ConfigError{Key: short, Msg: "cannot be read: " + oneLineMsg(err)}
 		}
 		sf.Config[full] = raw
 	}
@@ -134,21 +140,3 @@ func describe(v any) string {
 
 func oneLineMsg(err error) string { return strings.Join(strings.Fields(err.Error()), " ") }
 
-// Stack loads a stack's files, validates its configuration before any resource is registered, and
-// runs program offline. dir is the project directory or any directory below it; configFile, when
-// not empty, replaces Pulumi.<stack>.yaml. Configuration problems come back as *config.Error.
-func Stack(program pulumi.RunFunc, dir, stack, configFile string) (*Document, error) {
-	projectDir, err := FindProjectDir(dir)
-	if err != nil {
-		return nil, err
-	}
-	sf, err := LoadStackFile(projectDir, stack, configFile)
-	if err != nil {
-		return nil, err
-	}
-	get := func(k string) (string, bool) { v, ok := sf.Config[k]; return v, ok }
-	if _, err := pconfig.Parse(sf.Project, stack, get, sf.Keys()); err != nil {
-		return nil, err
-	}
-	return Run(program, Options{Project: sf.Project, Stack: stack, Config: sf.Config, SecretKeys: sf.SecretKeys})
-}

@@ -1,0 +1,336 @@
+package network
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/flowmart/platform/pkg/preview"
+)
+
+func baseArgs(azs ...string) *NetworkArgs {
+	return &NetworkArgs{Region: "eu-west-1", CIDRBlock: "10.30.0.0/16", AvailabilityZones: azs}
+}
+
+func TestDefaults(t *testing.T) {
+	a := baseArgs("eu-west-1c", "eu-west-1a").withDefaults()
+	if a.NATStrategy != NATOnePerAZ || a.FlowLogRetentionDays != 365 {
+		t.Errorf("defaults: nat %s retention %d", a.NATStrategy, a.FlowLogRetentionDays)
+	}
+	if !slices.Equal(a.AvailabilityZones, []string{"eu-west-1a", "eu-west-1c"}) {
+		t.Errorf("AZs not sorted: %v", a.AvailabilityZones)
+	}
+	var nilArgs *NetworkArgs
+	if err := nilArgs.withDefaults().validate(); err == nil || !strings.Contains(err.Error(), "Region is required") {
+		t.Errorf("nil args: %v", err)
+	}
+}
+
+func TestValidate(t *testing.T) {
+	cases := []struct {
+		name   string
+		mutate func(*NetworkArgs)
+		want   string
+	}{
+		{"bad cidr", func(a *NetworkArgs) { a.CIDRBlock = "10.0.0.0" }, `CIDRBlock "10.0.0.0" is not a CIDR`},
+		{"small cidr", func(a *NetworkArgs) { a.CIDRBlock = "10.0.0.0/24" }, "CIDRBlock: 10.0.0.0/24 is a /24"},
+		{"one az", func(a *NetworkArgs) { a.AvailabilityZones = a.AvailabilityZones[:1] }, "at least 2 are required"},
+		{"foreign az", func(a *NetworkArgs) { a.AvailabilityZones = []string{"eu-west-1a", "us-east-1b"} }, `"us-east-1b" is not in region eu-west-1`},
+		{"duplicate az", func(a *NetworkArgs) { a.AvailabilityZones = []string{"eu-west-1a", "eu-west-1a"} }, "listed twice"},
+		{"nat", func(a *NetworkArgs) { a.NATStrategy = "Many" }, `NATStrategy "Many" is not one of`},
+		{"eips", func(a *NetworkArgs) { a.NATEIPAllocationIDs = []string{"eipalloc-1"} }, "NATEIPAllocationIDs has 1 ids"},
+		{"db egress", func(a *NetworkArgs) { a.NATStrategy, a.DatabaseEgress = NATNone, true }, "DatabaseEgress needs a NAT gateway"},
+		{"endpoint", func(a *NetworkArgs) { a.InterfaceEndpoints = []string{"s3"} }, `InterfaceEndpoints: "s3" is not one of`},
+		{"retention", func(a *NetworkArgs) { a.FlowLogRetentionDays = -1 }, "FlowLogRetentionDays -1 must be positive"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			a := baseArgs("eu-west-1a", "eu-west-1b")
+			c.mutate(a)
+			err := a.withDefaults().validate()
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("validate() = %v, want %q", err, c.want)
+			}
+		})
+	}
+	if err := baseArgs("eu-west-1a", "eu-west-1b").withDefaults().validate(); err != nil {
+		t.Fatalf("valid args rejected: %v", err)
+	}
+}
+
+// build runs a program that creates one Network under the mock recorder.
+func build(t *testing.T, args *NetworkArgs, deploy bool) *preview.Document {
+	t.Helper()
+	var net *Network
+	doc, err := preview.Run(func(ctx *pulumi.Context) error {
+		p, err := aws.NewProvider(ctx, "aws", &aws.ProviderArgs{Region: pulumi.String("eu-west-1")})
+		if err != nil {
+			return err
+		}
+		net, err = NewNetwork(ctx, "prod", args, pulumi.Provider(p))
+		if err != nil {
+			return err
+		}
+		ctx.Export("private", net.PrivateSubnetIDs)
+		ctx.Export("natIps", net.NATPublicIPs)
+		ctx.Export("azs", net.AvailabilityZones)
+		return nil
+	}, preview.Options{Project: "flowmart-platform", Stack: "test", Region: "eu-west-1", Account: "111122223333", Deploy: deploy})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc
+}
+
+func names(rs []*preview.Resource) []string {
+	var out []string
+	for _, r := range rs {
+		out = append(out, r.Name)
+	}
+	return out
+}
+
+func TestNetworkResourcesPerStrategy(t *testing.T) {
+	cases := []struct {
+		nat                      NATStrategy
+		azs                      []string
+		nats, privateDefault, db int
+	}{
+		{NATOnePerAZ, []string{"eu-west-1a", "eu-west-1b", "eu-west-1c"}, 3, 3, 0},
+		{NATSingle, []string{"eu-west-1a", "eu-west-1b", "eu-west-1c"}, 1, 3, 0},
+		{NATSingle, []string{"eu-west-1b", "eu-west-1a"}, 1, 2, 0},
+		{NATNone, []string{"eu-west-1a", "eu-west-1b"}, 0, 0, 0},
+	}
+	for _, c := range cases {
+		for _, deploy := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/%dAZ/deploy=%v", c.nat, len(c.azs), deploy), func(t *testing.T) {
+				args := baseArgs(c.azs...)
+				args.NATStrategy = c.nat
+				doc := build(t, args, deploy)
+				comp := doc.Get(networkType, "prod")
+				if comp == nil {
+					t.Fatal("no Network component")
+				}
+				n := len(c.azs)
+				counts := map[string]int{
+					"aws:ec2/vpc:Vpc": 1, "aws:ec2/subnet:Subnet": 3 * n, "aws:ec2/routeTable:RouteTable": 3 * n,
+					"aws:ec2/routeTableAssociation:RouteTableAssociation": 3 * n,
+					"aws:ec2/natGateway:NatGateway": c.nats, "aws:ec2/eip:Eip": c.nats,
+					"aws:ec2/route:Route": n + c.privateDefault, "aws:ec2/internetGateway:InternetGateway": 1,
+					"aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": 1, "aws:ec2/flowLog:FlowLog": 1,
+					"aws:ec2/vpcEndpoint:VpcEndpoint": 3,
+				}
+				for typ, want := range counts {
+					if got := len(doc.Find(typ)); got != want {
+						t.Errorf("%s: %d, want %d (%v)", typ, got, want, names(doc.Find(typ)))
+					}
+				}
+				// every child is parented to the component and uses the explicit provider
+				for _, r := range doc.Resources {
+					if !r.Custom || r.Type == "pulumi:providers:aws" {
+						continue
+					}
+					if r.Parent != comp.URN {
+						t.Errorf("%s %s: parent %s", r.Type, r.Name, r.Parent)
+					}
+					if !strings.Contains(r.Provider, "pulumi:providers:aws::aws::") {
+						t.Errorf("%s %s: provider %q", r.Type, r.Name, r.Provider)
+					}
+				}
+				// single NAT lives in the first AZ by name, under the per-AZ name
+				if c.nat == NATSingle {
+					first := slices.Min(c.azs)
+					if doc.Get("aws:ec2/natGateway:NatGateway", "prod-nat-"+first) == nil {
+						t.Errorf("single NAT not in %s: %v", first, names(doc.Find("aws:ec2/natGateway:NatGateway")))
+					}
+				}
+				if deploy {
+					private, _ := doc.Outputs["private"].([]string)
+					if len(private) != n || !strings.HasPrefix(private[0], "subnet-") {
+						t.Errorf("private subnet ids output = %v", doc.Outputs["private"])
+					}
+				}
+			})
+		}
+	}
+}
+
+func TestSubnetsAndTags(t *testing.T) {
+	doc := build(t, baseArgs("eu-west-1a", "eu-west-1b", "eu-west-1c"), false)
+	want := map[string]struct {
+		cidr string
+		tag  string
+	}{
+		"prod-public-eu-west-1a":   {"10.30.192.0/23", "kubernetes.io/role/elb"},
+		"prod-private-eu-west-1b":  {"10.30.32.0/19", "kubernetes.io/role/internal-elb"},
+		"prod-database-eu-west-1c": {"10.30.212.0/23", ""},
+	}
+	for name, w := range want {
+		s := doc.Get("aws:ec2/subnet:Subnet", name)
+		if s == nil {
+			t.Fatalf("no subnet %s", name)
+		}
+		if s.Inputs["cidrBlock"] != w.cidr || s.Inputs["mapPublicIpOnLaunch"] != false {
+			t.Errorf("%s: cidr %v mapPublicIp %v", name, s.Inputs["cidrBlock"], s.Inputs["mapPublicIpOnLaunch"])
+		}
+		tags := s.Inputs["tags"].(map[string]any)
+		if tags["Name"] != name {
+			t.Errorf("%s: Name tag %v", name, tags["Name"])
+		}
+		if w.tag != "" && tags[w.tag] != "1" {
+			t.Errorf("%s: tag %s = %v", name, w.tag, tags[w.tag])
+		}
+		if w.tag == "" && (tags["kubernetes.io/role/elb"] != nil || tags["kubernetes.io/role/internal-elb"] != nil) {
+			t.Errorf("%s: database subnet carries a load balancer role tag", name)
+		}
+	}
+	vpc := doc.Get("aws:ec2/vpc:Vpc", "prod-vpc")
+	if vpc.Inputs["enableDnsSupport"] != true || vpc.Inputs["enableDnsHostnames"] != true {
+		t.Errorf("vpc dns: %v", vpc.Inputs)
+	}
+	dsg := doc.Get("aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", "prod-default-sg")
+	if dsg.Inputs["ingress"] != nil || dsg.Inputs["egress"] != nil {
+		t.Errorf("default security group has rules: %v", dsg.Inputs)
+	}
+}
+
+func TestRoutes(t *testing.T) {
+	args := baseArgs("eu-west-1a", "eu-west-1b")
+	args.DatabaseEgress = true
+	doc := build(t, args, true)
+	routes := map[string]*preview.Resource{}
+	for _, r := range doc.Find("aws:ec2/route:Route") {
+		routes[r.Name] = r
+	}
+	if len(routes) != 6 {
+		t.Fatalf("routes: %v", names(doc.Find("aws:ec2/route:Route")))
+	}
+	for name, r := range routes {
+		if r.Inputs["destinationCidrBlock"] != "0.0.0.0/0" {
+			t.Errorf("%s: destination %v", name, r.Inputs["destinationCidrBlock"])
+		}
+		public := strings.Contains(name, "-public-")
+		_, viaIGW := r.Inputs["gatewayId"].(string)
+		nat, viaNAT := r.Inputs["natGatewayId"].(string)
+		if public != viaIGW || public == viaNAT {
+			t.Errorf("%s: gateway %v nat %v", name, r.Inputs["gatewayId"], r.Inputs["natGatewayId"])
+		}
+		if viaNAT && !strings.HasPrefix(nat, "nat-") {
+			t.Errorf("%s: nat id %q", name, nat)
+		}
+	}
+	// each AZ's private route goes to that AZ's NAT
+	natIDs := map[string]bool{}
+	for _, az := range []string{"eu-west-1a", "eu-west-1b"} {
+		natIDs[routes["prod-private-rt-"+az+"-default"].Inputs["natGatewayId"].(string)] = true
+	}
+	if len(natIDs) != 2 {
+		t.Errorf("private routes share a NAT with OnePerAZ: %v", natIDs)
+	}
+	// without DatabaseEgress the database tier has no internet route
+	doc = build(t, baseArgs("eu-west-1a", "eu-west-1b"), false)
+	for _, r := range doc.Find("aws:ec2/route:Route") {
+		if strings.Contains(r.Name, "-database-") {
+			t.Errorf("database route %s without DatabaseEgress", r.Name)
+		}
+	}
+}
+
+func TestEndpointsAndFlowLogs(t *testing.T) {
+	args := baseArgs("eu-west-1a", "eu-west-1b")
+	args.InterfaceEndpoints = []string{"sts", "ssm"}
+	args.FlowLogRetentionDays = 90
+	doc := build(t, args, true)
+
+	s3 := doc.Get("aws:ec2/vpcEndpoint:VpcEndpoint", "prod-endpoint-s3")
+	if s3.Inputs["vpcEndpointType"] != "Gateway" || s3.Inputs["serviceName"] != "com.amazonaws.eu-west-1.s3" {
+		t.Errorf("s3 endpoint: %v", s3.Inputs)
+	}
+	if rts := s3.Inputs["routeTableIds"].([]any); len(rts) != 4 { // private + database, 2 AZs
+		t.Errorf("s3 endpoint route tables: %v", rts)
+	}
+	for _, svc := range []string{"ecr-api", "ecr-dkr", "sts", "ssm"} {
+		e := doc.Get("aws:ec2/vpcEndpoint:VpcEndpoint", "prod-endpoint-"+svc)
+		if e == nil {
+			t.Fatalf("no %s endpoint", svc)
+		}
+		if e.Inputs["privateDnsEnabled"] != true || e.Inputs["vpcEndpointType"] != "Interface" || len(e.Inputs["subnetIds"].([]any)) != 2 {
+			t.Errorf("%s endpoint: %v", svc, e.Inputs)
+		}
+	}
+	rule := doc.Get("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "prod-endpoints-https")
+	if rule.Inputs["cidrIpv4"] != "10.30.0.0/16" || rule.Inputs["fromPort"] != 443.0 || rule.Inputs["toPort"] != 443.0 || rule.Inputs["description"] == "" {
+		t.Errorf("endpoint ingress rule: %v", rule.Inputs)
+	}
+
+	group := doc.Get("aws:cloudwatch/logGroup:LogGroup", "prod-flow-logs")
+	if group.Inputs["retentionInDays"] != 90.0 {
+		t.Errorf("flow log retention %v", group.Inputs["retentionInDays"])
+	}
+	fl := doc.Get("aws:ec2/flowLog:FlowLog", "prod-flow-logs")
+	if fl.Inputs["trafficType"] != "ALL" || fl.Inputs["logDestinationType"] != "cloud-watch-logs" {
+		t.Errorf("flow log: %v", fl.Inputs)
+	}
+	if !slices.Contains(fl.Dependencies, group.URN) {
+		t.Errorf("flow log does not wait for its log group: %v", fl.Dependencies)
+	}
+	var trust, policy struct {
+		Statement []struct {
+			Action    []string
+			Resource  []string
+			Principal map[string]string
+			Condition map[string]map[string]string
+		}
+	}
+	role := doc.Get("aws:iam/role:Role", "prod-flow-logs")
+	if err := json.Unmarshal([]byte(role.Inputs["assumeRolePolicy"].(string)), &trust); err != nil {
+		t.Fatal(err)
+	}
+	if trust.Statement[0].Principal["Service"] != "vpc-flow-logs.amazonaws.com" || trust.Statement[0].Condition["StringEquals"]["aws:SourceAccount"] != "111122223333" {
+		t.Errorf("flow log trust policy: %+v", trust)
+	}
+	rp := doc.Get("aws:iam/rolePolicy:RolePolicy", "prod-flow-logs")
+	if err := json.Unmarshal([]byte(rp.Inputs["policy"].(string)), &policy); err != nil {
+		t.Fatal(err)
+	}
+	for _, res := range policy.Statement[0].Resource {
+		if !strings.HasPrefix(res, "arn:aws:logs:eu-west-1:111122223333:log-group:/flowmart/prod/vpc-flow-logs") {
+			t.Errorf("flow log policy resource %q is not the log group", res)
+		}
+	}
+	for _, a := range policy.Statement[0].Action {
+		if strings.Contains(a, "*") {
+			t.Errorf("wildcard action %q", a)
+		}
+	}
+}
+
+func TestBringYourOwnEIPs(t *testing.T) {
+	args := baseArgs("eu-west-1a", "eu-west-1b")
+	args.NATEIPAllocationIDs = []string{"eipalloc-0aaaaaaaaaaaaaaaa", "eipalloc-0bbbbbbbbbbbbbbbb"}
+	doc := build(t, args, false)
+	if n := len(doc.Find("aws:ec2/eip:Eip")); n != 0 {
+		t.Errorf("%d Elastic IPs created despite given allocations", n)
+	}
+	nat := doc.Get("aws:ec2/natGateway:NatGateway", "prod-nat-eu-west-1b")
+	if nat.Inputs["allocationId"] != "eipalloc-0bbbbbbbbbbbbbbbb" {
+		t.Errorf("nat b allocation %v", nat.Inputs["allocationId"])
+	}
+}
+
+// Adding an AZ adds resources but never changes an existing subnet's inputs.
+func TestAddingAnAZKeepsSubnets(t *testing.T) {
+	before := build(t, baseArgs("eu-west-1a", "eu-west-1b"), false)
+	after := build(t, baseArgs("eu-west-1a", "eu-west-1b", "eu-west-1c"), false)
+	for _, s := range before.Find("aws:ec2/subnet:Subnet") {
+		a := after.Get(s.Type, s.Name)
+		if a == nil || a.Inputs["cidrBlock"] != s.Inputs["cidrBlock"] {
+			t.Errorf("%s changed when an AZ was added", s.Name)
+		}
+	}
+}

@@ -1,0 +1,226 @@
+package config_test
+
+import (
+	"errors"
+	"maps"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/flowmart/platform/pkg/config"
+	"github.com/flowmart/platform/pkg/preview"
+)
+
+// stackValues returns the raw config of a real stack file, the base every case mutates.
+func stackValues(t *testing.T, stack string) map[string]string {
+	t.Helper()
+	sf, err := preview.LoadStackFile("../..", stack, "")
+	if err != nil {
+		t.Fatalf("load %s: %v", stack, err)
+	}
+	return sf.Config
+}
+
+func parse(values map[string]string) (*config.Config, error) {
+	keys := make([]string, 0, len(values))
+	for k := range values {
+		keys = append(keys, k)
+	}
+	return config.Parse(config.Project, "test", func(k string) (string, bool) { v, ok := values[k]; return v, ok }, keys)
+}
+
+func TestStackFilesAreValid(t *testing.T) {
+	for _, env := range config.Environments {
+		c, err := parse(stackValues(t, string(env)))
+		if err != nil {
+			t.Fatalf("%s: %v", env, err)
+		}
+		if c.Environment != env {
+			t.Errorf("%s: environment = %s", env, c.Environment)
+		}
+	}
+}
+
+func TestEnvironmentDefaults(t *testing.T) {
+	cases := map[string]struct {
+		nat       string
+		retention int
+	}{
+		"dev":        {"Single", 30},
+		"staging":    {"Single", 90},
+		"production": {"OnePerAZ", 365},
+	}
+	for env, want := range cases {
+		v := stackValues(t, env)
+		delete(v, "flowmart-platform:natStrategy")
+		delete(v, "flowmart-platform:flowLogRetentionDays")
+		c, err := parse(v)
+		if err != nil {
+			t.Fatalf("%s: %v", env, err)
+		}
+		if string(c.Network.NATStrategy) != want.nat || c.Network.FlowLogRetentionDays != want.retention {
+			t.Errorf("%s: defaults nat=%s retention=%d, want %s %d", env, c.Network.NATStrategy, c.Network.FlowLogRetentionDays, want.nat, want.retention)
+		}
+	}
+}
+
+func TestProtectedOnlyInProduction(t *testing.T) {
+	for _, env := range config.Environments {
+		c, err := parse(stackValues(t, string(env)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Protected() != (env == config.Production) {
+			t.Errorf("%s: Protected() = %v", env, c.Protected())
+		}
+	}
+}
+
+// Each validation rule with one failing case: the error names the key and the bad value, on one line.
+func TestValidationErrors(t *testing.T) {
+	const p = "flowmart-platform:"
+	cases := []struct {
+		name   string
+		set    map[string]string // "" deletes the key
+		key    string
+		substr string
+	}{
+		{"missing environment", map[string]string{p + "environment": ""}, "environment", "required key is missing"},
+		{"unknown environment", map[string]string{p + "environment": "qa"}, "environment", `"qa" is not an environment (allowed: dev, staging, production)`},
+		{"missing region", map[string]string{p + "region": ""}, "region", "required key is missing"},
+		{"unknown region", map[string]string{p + "region": "eu-west-9"}, "region", `"eu-west-9" is not an AWS commercial region`},
+		{"missing account", map[string]string{p + "accountId": ""}, "accountId", "required key is missing"},
+		{"short account", map[string]string{p + "accountId": "12345"}, "accountId", `"12345" is not an AWS account id (want 12 digits)`},
+		{"bad role arn", map[string]string{p + "assumeRoleArn": "deploy"}, "assumeRoleArn", `"deploy" is not an IAM role ARN`},
+		{"role in another account", map[string]string{p + "assumeRoleArn": "arn:aws:iam::999999999999:role/deploy"}, "assumeRoleArn", "is in account 999999999999, not in accountId"},
+		{"external id without role", map[string]string{p + "assumeRoleArn": "", p + "assumeRoleExternalId": "x"}, "assumeRoleExternalId", "assumeRoleArn is not"},
+		{"missing domain", map[string]string{p + "domain": ""}, "domain", "required key is missing"},
+		{"one-label domain", map[string]string{p + "domain": "localhost"}, "domain", "not a fully qualified domain"},
+		{"bad domain label", map[string]string{p + "domain": "shop_.example.com"}, "domain", `invalid label "shop_"`},
+		{"upper-case domain", map[string]string{p + "domain": "Shop.example.com"}, "domain", `invalid label "Shop"`},
+		{"reserved tag", map[string]string{p + "tags": `{"aws:owner":"x"}`}, "tags", `"aws:owner" uses the reserved aws: prefix`},
+		{"tags not a map", map[string]string{p + "tags": `["a"]`}, "tags", "is not a map of strings to strings"},
+		{"missing cidr", map[string]string{p + "vpcCidr": ""}, "vpcCidr", "required key is missing"},
+		{"bad cidr", map[string]string{p + "vpcCidr": "10.0.0.0/33"}, "vpcCidr", `"10.0.0.0/33" is not a CIDR`},
+		{"cidr too small", map[string]string{p + "vpcCidr": "10.0.0.0/24"}, "vpcCidr", "is a /24; the subnet plan needs a /16 to /20"},
+		{"cidr host bits", map[string]string{p + "vpcCidr": "10.0.1.0/16"}, "vpcCidr", "host bits set"},
+		{"ipv6 cidr", map[string]string{p + "vpcCidr": "fd00::/48"}, "vpcCidr", "not an IPv4 CIDR"},
+		{"one az", map[string]string{p + "availabilityZones": `["eu-west-1a"]`}, "availabilityZones", "need at least 2 distinct zones"},
+		{"az of another region", map[string]string{p + "availabilityZones": `["eu-west-1a","us-east-1b"]`}, "availabilityZones", `"us-east-1b" is not a zone of region eu-west-1`},
+		{"unknown az letter", map[string]string{p + "availabilityZones": `["eu-west-1a","eu-west-1z"]`}, "availabilityZones", `"eu-west-1z" is not a zone of region eu-west-1`},
+		{"duplicate az", map[string]string{p + "availabilityZones": `["eu-west-1a","eu-west-1a"]`}, "availabilityZones", "listed twice"},
+		{"azs not a list", map[string]string{p + "availabilityZones": `"eu-west-1a"`}, "availabilityZones", "is not a list of strings"},
+		{"unknown nat", map[string]string{p + "natStrategy": "PerAZ"}, "natStrategy", `"PerAZ" is not a NAT strategy (allowed: None, Single, OnePerAZ)`},
+		{"eip count", map[string]string{p + "natStrategy": "Single", p + "natEipAllocationIds": `["eipalloc-0123456789abcdef0","eipalloc-0123456789abcdef1"]`}, "natEipAllocationIds", "lists 2 allocation id(s) but natStrategy Single"},
+		{"bad eip", map[string]string{p + "natStrategy": "Single", p + "natEipAllocationIds": `["eip-1"]`}, "natEipAllocationIds", `"eip-1" is not an Elastic IP allocation id`},
+		{"db egress without nat", map[string]string{p + "natStrategy": "None", p + "databaseEgress": "true"}, "databaseEgress", "natStrategy is None"},
+		{"bad boolean", map[string]string{p + "databaseEgress": "yes"}, "databaseEgress", `"yes" is not a boolean`},
+		{"unknown endpoint", map[string]string{p + "interfaceEndpoints": `["s3"]`}, "interfaceEndpoints", `"s3" is not a supported interface endpoint`},
+		{"duplicate endpoint", map[string]string{p + "interfaceEndpoints": `["sts","sts"]`}, "interfaceEndpoints", `"sts" is listed twice`},
+		{"bad retention", map[string]string{p + "flowLogRetentionDays": "10"}, "flowLogRetentionDays", "10 is not a CloudWatch Logs retention"},
+		{"retention not a number", map[string]string{p + "flowLogRetentionDays": "ten"}, "flowLogRetentionDays", `"ten" is not a whole number`},
+		{"typo key", map[string]string{p + "vpcCidrs": "10.0.0.0/16"}, "vpcCidrs", "unknown key (is it a typo?"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			v := maps.Clone(stackValues(t, "dev"))
+			for k, val := range c.set {
+				if val == "" {
+					delete(v, k)
+				} else {
+					v[k] = val
+				}
+			}
+			_, err := parse(v)
+			var cerr *config.Error
+			if !errors.As(err, &cerr) {
+				t.Fatalf("err = %v, want a *config.Error", err)
+			}
+			if cerr.Key != c.key || !strings.Contains(err.Error(), c.substr) {
+				t.Fatalf("err = %q, want key %q and %q", err, c.key, c.substr)
+			}
+			if strings.Contains(err.Error(), "\n") {
+				t.Fatalf("error spans several lines: %q", err)
+			}
+		})
+	}
+}
+
+// Pulumi.yaml declares exactly the keys the loader reads, with the same types and secrecy, and no
+// defaults (defaults live in Go only).
+func TestPulumiYAMLMatchesKeys(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "Pulumi.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var project struct {
+		Name   string `yaml:"name"`
+		Config map[string]struct {
+			Type        string         `yaml:"type"`
+			Description string         `yaml:"description"`
+			Secret      bool           `yaml:"secret"`
+			Default     any            `yaml:"default"`
+			Items       map[string]any `yaml:"items"`
+		} `yaml:"config"`
+	}
+	if err := yaml.Unmarshal(b, &project); err != nil {
+		t.Fatal(err)
+	}
+	if project.Name != config.Project {
+		t.Fatalf("project name %q, want %q", project.Name, config.Project)
+	}
+	declared := map[string]bool{}
+	for k, spec := range project.Config {
+		if strings.Contains(k, ":") {
+			continue // another namespace (pulumi:, aws:): a value, not a typed key
+		}
+		declared[k] = true
+		if spec.Description == "" {
+			t.Errorf("Pulumi.yaml: %s has no description", k)
+		}
+		if spec.Default != nil {
+			t.Errorf("Pulumi.yaml: %s has a default; defaults live in pkg/config/defaults.go", k)
+		}
+		if spec.Type == "array" && spec.Items == nil {
+			t.Errorf("Pulumi.yaml: array %s has no items type", k)
+		}
+	}
+	for _, k := range config.Keys {
+		spec, ok := project.Config[k.Name]
+		if !ok {
+			t.Errorf("Pulumi.yaml does not declare %s", k.Name)
+			continue
+		}
+		if spec.Type != string(k.Type) || spec.Secret != k.Secret {
+			t.Errorf("%s: Pulumi.yaml type %s secret %v, loader %s %v", k.Name, spec.Type, spec.Secret, k.Type, k.Secret)
+		}
+		delete(declared, k.Name)
+	}
+	for k := range declared {
+		t.Errorf("Pulumi.yaml declares %s, which the loader never reads", k)
+	}
+}
+
+func TestVPCCIDRsDoNotOverlap(t *testing.T) {
+	var cs []*config.Config
+	for _, env := range config.Environments {
+		c, err := parse(stackValues(t, string(env)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cs = append(cs, c)
+	}
+	for i := range cs {
+		for j := i + 1; j < len(cs); j++ {
+			if cs[i].Network.VPCCIDR.Overlaps(cs[j].Network.VPCCIDR) {
+				t.Errorf("%s %s overlaps %s %s", cs[i].Environment, cs[i].Network.VPCCIDR, cs[j].Environment, cs[j].Network.VPCCIDR)
+			}
+		}
+		if cs[i].AccountID == "" || (i > 0 && cs[i].AccountID == cs[i-1].AccountID) {
+			t.Errorf("%s: account %q must be set and differ from the previous environment", cs[i].Environment, cs[i].AccountID)
+		}
+	}
+}
