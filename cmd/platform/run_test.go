@@ -1,0 +1,118 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func runCmd(args ...string) (int, string, string) {
+	var out, errb bytes.Buffer
+	code := run(args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestPreviewJSONEveryStack(t *testing.T) {
+	for _, stack := range []string{"dev", "staging", "production"} {
+		code, out, stderr := runCmd("preview", "--stack", stack, "--json")
+		if code != exitOK {
+			t.Fatalf("%s: exit %d: %s", stack, code, stderr)
+		}
+		var doc struct {
+			Project   string           `json:"project"`
+			Stack     string           `json:"stack"`
+			Resources []map[string]any `json:"resources"`
+			Outputs   map[string]any   `json:"outputs"`
+		}
+		if err := json.Unmarshal([]byte(out), &doc); err != nil {
+			t.Fatalf("%s: stdout is not JSON: %v", stack, err)
+		}
+		if doc.Project != "flowmart-platform" || doc.Stack != stack || len(doc.Resources) < 10 {
+			t.Fatalf("%s: project %q stack %q with %d resources", stack, doc.Project, doc.Stack, len(doc.Resources))
+		}
+		for _, field := range []string{"urn", "type", "name", "custom", "parent", "provider", "protect", "retainOnDelete", "deleteBeforeReplace", "ignoreChanges", "dependencies", "inputs"} {
+			if _, ok := doc.Resources[1][field]; !ok {
+				t.Errorf("%s: resource has no %q field", stack, field)
+			}
+		}
+	}
+}
+
+func TestPreviewTree(t *testing.T) {
+	code, out, stderr := runCmd("preview", "--stack", "dev")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"pulumi:pulumi:Stack", "─ flowmart:network:Network", "aws:ec2/vpc:Vpc", "dev-vpc", "Resources:", "aws:ec2/subnet:Subnet"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("tree lacks %q", want)
+		}
+	}
+}
+
+func TestVersion(t *testing.T) {
+	code, out, _ := runCmd("version")
+	if code != exitOK || !strings.HasPrefix(out, "platform ") {
+		t.Fatalf("version: exit %d, %q", code, out)
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	for _, args := range [][]string{{}, {"frobnicate"}, {"preview"}, {"preview", "--bogus"}} {
+		code, _, stderr := runCmd(args...)
+		if code != exitFailure || !strings.HasPrefix(stderr, "error: ") && len(args) > 0 {
+			t.Errorf("%v: exit %d, stderr %q", args, code, stderr)
+		}
+	}
+}
+
+// A broken stack file exits 1 with one line naming the key or file.
+func TestBrokenStackFiles(t *testing.T) {
+	dev, err := os.ReadFile("../../Pulumi.dev.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	replace := func(old, new string) string {
+		if !strings.Contains(string(dev), old) {
+			t.Fatalf("Pulumi.dev.yaml has no %q", old)
+		}
+		return strings.Replace(string(dev), old, new, 1)
+	}
+	cases := []struct {
+		name, content, want string
+	}{
+		{"bad cidr", replace("vpcCidr: 10.10.0.0/16", "vpcCidr: 10.10.0.0/33"), `error: vpcCidr: "10.10.0.0/33" is not a CIDR`},
+		{"cidr too small", replace("vpcCidr: 10.10.0.0/16", "vpcCidr: 10.10.0.0/24"), "error: vpcCidr: 10.10.0.0/24 is a /24"},
+		{"unknown az", replace("- eu-west-1b", "- eu-west-1x"), `error: availabilityZones: "eu-west-1x" is not a zone of region eu-west-1`},
+		{"wrong type", replace("flowLogRetentionDays: 30", "flowLogRetentionDays: thirty"), "error: flowLogRetentionDays: \"thirty\" is not of the type integer"},
+		{"typo", replace("natStrategy: Single", "natStrategey: Single"), "error: natStrategey: unknown key"},
+		{"broken yaml", "config:\n  flowmart-platform:region: [eu-west-1\n", "error: Pulumi.broken-yaml.yaml: cannot be read:"},
+		{"empty file", "", "error: environment: required key is missing"},
+	}
+	dir := t.TempDir()
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			path := filepath.Join(dir, "Pulumi."+strings.ReplaceAll(c.name, " ", "-")+".yaml")
+			if err := os.WriteFile(path, []byte(c.content), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			code, out, stderr := runCmd("preview", "--config-file", path, "--json")
+			if code != exitConfig {
+				t.Fatalf("exit %d, want %d; stderr %q", code, exitConfig, stderr)
+			}
+			if out != "" {
+				t.Errorf("stdout not empty: %q", out)
+			}
+			if !strings.HasPrefix(stderr, c.want) || strings.Count(stderr, "\n") != 1 {
+				t.Errorf("stderr = %q, want one line starting %q", stderr, c.want)
+			}
+		})
+	}
+	code, _, stderr := runCmd("preview", "--stack", "qa")
+	if code != exitConfig || !strings.HasPrefix(stderr, "error: Pulumi.qa.yaml: no such stack file") {
+		t.Errorf("missing stack file: exit %d %q", code, stderr)
+	}
+}
