@@ -21,6 +21,8 @@ const (
 	exitFailure  = 2
 	usageSummary = `usage:
   platform preview --stack <name> [--json] [--config-file <path>] [--dir <path>]
+  platform diff --stack <name> --against <baseline.json> [--json]
+  platform diff --stack <a> --stack <b> [--json]
   platform version`
 )
 
@@ -42,6 +44,8 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 	switch args[0] {
 	case "preview":
 		return previewCmd(args[1:], stdout, stderr)
+	case "diff":
+		return diffCmd(args[1:], stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "platform", versionString())
 		return exitOK

@@ -9,6 +9,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 )
 
 // recorder is the mock resource monitor: it records every registration and answers with
@@ -46,6 +47,39 @@ func (m *recorder) urn(parent, typ, name string) string {
 	return string(resource.NewURN(tokens.QName(m.stack), tokens.PackageName(m.project), parentType, tokens.Type(typ), name))
 }
 
+// aliasURN returns the full URN an alias stands for: unset parts of a spec default to the
+// resource's current name, type, parent, stack and project.
+func (m *recorder) aliasURN(a *pulumirpc.Alias, parent, typ, name string) string {
+	if u := a.GetUrn(); u != "" {
+		return u
+	}
+	spec := a.GetSpec()
+	if spec.GetName() != "" {
+		name = spec.GetName()
+	}
+	if spec.GetType() != "" {
+		typ = spec.GetType()
+	}
+	switch {
+	case spec.GetNoParent():
+		parent = ""
+	case spec.GetParentUrn() != "":
+		parent = spec.GetParentUrn()
+	}
+	stack, project := m.stack, m.project
+	if spec.GetStack() != "" {
+		stack = spec.GetStack()
+	}
+	if spec.GetProject() != "" {
+		project = spec.GetProject()
+	}
+	parentType := tokens.Type("")
+	if p := resource.URN(parent); p != "" && p.QualifiedType() != resource.RootStackType {
+		parentType = p.QualifiedType()
+	}
+	return string(resource.NewURN(tokens.QName(stack), tokens.PackageName(project), parentType, tokens.Type(typ), name))
+}
+
 // NewResource implements pulumi.MockResourceMonitor.
 func (m *recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
 	rpc := args.RegisterRPC
@@ -65,11 +99,7 @@ func (m *recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 	}
 	var aliases []string
 	for _, a := range rpc.GetAliases() {
-		if u := a.GetUrn(); u != "" {
-			aliases = append(aliases, u)
-		} else if spec := a.GetSpec(); spec != nil {
-			aliases = append(aliases, fmt.Sprintf("name=%s", spec.GetName()))
-		}
+		aliases = append(aliases, m.aliasURN(a, rpc.GetParent(), args.TypeToken, args.Name))
 	}
 	r := &Resource{
 		URN:                 m.urn(rpc.GetParent(), args.TypeToken, args.Name),

@@ -15,7 +15,6 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/diag/colors"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/config"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
-
 )
 
 // ConfigError is a problem with Pulumi.yaml or a stack file: one line naming the file or key.
@@ -139,4 +138,3 @@ func describe(v any) string {
 }
 
 func oneLineMsg(err error) string { return strings.Join(strings.Fields(err.Error()), " ") }
-

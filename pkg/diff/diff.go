@@ -1,0 +1,301 @@
+// Package diff is the replacement guard: it compares the graph a program builds today with a
+// reviewed baseline (a golden preview) and lists what would be created, deleted, renamed (URN
+// changed without an alias) or replaced (an input that forces replacement changed), flagging the
+// changes that would destroy a protected or stateful resource. It also compares two environments.
+package diff
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"reflect"
+	"sort"
+	"strings"
+
+	"github.com/flowmart/platform/pkg/preview"
+)
+
+// Kind of change.
+type Kind string
+
+const (
+	Create  Kind = "create"
+	Delete  Kind = "delete"
+	Rename  Kind = "rename"  // URN changed without an alias: Pulumi deletes the old and creates a new one
+	Replace Kind = "replace" // an input that forces replacement changed
+	Update  Kind = "update"  // inputs changed in place
+)
+
+// Change is one resource that differs from the baseline.
+type Change struct {
+	Kind   Kind     `json:"kind"`
+	URN    string   `json:"urn"`
+	OldURN string   `json:"oldUrn,omitempty"`
+	Type   string   `json:"type"`
+	Name   string   `json:"name"`
+	Inputs []string `json:"inputs,omitempty"` // the inputs that changed, with old and new values
+	// Blocking is set when the change deletes or replaces a protected or stateful resource.
+	Blocking bool   `json:"blocking"`
+	Why      string `json:"why,omitempty"`
+}
+
+// Report is the outcome of a comparison.
+type Report struct {
+	Changes  []Change `json:"changes"`
+	Blocking int      `json:"blocking"`
+}
+
+// Compare lists the changes from baseline to current. stateful says whether a type holds data
+// that a replacement would lose; protected resources (protect in the baseline) always count.
+func Compare(baseline, current *preview.Document, stateful func(typ string) bool) Report {
+	old := map[string]*preview.Resource{}
+	for _, r := range baseline.Resources {
+		old[r.URN] = r
+	}
+	matched := map[string]bool{} // baseline URNs accounted for
+	var changes []Change
+	var created []*preview.Resource
+	for _, r := range current.Resources {
+		prev := old[r.URN]
+		if prev == nil {
+			for _, a := range r.Aliases {
+				if o := old[a]; o != nil && !matched[a] {
+					prev = o
+					break
+				}
+			}
+		}
+		if prev == nil {
+			created = append(created, r)
+			continue
+		}
+		matched[prev.URN] = true
+		if c, ok := compareInputs(prev, r); ok {
+			changes = append(changes, c)
+		}
+	}
+	var deleted []*preview.Resource
+	for _, r := range baseline.Resources {
+		if !matched[r.URN] {
+			deleted = append(deleted, r)
+		}
+	}
+	// A deleted and a created resource of the same type with the same inputs (tags aside) is a
+	// rename without an alias: the engine will replace it.
+	renamedTo := map[*preview.Resource]bool{}
+	for _, d := range deleted {
+		var to *preview.Resource
+		for _, c := range created {
+			if !renamedTo[c] && c.Type == d.Type && sameIgnoringTags(d.Inputs, c.Inputs) {
+				to = c
+				break
+			}
+		}
+		if to != nil {
+			renamedTo[to] = true
+			changes = append(changes, Change{Kind: Rename, URN: to.URN, OldURN: d.URN, Type: d.Type, Name: to.Name,
+				Why: "URN changed without an alias (add pulumi.Aliases to keep the resource)"})
+			continue
+		}
+		changes = append(changes, Change{Kind: Delete, URN: d.URN, Type: d.Type, Name: d.Name})
+	}
+	for _, c := range created {
+		if !renamedTo[c] {
+			changes = append(changes, Change{Kind: Create, URN: c.URN, Type: c.Type, Name: c.Name})
+		}
+	}
+	rep := Report{Changes: []Change{}}
+	for _, c := range changes {
+		if c.Kind == Delete || c.Kind == Replace || c.Kind == Rename {
+			o := old[firstNonEmpty(c.OldURN, c.URN)]
+			switch {
+			case o != nil && o.Protect:
+				c.Blocking, c.Why = true, join(c.Why, "the resource is protected")
+			case stateful != nil && stateful(c.Type):
+				c.Blocking, c.Why = true, join(c.Why, "the resource holds state that would be lost")
+			}
+		}
+		if c.Blocking {
+			rep.Blocking++
+		}
+		rep.Changes = append(rep.Changes, c)
+	}
+	order := map[Kind]int{Delete: 0, Replace: 1, Rename: 2, Update: 3, Create: 4}
+	sort.SliceStable(rep.Changes, func(i, j int) bool {
+		a, b := rep.Changes[i], rep.Changes[j]
+		if a.Blocking != b.Blocking {
+			return a.Blocking
+		}
+		return order[a.Kind] < order[b.Kind]
+	})
+	return rep
+}
+
+func join(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "; " + b
+}
+
+func firstNonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// compareInputs returns a replace or update change when the inputs differ.
+func compareInputs(prev, cur *preview.Resource) (Change, bool) {
+	diffs := differingPaths("", prev.Inputs, cur.Inputs)
+	if len(diffs) == 0 {
+		return Change{}, false
+	}
+	c := Change{Kind: Update, URN: cur.URN, Type: cur.Type, Name: cur.Name}
+	if prev.URN != cur.URN {
+		c.OldURN = prev.URN
+	}
+	for _, p := range diffs {
+		if ignored(p, cur.IgnoreChanges) {
+			continue
+		}
+		line := fmt.Sprintf("%s: %s -> %s", p, show(lookup(prev.Inputs, p)), show(lookup(cur.Inputs, p)))
+		if forces(cur.Type, p) {
+			c.Kind = Replace
+			line += " (forces replacement)"
+		}
+		c.Inputs = append(c.Inputs, line)
+	}
+	if len(c.Inputs) == 0 {
+		return Change{}, false
+	}
+	return c, true
+}
+
+// forces reports whether a change at path replaces a resource of type typ.
+func forces(typ, path string) bool {
+	for _, p := range forcesReplacement[typ] {
+		if path == p || strings.HasPrefix(path, p+".") || strings.HasPrefix(path, p+"[") {
+			return true
+		}
+	}
+	return false
+}
+
+func ignored(path string, ignore []string) bool {
+	for _, p := range ignore {
+		if path == p || strings.HasPrefix(path, p+".") || strings.HasPrefix(path, p+"[") {
+			return true
+		}
+	}
+	return false
+}
+
+// differingPaths lists the leaf paths where two input trees differ. Unknown values are never a
+// difference: they are only known at deploy time.
+func differingPaths(prefix string, a, b any) []string {
+	if a == preview.Unknown || b == preview.Unknown {
+		return nil
+	}
+	am, aok := a.(map[string]any)
+	bm, bok := b.(map[string]any)
+	if aok && bok {
+		keys := map[string]bool{}
+		for k := range am {
+			keys[k] = true
+		}
+		for k := range bm {
+			keys[k] = true
+		}
+		sorted := make([]string, 0, len(keys))
+		for k := range keys {
+			sorted = append(sorted, k)
+		}
+		sort.Strings(sorted)
+		var out []string
+		for _, k := range sorted {
+			p := k
+			if prefix != "" {
+				p = prefix + "." + k
+			}
+			out = append(out, differingPaths(p, am[k], bm[k])...)
+		}
+		return out
+	}
+	if reflect.DeepEqual(a, b) {
+		return nil
+	}
+	return []string{prefix}
+}
+
+func lookup(v any, path string) any {
+	for _, k := range strings.Split(path, ".") {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return nil
+		}
+		v = m[k]
+	}
+	return v
+}
+
+func show(v any) string {
+	if v == nil {
+		return "(none)"
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return fmt.Sprint(v)
+	}
+	b := bytes.TrimSpace(buf.Bytes())
+	if len(b) > 120 {
+		return string(b[:117]) + "..."
+	}
+	return string(b)
+}
+
+func sameIgnoringTags(a, b map[string]any) bool {
+	strip := func(m map[string]any) map[string]any {
+		out := map[string]any{}
+		for k, v := range m {
+			if k != "tags" && k != "tagsAll" {
+				out[k] = v
+			}
+		}
+		return out
+	}
+	return len(differingPaths("", strip(a), strip(b))) == 0
+}
+
+// WriteText prints a report for people.
+func (r Report) WriteText(w io.Writer, baseline, current string) error {
+	var b strings.Builder
+	counts := map[Kind]int{}
+	for _, c := range r.Changes {
+		counts[c.Kind]++
+	}
+	fmt.Fprintf(&b, "Changes from %s to %s: %d to create, %d to update, %d to replace, %d renamed without alias, %d to delete\n",
+		baseline, current, counts[Create], counts[Update], counts[Replace], counts[Rename], counts[Delete])
+	for _, c := range r.Changes {
+		mark := map[Kind]string{Create: "+", Delete: "-", Rename: "+-", Replace: "+-", Update: "~"}[c.Kind]
+		flag := ""
+		if c.Blocking {
+			flag = "  BLOCKED: "
+		}
+		fmt.Fprintf(&b, "  %-2s %-8s %s %s%s%s\n", mark, c.Kind, c.Type, c.Name, flag, c.Why)
+		if c.OldURN != "" {
+			fmt.Fprintf(&b, "       was %s\n", c.OldURN)
+		}
+		for _, in := range c.Inputs {
+			fmt.Fprintf(&b, "       %s\n", in)
+		}
+	}
+	if r.Blocking > 0 {
+		fmt.Fprintf(&b, "%d change(s) would delete or replace a protected or stateful resource\n", r.Blocking)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
