@@ -20,7 +20,7 @@ const (
 	exitConfig   = 1
 	exitFailure  = 2
 	usageSummary = `usage:
-  platform preview --stack <name> [--json] [--config-file <path>] [--dir <path>]
+  platform preview --stack <name> [--json] [--critical-path] [--config-file <path>] [--dir <path>]
   platform diff --stack <name> --against <baseline.json> [--json]
   platform diff --stack <a> --stack <b> [--json]
   platform version`
@@ -73,6 +73,7 @@ func previewCmd(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(io.Discard)
 	stack := fs.String("stack", "", "stack to preview (dev, staging, production)")
 	asJSON := fs.Bool("json", false, "print the JSON document instead of the tree")
+	critical := fs.Bool("critical-path", false, "estimate the wall time of a first deploy and print its longest chain")
 	configFile := fs.String("config-file", "", "stack file to read instead of Pulumi.<stack>.yaml")
 	dir := fs.String("dir", ".", "directory of Pulumi.yaml (or below it)")
 	if err := fs.Parse(args); err != nil {
@@ -94,6 +95,14 @@ func previewCmd(args []string, stdout, stderr io.Writer) int {
 		}
 		return exitFailure
 	}
+	if *critical {
+		cp, err := doc.ComputeCriticalPath()
+		if err != nil {
+			fmt.Fprintf(stderr, "error: %s\n", oneLine(err))
+			return exitFailure
+		}
+		doc.CriticalPath = cp
+	}
 	if *asJSON {
 		b, err := doc.JSON()
 		if err != nil {
@@ -105,6 +114,11 @@ func previewCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	if err := doc.WriteTree(stdout); err != nil {
 		return exitFailure
+	}
+	if doc.CriticalPath != nil {
+		if err := doc.WriteCriticalPath(stdout, doc.CriticalPath); err != nil {
+			return exitFailure
+		}
 	}
 	return exitOK
 }

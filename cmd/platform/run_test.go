@@ -116,3 +116,32 @@ func TestBrokenStackFiles(t *testing.T) {
 		t.Errorf("missing stack file: exit %d %q", code, stderr)
 	}
 }
+
+func TestCriticalPathFlag(t *testing.T) {
+	code, out, stderr := runCmd("preview", "--stack", "production", "--json", "--critical-path")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var doc struct {
+		CriticalPath *struct {
+			Seconds int      `json:"seconds"`
+			Chain   []string `json:"chain"`
+		} `json:"criticalPath"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.CriticalPath == nil || doc.CriticalPath.Seconds <= 0 || len(doc.CriticalPath.Chain) < 2 ||
+		!strings.Contains(doc.CriticalPath.Chain[0], "aws:ec2/vpc:Vpc") {
+		t.Fatalf("criticalPath = %+v", doc.CriticalPath)
+	}
+	// without the flag the document has no criticalPath field
+	_, out, _ = runCmd("preview", "--stack", "dev", "--json")
+	if strings.Contains(out, `"criticalPath"`) {
+		t.Error("criticalPath present without --critical-path")
+	}
+	_, out, _ = runCmd("preview", "--stack", "dev", "--critical-path")
+	if !strings.Contains(out, "Critical path of a first deploy:") {
+		t.Error("tree lacks the critical path")
+	}
+}

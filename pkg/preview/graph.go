@@ -9,6 +9,8 @@ type Document struct {
 	Stack     string         `json:"stack"`
 	Resources []*Resource    `json:"resources"`
 	Outputs   map[string]any `json:"outputs"`
+	// CriticalPath is set by `platform preview --critical-path`.
+	CriticalPath *CriticalPath `json:"criticalPath,omitempty"`
 }
 
 // Resource is one registered resource, in registration order.
