@@ -23,6 +23,7 @@ const (
   platform preview --stack <name> [--json] [--critical-path] [--config-file <path>] [--dir <path>]
   platform diff --stack <name> --against <baseline.json> [--json]
   platform diff --stack <a> --stack <b> [--json]
+  platform graph --stack <name>
   platform version`
 )
 
@@ -46,6 +47,8 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 		return previewCmd(args[1:], stdout, stderr)
 	case "diff":
 		return diffCmd(args[1:], stdout, stderr)
+	case "graph":
+		return graphCmd(args[1:], stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "platform", versionString())
 		return exitOK

@@ -145,3 +145,13 @@ func TestCriticalPathFlag(t *testing.T) {
 		t.Error("tree lacks the critical path")
 	}
 }
+
+func TestGraphCommand(t *testing.T) {
+	code, out, stderr := runCmd("graph", "--stack", "dev")
+	if code != exitOK || !strings.HasPrefix(out, "flowchart LR\n") || !strings.Contains(out, "network Network dev") {
+		t.Fatalf("exit %d %q\n%s", code, stderr, out)
+	}
+	if code, _, _ := runCmd("graph"); code != exitFailure {
+		t.Errorf("graph without --stack: exit %d", code)
+	}
+}
