@@ -28,11 +28,26 @@ func Run(ctx *pulumi.Context) error {
 		return err
 	}
 	// Components are added here in dependency order, each wired in its own file (stacks/<component>.go).
+	// TODO(lead): cluster.NodeRoleARNs once the Cluster is wired.
+	reg, err := newRegistry(ctx, cfg, pulumi.StringArray{}, opts)
+	if err != nil {
+		return err
+	}
+	cf, err := cloudflareProvider(ctx)
+	if err != nil {
+		return err
+	}
+	cert, err := newCertificate(ctx, cfg, opts, cf)
+	if err != nil {
+		return err
+	}
 
 	ctx.Export("environment", pulumi.String(string(cfg.Environment)))
 	ctx.Export("region", pulumi.String(cfg.Region))
 	ctx.Export("accountId", pulumi.String(cfg.AccountID))
 	exportNetwork(ctx, net)
+	exportRegistry(ctx, reg)
+	exportCertificate(ctx, cert)
 	return nil
 }
 

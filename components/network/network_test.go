@@ -120,7 +120,7 @@ func TestNetworkResourcesPerStrategy(t *testing.T) {
 				counts := map[string]int{
 					"aws:ec2/vpc:Vpc": 1, "aws:ec2/subnet:Subnet": 3 * n, "aws:ec2/routeTable:RouteTable": 3 * n,
 					"aws:ec2/routeTableAssociation:RouteTableAssociation": 3 * n,
-					"aws:ec2/natGateway:NatGateway": c.nats, "aws:ec2/eip:Eip": c.nats,
+					"aws:ec2/natGateway:NatGateway":                       c.nats, "aws:ec2/eip:Eip": c.nats,
 					"aws:ec2/route:Route": n + c.privateDefault, "aws:ec2/internetGateway:InternetGateway": 1,
 					"aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": 1, "aws:ec2/flowLog:FlowLog": 1,
 					"aws:ec2/vpcEndpoint:VpcEndpoint": 3,

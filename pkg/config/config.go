@@ -47,6 +47,9 @@ type Config struct {
 	Tags map[string]string
 
 	Network NetworkConfig
+
+	Registry    RegistryConfig
+	Certificate CertificateConfig
 }
 
 // Protected reports whether stateful resources of this environment are protected.
@@ -87,6 +90,8 @@ func Parse(project, stack string, get Getter, allKeys []string) (*Config, error)
 	c.Tags = r.stringMap(KeyTags)
 
 	c.Network = readNetwork(r)
+	c.Registry = readRegistry(r)
+	c.Certificate = readCertificate(r)
 	// Each component section reads its keys in its own file: c.<Section> = read<Section>(r).
 	if r.err != nil {
 		return nil, r.err

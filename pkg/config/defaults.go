@@ -18,6 +18,7 @@ var defaults = map[Environment]envDefaults{
 // applyDefaults fills unset values from the environment's defaults. An unknown environment gets
 // none: Validate reports it.
 func (c *Config) applyDefaults() {
+	c.applyRegistryDefaults()
 	d, ok := defaults[c.Environment]
 	if !ok {
 		return
@@ -28,4 +29,29 @@ func (c *Config) applyDefaults() {
 	if c.Network.FlowLogRetentionDays == 0 {
 		c.Network.FlowLogRetentionDays = d.FlowLogRetentionDays
 	}
+}
+
+// registryDefaults are the Registry's per-environment defaults: tags are immutable where images
+// are promoted (staging, production), and only dev repositories may be deleted with their images.
+type registryDefaults struct {
+	ImmutableTags bool
+	ForceDelete   bool
+}
+
+var registryDefaultsByEnv = map[Environment]registryDefaults{
+	Dev:        {ImmutableTags: false, ForceDelete: true},
+	Staging:    {ImmutableTags: true, ForceDelete: false},
+	Production: {ImmutableTags: true, ForceDelete: false},
+}
+
+func (c *Config) applyRegistryDefaults() {
+	d, ok := registryDefaultsByEnv[c.Environment]
+	if !ok {
+		return
+	}
+	if c.Registry.ImmutableTags == nil {
+		v := d.ImmutableTags
+		c.Registry.ImmutableTags = &v
+	}
+	c.Registry.ForceDelete = d.ForceDelete
 }

@@ -34,6 +34,8 @@ func (c *Config) Validate() error {
 		c.validateDomain,
 		c.validateTags,
 		c.validateNetwork,
+		c.validateRegistry,
+		c.validateCertificate,
 	}
 	for _, check := range checks {
 		if err := check(); err != nil {

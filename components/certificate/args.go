@@ -1,0 +1,148 @@
+package certificate
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// KeyAlgorithm is the certificate's key algorithm.
+type KeyAlgorithm string
+
+const (
+	// RSA2048 is an RSA 2048-bit key, understood by every client.
+	RSA2048 KeyAlgorithm = "RSA_2048"
+	// ECPrime256v1 is an ECDSA P-256 key: smaller and faster handshakes.
+	ECPrime256v1 KeyAlgorithm = "EC_prime256v1"
+)
+
+// KeyAlgorithms lists the allowed key algorithms.
+var KeyAlgorithms = []KeyAlgorithm{RSA2048, ECPrime256v1}
+
+// maxNames is ACM's default quota of domain names in one certificate.
+const maxNames = 10
+
+// CertificateArgs configures a Certificate. Fields that decide which resources exist are plain
+// values.
+type CertificateArgs struct {
+	// Domain is the certificate's apex domain, e.g. dev.shop.example.com. Required.
+	Domain string
+	// SubjectAlternativeNames are further names in the certificate; a wildcard covers one label.
+	// Defaults to the wildcard "*."+Domain.
+	SubjectAlternativeNames []string
+	// KeyAlgorithm is RSA2048 or ECPrime256v1. Defaults to RSA2048.
+	KeyAlgorithm KeyAlgorithm
+	// ZoneID is the Cloudflare zone that holds the validation records. Required.
+	ZoneID pulumi.StringInput
+	// TTL is the validation records' TTL in seconds (60 to 86400). Defaults to 60.
+	TTL int
+	// Protect protects the certificate from deletion. Defaults to false.
+	Protect bool
+	// Tags are added to the certificate. Defaults to none (the provider's default tags still apply).
+	Tags map[string]string
+}
+
+func (a *CertificateArgs) withDefaults() CertificateArgs {
+	var c CertificateArgs
+	if a != nil {
+		c = *a
+	}
+	c.SubjectAlternativeNames = slices.Clone(c.SubjectAlternativeNames)
+	if c.SubjectAlternativeNames == nil && c.Domain != "" {
+		c.SubjectAlternativeNames = []string{"*." + c.Domain}
+	}
+	if c.KeyAlgorithm == "" {
+		c.KeyAlgorithm = RSA2048
+	}
+	if c.TTL == 0 {
+		c.TTL = 60
+	}
+	return c
+}
+
+var labelRe = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
+
+// ValidHostName reports why name is not a lower-case fully qualified host name, or nil. With
+// wildcard, a leading "*." is allowed.
+func ValidHostName(name string, wildcard bool) error {
+	host := name
+	if wildcard {
+		host = strings.TrimPrefix(name, "*.")
+	}
+	if len(host) > 253 {
+		return fmt.Errorf("%q is longer than 253 characters", name)
+	}
+	labels := strings.Split(host, ".")
+	if len(labels) < 2 {
+		return fmt.Errorf("%q is not a fully qualified domain (want at least two labels, such as shop.example.com)", name)
+	}
+	for _, l := range labels {
+		if !labelRe.MatchString(l) {
+			return fmt.Errorf("%q has an invalid label %q (lower-case letters, digits and inner hyphens, 1-63 characters)", name, l)
+		}
+	}
+	return nil
+}
+
+// validTTL reports whether ttl is a Cloudflare TTL for an unproxied record.
+func validTTL(ttl int) bool { return ttl >= 60 && ttl <= 86400 }
+
+func (a CertificateArgs) validate() error {
+	if a.Domain == "" {
+		return fmt.Errorf("Domain is required")
+	}
+	if err := ValidHostName(a.Domain, false); err != nil {
+		return fmt.Errorf("Domain: %w", err)
+	}
+	seen := map[string]bool{a.Domain: true}
+	for i, san := range a.SubjectAlternativeNames {
+		if err := ValidHostName(san, true); err != nil {
+			return fmt.Errorf("SubjectAlternativeNames[%d]: %w", i, err)
+		}
+		if seen[san] {
+			return fmt.Errorf("SubjectAlternativeNames[%d]: %q is listed twice (or is the Domain)", i, san)
+		}
+		seen[san] = true
+	}
+	if n := 1 + len(a.SubjectAlternativeNames); n > maxNames {
+		return fmt.Errorf("SubjectAlternativeNames: %d names in all, ACM allows %d by default", n, maxNames)
+	}
+	if !slices.Contains(KeyAlgorithms, a.KeyAlgorithm) {
+		return fmt.Errorf("KeyAlgorithm %q is not one of RSA_2048, EC_prime256v1", a.KeyAlgorithm)
+	}
+	if a.ZoneID == nil {
+		return fmt.Errorf("ZoneID is required (the Cloudflare zone of %s)", a.Domain)
+	}
+	if !validTTL(a.TTL) {
+		return fmt.Errorf("TTL %d is not between 60 and 86400 seconds", a.TTL)
+	}
+	return nil
+}
+
+// names returns every name of the certificate, the domain first.
+func (a CertificateArgs) names() []string {
+	return append([]string{a.Domain}, a.SubjectAlternativeNames...)
+}
+
+// ValidationBases returns the distinct base names (a wildcard's "*." removed) of the names, in
+// order of first appearance: ACM asks for one validation record per base name, so a domain and
+// its wildcard share one record.
+func ValidationBases(names []string) []string {
+	var out []string
+	for _, n := range names {
+		base := strings.TrimPrefix(n, "*.")
+		if !slices.Contains(out, base) {
+			out = append(out, base)
+		}
+	}
+	return out
+}
+
+// sanitize turns a host name into a resource-name suffix ("*.a.b" -> "wildcard-a-b").
+func sanitize(host string) string {
+	host = strings.Replace(host, "*", "wildcard", 1)
+	return strings.ReplaceAll(host, ".", "-")
+}

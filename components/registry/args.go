@@ -1,0 +1,254 @@
+package registry
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// TagStatus selects the images a lifecycle rule applies to.
+type TagStatus string
+
+const (
+	// TagUntagged selects images without a tag.
+	TagUntagged TagStatus = "untagged"
+	// TagTagged selects images with a tag starting with one of the rule's TagPrefixes.
+	TagTagged TagStatus = "tagged"
+	// TagAny selects every image; it must be the last rule.
+	TagAny TagStatus = "any"
+)
+
+// TagStatuses lists the allowed tag statuses.
+var TagStatuses = []TagStatus{TagUntagged, TagTagged, TagAny}
+
+// CountType says how a lifecycle rule counts images.
+type CountType string
+
+const (
+	// ImageCountMoreThan keeps the newest CountNumber images and expires the rest.
+	ImageCountMoreThan CountType = "imageCountMoreThan"
+	// SinceImagePushed expires images pushed more than CountNumber days ago.
+	SinceImagePushed CountType = "sinceImagePushed"
+)
+
+// CountTypes lists the allowed count types.
+var CountTypes = []CountType{ImageCountMoreThan, SinceImagePushed}
+
+// LifecycleRule is one typed ECR lifecycle rule; the component renders the policy JSON from it.
+// Priorities follow the order of the rules (1, 2, ...).
+type LifecycleRule struct {
+	// Description is shown in the ECR console. Defaults to none.
+	Description string
+	// TagStatus selects the images. Required.
+	TagStatus TagStatus
+	// TagPrefixes restrict a TagTagged rule to tags starting with one of them. Required for
+	// TagTagged, not allowed otherwise.
+	TagPrefixes []string
+	// CountType says how CountNumber is read. Required.
+	CountType CountType
+	// CountNumber is the number of images (ImageCountMoreThan) or days (SinceImagePushed). Required.
+	CountNumber int
+}
+
+// DefaultLifecycleRules returns the lifecycle of a repository that sets none: untagged images
+// expire after 14 days, the newest 30 release- images are kept, and the newest 50 images overall.
+func DefaultLifecycleRules() []LifecycleRule {
+	return []LifecycleRule{
+		{Description: "Expire untagged images after 14 days", TagStatus: TagUntagged, CountType: SinceImagePushed, CountNumber: 14},
+		{Description: "Keep the last 30 release images", TagStatus: TagTagged, TagPrefixes: []string{"release-"}, CountType: ImageCountMoreThan, CountNumber: 30},
+		{Description: "Keep the last 50 images", TagStatus: TagAny, CountType: ImageCountMoreThan, CountNumber: 50},
+	}
+}
+
+// Repository is one ECR repository, usually one per service image.
+type Repository struct {
+	// Name is the repository name, e.g. storefront or team/storefront. Required.
+	Name string
+	// ImmutableTags overrides RegistryArgs.ImmutableTags for this repository. Defaults to the
+	// registry's setting.
+	ImmutableTags *bool
+	// LifecycleRules replace the default lifecycle. Defaults to DefaultLifecycleRules().
+	LifecycleRules []LifecycleRule
+	// ScanOnPush scans every pushed image for vulnerabilities. Defaults to true.
+	ScanOnPush *bool
+}
+
+// PullThroughCache mirrors a public registry under a repository prefix, to avoid its rate limits.
+type PullThroughCache struct {
+	// Prefix is the ECR repository prefix images are cached under, e.g. ecr-public. Required.
+	Prefix string
+	// UpstreamURL is the public registry, one of UpstreamRegistries. Required.
+	UpstreamURL string
+}
+
+// UpstreamRegistries are the upstream registries a pull-through cache rule may use: those that
+// need no credentials (others would need a Secrets Manager secret).
+var UpstreamRegistries = []string{"public.ecr.aws", "registry.k8s.io", "quay.io"}
+
+// RegistryArgs configures a Registry. Fields that decide which resources exist are plain values.
+type RegistryArgs struct {
+	// Repositories are the repositories to create, at least one. Required.
+	Repositories []Repository
+	// ImmutableTags makes image tags immutable in every repository, so a tag always names the
+	// image that was tested. Defaults to true.
+	ImmutableTags *bool
+	// KMSKeyARN is the KMS key that encrypts the repositories. Defaults to a new key with rotation.
+	KMSKeyARN pulumi.StringPtrInput
+	// EnhancedScanning turns on the registry's ENHANCED (Amazon Inspector) scanning, on push, for
+	// every repository of the account. Defaults to basic scanning.
+	EnhancedScanning bool
+	// PullPrincipalARNs are the IAM roles (e.g. the cluster's node roles) allowed to pull from every
+	// repository. Defaults to none.
+	PullPrincipalARNs pulumi.StringArrayInput
+	// PushPrincipalARNs are the IAM roles (e.g. the CI role) allowed to push to and pull from every
+	// repository. Defaults to none.
+	PushPrincipalARNs pulumi.StringArrayInput
+	// PullThroughCacheRules mirror public registries. Defaults to none.
+	PullThroughCacheRules []PullThroughCache
+	// ForceDelete lets a repository be deleted while it still holds images. Defaults to false.
+	ForceDelete bool
+	// Protect protects the repositories and the created KMS key from deletion. Defaults to false.
+	Protect bool
+	// Tags are added to every resource of the registry. Defaults to none (the provider's default
+	// tags still apply).
+	Tags map[string]string
+}
+
+func (a *RegistryArgs) withDefaults() RegistryArgs {
+	var c RegistryArgs
+	if a != nil {
+		c = *a
+	}
+	if c.ImmutableTags == nil {
+		c.ImmutableTags = pulumi.BoolRef(true)
+	}
+	c.Repositories = slices.Clone(c.Repositories)
+	for i, r := range c.Repositories {
+		if r.ImmutableTags == nil {
+			r.ImmutableTags = c.ImmutableTags
+		}
+		if r.ScanOnPush == nil {
+			r.ScanOnPush = pulumi.BoolRef(true)
+		}
+		if r.LifecycleRules == nil {
+			r.LifecycleRules = DefaultLifecycleRules()
+		}
+		c.Repositories[i] = r
+	}
+	return c
+}
+
+var (
+	// RepositoryNameRe is the name pattern ECR accepts.
+	RepositoryNameRe = regexp.MustCompile(`^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$`)
+	cachePrefixRe    = regexp.MustCompile(`^[a-z0-9]+(?:[._-][a-z0-9]+)*$`)
+)
+
+// ValidRepositoryName reports why name is not an ECR repository name, or nil.
+func ValidRepositoryName(name string) error {
+	if len(name) < 2 || len(name) > 256 || !RepositoryNameRe.MatchString(name) {
+		return fmt.Errorf("%q is not an ECR repository name (2-256 lower-case letters, digits, and . _ - / between them)", name)
+	}
+	return nil
+}
+
+// ValidUpstream reports why a pull-through cache rule is not allowed, or nil.
+func ValidUpstream(rule PullThroughCache) error {
+	if len(rule.Prefix) < 2 || len(rule.Prefix) > 30 || !cachePrefixRe.MatchString(rule.Prefix) {
+		return fmt.Errorf("prefix %q is not a repository prefix (2-30 lower-case letters, digits, and . _ - between them)", rule.Prefix)
+	}
+	if !slices.Contains(UpstreamRegistries, rule.UpstreamURL) {
+		return fmt.Errorf("upstream %q is not a registry that needs no credentials (allowed: %s)", rule.UpstreamURL, strings.Join(UpstreamRegistries, ", "))
+	}
+	return nil
+}
+
+// ValidateLifecycle reports why rules do not make a valid ECR lifecycle policy, or nil. Priorities
+// are the rules' positions, so they are unique; a TagTagged rule needs prefixes, counts are
+// positive, and at most one TagAny rule exists, as the last one (ECR evaluates it last).
+func ValidateLifecycle(rules []LifecycleRule) error {
+	if len(rules) == 0 {
+		return fmt.Errorf("no rules (give at least one, or leave the rules unset for the defaults)")
+	}
+	seen := map[int]bool{}
+	for i, r := range rules {
+		p := i + 1
+		if seen[p] {
+			return fmt.Errorf("rule %d: priority %d is used twice", i, p)
+		}
+		seen[p] = true
+		if !slices.Contains(TagStatuses, r.TagStatus) {
+			return fmt.Errorf("rule %d: tag status %q is not one of untagged, tagged, any", i, r.TagStatus)
+		}
+		if !slices.Contains(CountTypes, r.CountType) {
+			return fmt.Errorf("rule %d: count type %q is not one of imageCountMoreThan, sinceImagePushed", i, r.CountType)
+		}
+		if r.CountNumber < 1 {
+			return fmt.Errorf("rule %d: count number %d must be at least 1", i, r.CountNumber)
+		}
+		if r.TagStatus == TagTagged && len(r.TagPrefixes) == 0 {
+			return fmt.Errorf("rule %d: tag status tagged needs tag prefixes", i)
+		}
+		if r.TagStatus != TagTagged && len(r.TagPrefixes) > 0 {
+			return fmt.Errorf("rule %d: tag prefixes %q only apply to tag status tagged, not %s", i, r.TagPrefixes, r.TagStatus)
+		}
+		for _, prefix := range r.TagPrefixes {
+			if prefix == "" {
+				return fmt.Errorf("rule %d: a tag prefix is empty", i)
+			}
+		}
+		if r.TagStatus == TagAny && i != len(rules)-1 {
+			return fmt.Errorf("rule %d: tag status any must be the last rule (highest priority number), found at %d of %d", i, p, len(rules))
+		}
+	}
+	return nil
+}
+
+func (a RegistryArgs) validate() error {
+	if len(a.Repositories) == 0 {
+		return fmt.Errorf("Repositories is empty: at least one repository is required")
+	}
+	names := map[string]bool{}
+	children := map[string]string{}
+	for i, r := range a.Repositories {
+		if err := ValidRepositoryName(r.Name); err != nil {
+			return fmt.Errorf("Repositories[%d].Name: %w", i, err)
+		}
+		if names[r.Name] {
+			return fmt.Errorf("Repositories[%d].Name: %q is listed twice", i, r.Name)
+		}
+		names[r.Name] = true
+		child := childName(r.Name)
+		if other, ok := children[child]; ok {
+			return fmt.Errorf("Repositories[%d].Name: %q and %q give the same resource name %q", i, other, r.Name, child)
+		}
+		children[child] = r.Name
+		if err := ValidateLifecycle(r.LifecycleRules); err != nil {
+			return fmt.Errorf("Repositories[%d].LifecycleRules (%s): %w", i, r.Name, err)
+		}
+	}
+	prefixes := map[string]bool{}
+	for i, rule := range a.PullThroughCacheRules {
+		if err := ValidUpstream(rule); err != nil {
+			return fmt.Errorf("PullThroughCacheRules[%d]: %w", i, err)
+		}
+		if prefixes[rule.Prefix] {
+			return fmt.Errorf("PullThroughCacheRules[%d]: prefix %q is used twice", i, rule.Prefix)
+		}
+		prefixes[rule.Prefix] = true
+		for _, r := range a.Repositories {
+			if r.Name == rule.Prefix || strings.HasPrefix(r.Name, rule.Prefix+"/") {
+				return fmt.Errorf("PullThroughCacheRules[%d]: prefix %q overlaps repository %q", i, rule.Prefix, r.Name)
+			}
+		}
+	}
+	return nil
+}
+
+// childName is the resource-name form of a repository name ("team/web" -> "team-web").
+func childName(repository string) string {
+	return strings.ReplaceAll(repository, "/", "-")
+}

@@ -1,0 +1,275 @@
+// Package registry provides Registry: the ECR repositories of the platform's service images, with
+// immutable tags, scan on push, KMS encryption, typed lifecycle policies, repository policies
+// that give exact pull and push actions to given roles, and optional pull-through caches of
+// public registries. Image pulls from the cluster use the Network's ECR endpoints.
+package registry
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecr"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/flowmart/platform/pkg/iampolicy"
+	"github.com/flowmart/platform/pkg/tags"
+)
+
+// registryType is part of every URN: never rename without an alias.
+const registryType = "flowmart:registry:Registry"
+
+// PullActions are the actions a pulling principal gets on every repository.
+var PullActions = []string{"ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"}
+
+// PushActions are the actions a pushing principal gets on every repository (pulls included).
+var PushActions = append(append([]string(nil), PullActions...),
+	"ecr:PutImage", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload")
+
+// Registry is a set of ECR repositories with their encryption key, lifecycle and access policies.
+type Registry struct {
+	pulumi.ResourceState
+
+	// RepositoryURLs are the repositories' URLs (<account>.dkr.ecr.<region>.amazonaws.com/<name>)
+	// by repository name.
+	RepositoryURLs pulumi.StringMapOutput `pulumi:"repositoryUrls"`
+	// RepositoryARNs are the repositories' ARNs by repository name.
+	RepositoryARNs pulumi.StringMapOutput `pulumi:"repositoryArns"`
+	// KMSKeyARN is the ARN of the key that encrypts the repositories.
+	KMSKeyARN pulumi.StringOutput `pulumi:"kmsKeyArn"`
+
+	// Repositories holds the underlying repositories by name, an escape hatch.
+	Repositories map[string]*ecr.Repository
+
+	name      string
+	args      RegistryArgs
+	opts      []pulumi.ResourceOption // child options: parent is the registry
+	keyARN    pulumi.StringInput
+	policy    pulumi.StringOutput // repository policy document, when hasPolicy
+	hasPolicy bool
+}
+
+// NewRegistry creates a Registry. Children are named name+"-<repository>[-lifecycle|-policy]",
+// with "/" in repository names replaced by "-".
+func NewRegistry(ctx *pulumi.Context, name string, args *RegistryArgs, opts ...pulumi.ResourceOption) (*Registry, error) {
+	a := args.withDefaults()
+	if err := a.validate(); err != nil {
+		return nil, fmt.Errorf("registry %q: %w", name, err)
+	}
+	r := &Registry{name: name, args: a, Repositories: map[string]*ecr.Repository{}}
+	if err := ctx.RegisterComponentResource(registryType, name, r, opts...); err != nil {
+		return nil, err
+	}
+	r.opts = []pulumi.ResourceOption{pulumi.Parent(r)}
+
+	steps := []func(*pulumi.Context) error{
+		r.kmsKey,
+		r.accessPolicy,
+		r.repositories,
+		r.scanning,
+		r.pullThroughCache,
+	}
+	for _, step := range steps {
+		if err := step(ctx); err != nil {
+			return nil, fmt.Errorf("registry %q: %w", name, err)
+		}
+	}
+	return r, r.registerOutputs(ctx)
+}
+
+func (r *Registry) tags(resource string) pulumi.StringMap {
+	return tags.Named(r.args.Tags, resource)
+}
+
+// protected returns the child options of a stateful resource.
+func (r *Registry) protected() []pulumi.ResourceOption {
+	if r.args.Protect {
+		return append(append([]pulumi.ResourceOption(nil), r.opts...), pulumi.Protect(true))
+	}
+	return r.opts
+}
+
+// kmsKey uses the given key or creates one with yearly rotation.
+func (r *Registry) kmsKey(ctx *pulumi.Context) error {
+	if r.args.KMSKeyARN != nil {
+		r.keyARN = r.args.KMSKeyARN.ToStringPtrOutput().Elem()
+		return nil
+	}
+	name := r.name + "-ecr-key"
+	key, err := kms.NewKey(ctx, name, &kms.KeyArgs{
+		Description:          pulumi.String("Encrypts the ECR repositories of " + r.name),
+		EnableKeyRotation:    pulumi.Bool(true),
+		DeletionWindowInDays: pulumi.Int(30),
+		Tags:                 r.tags(name),
+	}, r.protected()...)
+	if err != nil {
+		return err
+	}
+	if _, err := kms.NewAlias(ctx, name, &kms.AliasArgs{
+		Name:        pulumi.String("alias/" + name),
+		TargetKeyId: key.KeyId,
+	}, r.opts...); err != nil {
+		return err
+	}
+	r.keyARN = key.Arn
+	return nil
+}
+
+// given reports whether a principal list was given: nil and a literal empty list were not.
+func given(in pulumi.StringArrayInput) bool {
+	if in == nil {
+		return false
+	}
+	if arr, ok := in.(pulumi.StringArray); ok && len(arr) == 0 {
+		return false
+	}
+	return true
+}
+
+func orEmpty(in pulumi.StringArrayInput) pulumi.StringArrayOutput {
+	if in == nil {
+		return pulumi.StringArray{}.ToStringArrayOutput()
+	}
+	return in.ToStringArrayOutput()
+}
+
+// RepositoryPolicy is the policy every repository gets: exact pull actions for pull principals,
+// exact push actions for push principals. It fails when both lists are empty (ECR rejects a
+// policy without statements).
+func RepositoryPolicy(pull, push []string) (iampolicy.Document, error) {
+	var statements []iampolicy.Statement
+	if p := unique(pull); len(p) > 0 {
+		statements = append(statements, iampolicy.Statement{Sid: "Pull", Effect: "Allow",
+			Principal: map[string]any{"AWS": p}, Action: PullActions})
+	}
+	if p := unique(push); len(p) > 0 {
+		statements = append(statements, iampolicy.Statement{Sid: "Push", Effect: "Allow",
+			Principal: map[string]any{"AWS": p}, Action: PushActions})
+	}
+	if len(statements) == 0 {
+		return iampolicy.Document{}, fmt.Errorf("PullPrincipalARNs and PushPrincipalARNs are both empty: a repository policy needs at least one principal")
+	}
+	return iampolicy.New(statements...), nil
+}
+
+func unique(in []string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, s := range in {
+		if s != "" && !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// accessPolicy renders the repository policy once the principals are known.
+func (r *Registry) accessPolicy(ctx *pulumi.Context) error {
+	if !given(r.args.PullPrincipalARNs) && !given(r.args.PushPrincipalARNs) {
+		return nil
+	}
+	r.hasPolicy = true
+	r.policy = pulumi.All(orEmpty(r.args.PullPrincipalARNs), orEmpty(r.args.PushPrincipalARNs)).ApplyT(func(v []any) (string, error) {
+		doc, err := RepositoryPolicy(v[0].([]string), v[1].([]string))
+		if err != nil {
+			return "", fmt.Errorf("registry %q: %w", r.name, err)
+		}
+		return doc.String(), nil
+	}).(pulumi.StringOutput)
+	return nil
+}
+
+// repositories creates each repository with its lifecycle policy and, when principals are given,
+// its repository policy.
+func (r *Registry) repositories(ctx *pulumi.Context) error {
+	for _, spec := range r.args.Repositories {
+		name := r.name + "-" + childName(spec.Name)
+		mutability := "MUTABLE"
+		if *spec.ImmutableTags {
+			mutability = "IMMUTABLE"
+		}
+		repo, err := ecr.NewRepository(ctx, name, &ecr.RepositoryArgs{
+			Name:               pulumi.String(spec.Name),
+			ImageTagMutability: pulumi.String(mutability),
+			ImageScanningConfiguration: &ecr.RepositoryImageScanningConfigurationArgs{
+				ScanOnPush: pulumi.Bool(*spec.ScanOnPush),
+			},
+			EncryptionConfigurations: ecr.RepositoryEncryptionConfigurationArray{
+				&ecr.RepositoryEncryptionConfigurationArgs{EncryptionType: pulumi.String("KMS"), KmsKey: r.keyARN},
+			},
+			ForceDelete: pulumi.Bool(r.args.ForceDelete),
+			Tags:        r.tags(name),
+		}, r.protected()...)
+		if err != nil {
+			return err
+		}
+		r.Repositories[spec.Name] = repo
+		policy, err := LifecyclePolicyJSON(spec.LifecycleRules)
+		if err != nil {
+			return fmt.Errorf("repository %s: %w", spec.Name, err)
+		}
+		if _, err := ecr.NewLifecyclePolicy(ctx, name+"-lifecycle", &ecr.LifecyclePolicyArgs{
+			Repository: repo.Name,
+			Policy:     pulumi.String(policy),
+		}, r.opts...); err != nil {
+			return err
+		}
+		if !r.hasPolicy {
+			continue
+		}
+		if _, err := ecr.NewRepositoryPolicy(ctx, name+"-policy", &ecr.RepositoryPolicyArgs{
+			Repository: repo.Name,
+			Policy:     r.policy,
+		}, r.opts...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// scanning turns on enhanced scanning for the whole registry (an account-wide setting).
+func (r *Registry) scanning(ctx *pulumi.Context) error {
+	if !r.args.EnhancedScanning {
+		return nil
+	}
+	_, err := ecr.NewRegistryScanningConfiguration(ctx, r.name+"-scanning", &ecr.RegistryScanningConfigurationArgs{
+		ScanType: pulumi.String("ENHANCED"),
+		Rules: ecr.RegistryScanningConfigurationRuleArray{
+			&ecr.RegistryScanningConfigurationRuleArgs{
+				ScanFrequency: pulumi.String("SCAN_ON_PUSH"),
+				RepositoryFilters: ecr.RegistryScanningConfigurationRuleRepositoryFilterArray{
+					&ecr.RegistryScanningConfigurationRuleRepositoryFilterArgs{Filter: pulumi.String("*"), FilterType: pulumi.String("WILDCARD")},
+				},
+			},
+		},
+	}, r.opts...)
+	return err
+}
+
+func (r *Registry) pullThroughCache(ctx *pulumi.Context) error {
+	for _, rule := range r.args.PullThroughCacheRules {
+		if _, err := ecr.NewPullThroughCacheRule(ctx, r.name+"-cache-"+rule.Prefix, &ecr.PullThroughCacheRuleArgs{
+			EcrRepositoryPrefix: pulumi.String(rule.Prefix),
+			UpstreamRegistryUrl: pulumi.String(rule.UpstreamURL),
+		}, r.opts...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (r *Registry) registerOutputs(ctx *pulumi.Context) error {
+	urls, arns := pulumi.StringMap{}, pulumi.StringMap{}
+	for name, repo := range r.Repositories {
+		urls[name] = repo.RepositoryUrl
+		arns[name] = repo.Arn
+	}
+	r.RepositoryURLs = urls.ToStringMapOutput()
+	r.RepositoryARNs = arns.ToStringMapOutput()
+	r.KMSKeyARN = r.keyARN.ToStringOutput()
+	return ctx.RegisterResourceOutputs(r, pulumi.Map{
+		"repositoryUrls": r.RepositoryURLs,
+		"repositoryArns": r.RepositoryARNs,
+		"kmsKeyArn":      r.KMSKeyARN,
+	})
+}

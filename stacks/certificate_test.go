@@ -1,0 +1,90 @@
+package stacks
+
+import (
+	"bytes"
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/flowmart/platform/pkg/preview"
+)
+
+// The Cloudflare token, given in plain text to the program as the CLI would after decrypting it,
+// never appears in the preview JSON: the provider shows the secret placeholder.
+func TestCloudflareTokenNeverInJSON(t *testing.T) {
+	sf, err := preview.LoadStackFile("..", "production", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const plaintext = "cf-token-Zq8xW3vT-do-not-print"
+	key := sf.Project + ":cloudflareApiToken"
+	sf.Config[key] = plaintext
+	for _, deploy := range []bool{false, true} {
+		doc, err := preview.Run(Run, preview.Options{Project: sf.Project, Stack: "production", Config: sf.Config,
+			SecretKeys: sf.SecretKeys, Deploy: deploy})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := doc.JSON()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Contains(b, []byte(plaintext)) {
+			t.Fatalf("deploy=%v: the Cloudflare token appears in the preview JSON", deploy)
+		}
+		p := doc.Get("pulumi:providers:cloudflare", "cloudflare")
+		if p == nil || p.Inputs["apiToken"] != preview.Secret {
+			t.Fatalf("deploy=%v: cloudflare provider %+v", deploy, p)
+		}
+		for _, r := range doc.Find("cloudflare:index/record:Record") {
+			if !strings.HasPrefix(r.Provider, p.URN+"::") {
+				t.Errorf("%s does not use the stack's Cloudflare provider: %q", r.Name, r.Provider)
+			}
+		}
+	}
+}
+
+// Every environment: repositories with one lifecycle policy each, settings by environment, a
+// wildcard certificate with one validation record and a validation resource.
+func TestRegistryAndCertificatePerEnvironment(t *testing.T) {
+	for _, env := range envs {
+		doc, _ := previewJSON(t, env)
+		repos := doc.Find("aws:ecr/repository:Repository")
+		if len(repos) < 6 || len(doc.Find("aws:ecr/lifecyclePolicy:LifecyclePolicy")) != len(repos) || len(doc.Find("aws:ecr/repositoryPolicy:RepositoryPolicy")) != len(repos) {
+			t.Errorf("%s: %d repositories, lifecycle and repository policies must match", env, len(repos))
+		}
+		for _, r := range repos {
+			mutability := "IMMUTABLE"
+			if env == "dev" {
+				mutability = "MUTABLE"
+			}
+			if r.Inputs["imageTagMutability"] != mutability || r.Inputs["forceDelete"] != (env == "dev") || r.Protect != (env == "production") {
+				t.Errorf("%s %s: mutability %v forceDelete %v protect %v", env, r.Name, r.Inputs["imageTagMutability"], r.Inputs["forceDelete"], r.Protect)
+			}
+		}
+		for _, p := range doc.Find("aws:ecr/repositoryPolicy:RepositoryPolicy") {
+			var policy struct{ Statement []struct{ Sid string } }
+			if err := json.Unmarshal([]byte(p.Inputs["policy"].(string)), &policy); err != nil || len(policy.Statement) != 1 || policy.Statement[0].Sid != "Push" {
+				t.Errorf("%s %s: %v %s", env, p.Name, err, p.Inputs["policy"])
+			}
+		}
+		cert := doc.Get("aws:acm/certificate:Certificate", env+"-cert")
+		if cert == nil || cert.Protect != (env == "production") {
+			t.Fatalf("%s: certificate %+v", env, cert)
+		}
+		domain := cert.Inputs["domainName"].(string)
+		if !slices.Equal(cert.Inputs["subjectAlternativeNames"].([]any), []any{"*." + domain}) {
+			t.Errorf("%s: SANs %v", env, cert.Inputs["subjectAlternativeNames"])
+		}
+		if n := len(doc.Find("cloudflare:index/record:Record")); n != 1 {
+			t.Errorf("%s: %d validation records, want 1", env, n)
+		}
+		if doc.Get("aws:acm/certificateValidation:CertificateValidation", env+"-validation") == nil {
+			t.Errorf("%s: no certificate validation", env)
+		}
+		if doc.Outputs["certificateArn"] == nil || doc.Outputs["repositoryUrls"] == nil {
+			t.Errorf("%s: outputs %v", env, doc.Outputs)
+		}
+	}
+}
