@@ -13,16 +13,11 @@ import (
 // The Cloudflare token, given in plain text to the program as the CLI would after decrypting it,
 // never appears in the preview JSON: the provider shows the secret placeholder.
 func TestCloudflareTokenNeverInJSON(t *testing.T) {
-	sf, err := preview.LoadStackFile("..", "production", "")
-	if err != nil {
-		t.Fatal(err)
-	}
 	const plaintext = "cf-token-Zq8xW3vT-do-not-print"
-	key := sf.Project + ":cloudflareApiToken"
-	sf.Config[key] = plaintext
+	opts := withSecret(t, "production", "cloudflareApiToken", plaintext)
 	for _, deploy := range []bool{false, true} {
-		doc, err := preview.Run(Run, preview.Options{Project: sf.Project, Stack: "production", Config: sf.Config,
-			SecretKeys: sf.SecretKeys, Deploy: deploy})
+		opts.Deploy = deploy
+		doc, err := preview.Run(Run, opts)
 		if err != nil {
 			t.Fatal(err)
 		}

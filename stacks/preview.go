@@ -8,7 +8,9 @@ import (
 // Preview loads a stack's files, validates its configuration before any resource is registered,
 // and runs the program offline. dir is the project directory or any directory below it;
 // configFile, when not empty, replaces Pulumi.<stack>.yaml. Configuration problems come back as
-// *config.Error or *preview.ConfigError, each one line naming the key or file.
+// *config.Error or *preview.ConfigError, each one line naming the key or file. A required secret
+// the stack file does not hold (it is set with `pulumi config set --secret` by whoever deploys) is
+// previewed as the secret placeholder.
 func Preview(dir, stack, configFile string) (*preview.Document, error) {
 	projectDir, err := preview.FindProjectDir(dir)
 	if err != nil {
@@ -18,9 +20,14 @@ func Preview(dir, stack, configFile string) (*preview.Document, error) {
 	if err != nil {
 		return nil, err
 	}
-	get := func(k string) (string, bool) { v, ok := sf.Config[k]; return v, ok }
-	if _, err := config.Parse(sf.Project, stack, get, sf.Keys()); err != nil {
+	values, secretKeys, _ := config.OfflineSecrets(sf.Project, sf.Config, sf.SecretKeys, preview.Secret)
+	keys := make([]string, 0, len(values))
+	for k := range values {
+		keys = append(keys, k)
+	}
+	get := func(k string) (string, bool) { v, ok := values[k]; return v, ok }
+	if _, err := config.Parse(sf.Project, stack, get, keys); err != nil {
 		return nil, err
 	}
-	return preview.Run(Run, preview.Options{Project: sf.Project, Stack: stack, Config: sf.Config, SecretKeys: sf.SecretKeys})
+	return preview.Run(Run, preview.Options{Project: sf.Project, Stack: stack, Config: values, SecretKeys: secretKeys})
 }

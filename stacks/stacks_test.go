@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/flowmart/platform/pkg/config"
 	"github.com/flowmart/platform/pkg/preview"
 )
 
@@ -83,16 +84,11 @@ func TestPreviewIsDeterministic(t *testing.T) {
 // A secret config value never appears in the preview, in inputs or outputs; the place it goes
 // shows the secret placeholder.
 func TestSecretConfigNeverInJSON(t *testing.T) {
-	sf, err := preview.LoadStackFile("..", "production", "")
-	if err != nil {
-		t.Fatal(err)
-	}
 	const plaintext = "ext-id-7f3a9c2e-do-not-print"
-	key := sf.Project + ":assumeRoleExternalId"
-	sf.Config[key] = plaintext
+	opts := withSecret(t, "production", "assumeRoleExternalId", plaintext)
 	for _, deploy := range []bool{false, true} {
-		doc, err := preview.Run(Run, preview.Options{Project: sf.Project, Stack: "production", Config: sf.Config,
-			SecretKeys: append(sf.SecretKeys, key), Deploy: deploy})
+		opts.Deploy = deploy
+		doc, err := preview.Run(Run, opts)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -105,6 +101,19 @@ func TestSecretConfigNeverInJSON(t *testing.T) {
 			t.Errorf("deploy=%v: provider inputs do not show the secret placeholder: %v", deploy, p.Inputs)
 		}
 	}
+}
+
+// withSecret returns the preview options of a stack whose secret key holds a known plaintext.
+func withSecret(t *testing.T, stack, key, plaintext string) preview.Options {
+	t.Helper()
+	sf, err := preview.LoadStackFile("..", stack, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	values, secretKeys, _ := config.OfflineSecrets(sf.Project, sf.Config, sf.SecretKeys, preview.Secret)
+	full := sf.Project + ":" + key
+	values[full] = plaintext
+	return preview.Options{Project: sf.Project, Stack: stack, Config: values, SecretKeys: append(secretKeys, full)}
 }
 
 func mustJSON(t *testing.T, v any) []byte {

@@ -7,14 +7,13 @@ import (
 	"github.com/flowmart/platform/pkg/preview"
 )
 
-// The token is a secure value in every stack file: the loader sees the placeholder only, and the
-// key is marked secret.
+// The token is never in a stack file in plain text: the offline preview sees the placeholder only.
 func TestCertificatePerEnvironment(t *testing.T) {
 	zones := map[string]bool{}
 	for _, env := range []string{"dev", "staging", "production"} {
 		v := stackValues(t, env)
 		if v["flowmart-platform:cloudflareApiToken"] != "[secret]" {
-			t.Errorf("%s: cloudflareApiToken is not a secure value", env)
+			t.Errorf("%s: cloudflareApiToken is not the secret placeholder", env)
 		}
 		c, err := parse(v)
 		if err != nil {

@@ -5,6 +5,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -21,7 +22,8 @@ func stackValues(t *testing.T, stack string) map[string]string {
 	if err != nil {
 		t.Fatalf("load %s: %v", stack, err)
 	}
-	return sf.Config
+	values, _, _ := config.OfflineSecrets(sf.Project, sf.Config, sf.SecretKeys, preview.Secret)
+	return values
 }
 
 func parse(values map[string]string) (*config.Config, error) {
@@ -222,5 +224,31 @@ func TestVPCCIDRsDoNotOverlap(t *testing.T) {
 		if cs[i].AccountID == "" || (i > 0 && cs[i].AccountID == cs[i-1].AccountID) {
 			t.Errorf("%s: account %q must be set and differ from the previous environment", cs[i].Environment, cs[i].AccountID)
 		}
+	}
+}
+
+// A required secret missing from the stack file is previewed offline as the placeholder, marked
+// secret; a real deploy without it is refused with the key named.
+func TestOfflineSecrets(t *testing.T) {
+	sf, err := preview.LoadStackFile("../..", "dev", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const key = "flowmart-platform:cloudflareApiToken"
+	if _, ok := sf.Config[key]; ok {
+		t.Fatalf("the stack file holds %s; secrets are set with pulumi config set --secret", key)
+	}
+	values, secretKeys, filled := config.OfflineSecrets(sf.Project, sf.Config, sf.SecretKeys, preview.Secret)
+	if values[key] != preview.Secret || !slices.Contains(secretKeys, key) || !slices.Equal(filled, []string{"cloudflareApiToken"}) {
+		t.Fatalf("offline secrets: value %q secret keys %v filled %v", values[key], secretKeys, filled)
+	}
+	if _, err := parse(sf.Config); err == nil || !strings.HasPrefix(err.Error(), "cloudflareApiToken: required key is missing") {
+		t.Fatalf("deploy without the token: %v", err)
+	}
+	// a value that is set is kept
+	values[key] = "set"
+	again, _, filled := config.OfflineSecrets(sf.Project, values, nil, preview.Secret)
+	if again[key] != "set" || len(filled) != 0 {
+		t.Fatalf("a set secret was replaced: %q %v", again[key], filled)
 	}
 }

@@ -68,3 +68,30 @@ func lookupKey(name string) (keySpec, bool) {
 	}
 	return keySpec{}, false
 }
+
+// RequiredSecrets are the secret keys a stack cannot deploy without. Their values are set with
+// `pulumi config set --secret` by whoever deploys and are never committed in plain text; an
+// offline preview stands in for a missing one with OfflineSecrets.
+var RequiredSecrets = []string{KeyCloudflareAPIToken}
+
+// OfflineSecrets returns values with every required secret that is not set replaced by the secret
+// placeholder, marked secret, and the keys it filled in. Only the offline preview uses it: a real
+// deploy without the secret stops with an error naming the key.
+func OfflineSecrets(project string, values map[string]string, secretKeys []string, placeholder string) (map[string]string, []string, []string) {
+	out := make(map[string]string, len(values))
+	for k, v := range values {
+		out[k] = v
+	}
+	keys := append([]string(nil), secretKeys...)
+	var filled []string
+	for _, name := range RequiredSecrets {
+		full := project + ":" + name
+		if _, ok := out[full]; ok {
+			continue
+		}
+		out[full] = placeholder
+		keys = append(keys, full)
+		filled = append(filled, name)
+	}
+	return out, keys, filled
+}
