@@ -1,0 +1,71 @@
+package stacks
+
+import (
+	"encoding/json"
+	"fmt"
+	"testing"
+
+	"github.com/flowmart/platform/pkg/config"
+	"github.com/flowmart/platform/pkg/preview"
+)
+
+// BenchmarkPreview measures the offline preview of each stack: config load and validation, the
+// program under the mocks, and the JSON document.
+func BenchmarkPreview(b *testing.B) {
+	for _, env := range envs {
+		b.Run(env, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				doc, err := Preview("..", env, "")
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := doc.JSON(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// scaledOptions returns production's configuration grown to n service repositories (each with its
+// own lifecycle policy and repository policy): the synthetic large platform of the scale benchmark.
+func scaledOptions(b *testing.B, n int) preview.Options {
+	b.Helper()
+	sf, err := preview.LoadStackFile("..", "production", "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	values, secretKeys, _ := config.OfflineSecrets(sf.Project, sf.Config, sf.SecretKeys, preview.Secret)
+	repos := make([]map[string]string, n)
+	for i := range repos {
+		repos[i] = map[string]string{"name": fmt.Sprintf("service-%03d", i)}
+	}
+	raw, _ := json.Marshal(repos)
+	values[sf.Project+":"+config.KeyRepositories] = string(raw)
+	return preview.Options{Project: sf.Project, Stack: "production", Config: values, SecretKeys: secretKeys}
+}
+
+// BenchmarkPreviewScale shows how preview time and allocations grow with the size of the
+// platform: compare ns/op and allocs/op across sizes (linear means doubling n doubles the part
+// that depends on n).
+func BenchmarkPreviewScale(b *testing.B) {
+	for _, n := range []int{25, 50, 100, 200} {
+		opts := scaledOptions(b, n)
+		b.Run(fmt.Sprintf("repositories=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			var resources int
+			for b.Loop() {
+				doc, err := preview.Run(Run, opts)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := doc.JSON(); err != nil {
+					b.Fatal(err)
+				}
+				resources = len(doc.Resources)
+			}
+			b.ReportMetric(float64(resources), "resources")
+		})
+	}
+}
