@@ -50,6 +50,7 @@ type Config struct {
 
 	Registry    RegistryConfig
 	Certificate CertificateConfig
+	Addons      AddonsConfig
 }
 
 // Protected reports whether stateful resources of this environment are protected.
@@ -92,6 +93,7 @@ func Parse(project, stack string, get Getter, allKeys []string) (*Config, error)
 	c.Network = readNetwork(r)
 	c.Registry = readRegistry(r)
 	c.Certificate = readCertificate(r)
+	c.Addons = readAddons(r)
 	// Each component section reads its keys in its own file: c.<Section> = read<Section>(r).
 	if r.err != nil {
 		return nil, r.err

@@ -19,6 +19,7 @@ var defaults = map[Environment]envDefaults{
 // none: Validate reports it.
 func (c *Config) applyDefaults() {
 	c.applyRegistryDefaults()
+	c.applyAddonsDefaults()
 	d, ok := defaults[c.Environment]
 	if !ok {
 		return
@@ -54,4 +55,48 @@ func (c *Config) applyRegistryDefaults() {
 		c.Registry.ImmutableTags = &v
 	}
 	c.Registry.ForceDelete = d.ForceDelete
+}
+
+// addonsDefaults are the PlatformAddons sizes per environment: dev is small, production is HA.
+type addonsDefaults struct {
+	IngressController          string
+	APISIXMode                 string
+	Replicas                   int
+	PrometheusRetentionDays    int
+	PrometheusStorageGiB       int
+	LogRetentionDays           int
+	KeycloakDatabaseStorageGiB int
+	KeycloakDatabaseInstances  int
+}
+
+var addonsDefaultsByEnv = map[Environment]addonsDefaults{
+	Dev:        {"nginx", "standalone", 1, 7, 20, 7, 5, 1},
+	Staging:    {"nginx", "standalone", 2, 15, 50, 30, 10, 2},
+	Production: {"nginx", "standalone", 3, 30, 100, 90, 20, 3},
+}
+
+func (c *Config) applyAddonsDefaults() {
+	d, ok := addonsDefaultsByEnv[c.Environment]
+	if !ok {
+		return
+	}
+	a := &c.Addons
+	setString := func(v *string, def string) {
+		if *v == "" {
+			*v = def
+		}
+	}
+	setInt := func(v *int, def int) {
+		if *v == 0 {
+			*v = def
+		}
+	}
+	setString(&a.IngressController, d.IngressController)
+	setString(&a.APISIXMode, d.APISIXMode)
+	setInt(&a.Replicas, d.Replicas)
+	setInt(&a.PrometheusRetentionDays, d.PrometheusRetentionDays)
+	setInt(&a.PrometheusStorageGiB, d.PrometheusStorageGiB)
+	setInt(&a.LogRetentionDays, d.LogRetentionDays)
+	setInt(&a.KeycloakDatabaseStorageGiB, d.KeycloakDatabaseStorageGiB)
+	setInt(&a.KeycloakDatabaseInstances, d.KeycloakDatabaseInstances)
 }

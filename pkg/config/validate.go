@@ -36,6 +36,7 @@ func (c *Config) Validate() error {
 		c.validateNetwork,
 		c.validateRegistry,
 		c.validateCertificate,
+		c.validateAddons,
 	}
 	for _, check := range checks {
 		if err := check(); err != nil {

@@ -1,0 +1,339 @@
+// Package addons provides PlatformAddons: the platform services of an EKS cluster, each a pinned
+// helm.v3.Release on the cluster's Kubernetes provider — the AWS Load Balancer Controller, an
+// ingress controller behind a TLS network load balancer carrying the environment's ACM
+// certificate, Argo CD and Argo CD Image Updater, APISIX, Keycloak on a CloudNativePG Postgres,
+// metrics-server, kube-prometheus-stack and Fluent Bit to CloudWatch Logs — plus one Ingress per
+// application route.
+//
+// Every release is atomic and cleans up on failure, so a failed upgrade rolls back by itself; its
+// chart, repository and version come from the one Charts table; its namespace is created
+// explicitly; its values are the component's defaults with the add-on's Values deep-merged over
+// them (MergeValues).
+//
+// # Safe destroy
+//
+// Load balancers that Kubernetes objects ask for are AWS resources the AWS Load Balancer
+// Controller creates and deletes; if the controller (or the network) goes first, they are
+// orphaned and the VPC's deletion fails with DependencyViolation (pulumi-eks #194). The component
+// orders deletion through the dependency graph, which Pulumi destroys in reverse:
+//
+//   - every release except the controller's DependsOn the controller's release, and so do the
+//     load balancer Service and every Ingress: all of them are deleted before the controller;
+//   - the network load balancer belongs to one Service the component creates itself (the charts'
+//     own Services are turned off). The controller puts a finalizer on it and the Kubernetes
+//     provider waits until the object is gone, that is until the controller has deleted the load
+//     balancer and its target groups; the Service's delete timeout is 20 minutes for that;
+//   - the controller's release only depends on the cluster (its provider and inputs), so it stays
+//     until everything above is gone, and the cluster and network go after it.
+package addons
+
+import (
+	"fmt"
+
+	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
+	helmv3 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/helm/v3"
+	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
+	networkingv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/networking/v1"
+	"github.com/pulumi/pulumi-random/sdk/v4/go/random"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/flowmart/platform/pkg/tags"
+)
+
+// platformAddonsType is part of every URN: never rename without an alias.
+const platformAddonsType = "flowmart:addons:PlatformAddons"
+
+// Namespaces of the add-ons.
+const (
+	nsKubeSystem = "kube-system"
+	nsIngress    = "ingress"
+	nsArgoCD     = "argocd"
+	nsAPISIX     = "apisix"
+	nsKeycloak   = "keycloak"
+	nsCNPG       = "cnpg-system"
+	nsMonitoring = "monitoring"
+	nsLogging    = "logging"
+)
+
+// deleteTimeout is how long the load balancer Service and the Ingresses may take to go: the
+// controller deletes the AWS load balancer before the finalizer is lifted.
+const deleteTimeout = "20m"
+
+// PlatformAddons is the set of platform services of a cluster.
+type PlatformAddons struct {
+	pulumi.ResourceState
+
+	// LoadBalancerHostname is the DNS name of the network load balancer: the CNAME target of Hosts.
+	LoadBalancerHostname pulumi.StringOutput `pulumi:"loadBalancerHostname"`
+	ArgoCDURL            pulumi.StringOutput `pulumi:"argocdUrl"`
+	APIURL               pulumi.StringOutput `pulumi:"apiUrl"`
+	KeycloakURL          pulumi.StringOutput `pulumi:"keycloakUrl"`
+	GrafanaURL           pulumi.StringOutput `pulumi:"grafanaUrl"`
+	// KeycloakAdminPassword and GrafanaAdminPassword are the generated admin passwords, secret.
+	KeycloakAdminPassword pulumi.StringOutput `pulumi:"keycloakAdminPassword"`
+	GrafanaAdminPassword  pulumi.StringOutput `pulumi:"grafanaAdminPassword"`
+
+	// Hosts are the host names served through the load balancer (platform add-ons, then routes),
+	// known at plan time: the stack creates a DNS record for each.
+	Hosts []string
+
+	// Releases holds every Helm release by add-on key (see Charts), an escape hatch.
+	Releases map[string]*helmv3.Release
+	// IngressService is the LoadBalancer Service in front of the ingress controller.
+	IngressService *corev1.Service
+
+	name    string
+	args    PlatformAddonsArgs
+	awsOpts []pulumi.ResourceOption // AWS children: the provider comes from the component's opts
+	k8sOpts []pulumi.ResourceOption // Kubernetes children: the cluster's provider
+
+	namespaces map[string]*corev1.Namespace
+	lbc        *helmv3.Release // the load balancer controller, nil when disabled
+	ingress    *helmv3.Release // the ingress controller, nil when disabled
+	urls       map[string]pulumi.StringOutput
+	passwords  map[string]pulumi.StringOutput
+}
+
+// NewPlatformAddons installs the add-ons. Children are named name+"-<add-on>[-<part>]".
+func NewPlatformAddons(ctx *pulumi.Context, name string, args *PlatformAddonsArgs, opts ...pulumi.ResourceOption) (*PlatformAddons, error) {
+	a := args.withDefaults()
+	if err := a.validate(); err != nil {
+		return nil, fmt.Errorf("platform addons %q: %w", name, err)
+	}
+	c := &PlatformAddons{
+		name: name, args: a,
+		Releases:   map[string]*helmv3.Release{},
+		namespaces: map[string]*corev1.Namespace{},
+		urls:       map[string]pulumi.StringOutput{},
+		passwords:  map[string]pulumi.StringOutput{},
+	}
+	if err := ctx.RegisterComponentResource(platformAddonsType, name, c, opts...); err != nil {
+		return nil, err
+	}
+	c.awsOpts = []pulumi.ResourceOption{pulumi.Parent(c)}
+	c.k8sOpts = []pulumi.ResourceOption{pulumi.Parent(c), pulumi.Provider(a.KubernetesProvider)}
+
+	steps := []func(*pulumi.Context) error{
+		c.loadBalancerController,
+		c.ingressController,
+		c.argoCD,
+		c.imageUpdater,
+		c.apisix,
+		c.keycloak,
+		c.metricsServer,
+		c.monitoring,
+		c.logging,
+		c.routes,
+	}
+	for _, step := range steps {
+		if err := step(ctx); err != nil {
+			return nil, fmt.Errorf("platform addons %q: %w", name, err)
+		}
+	}
+	return c, c.registerOutputs(ctx)
+}
+
+func (c *PlatformAddons) tags(resource string) pulumi.StringMap {
+	return tags.Named(c.args.Tags, resource)
+}
+
+// host returns label.<Domain>.
+func (c *PlatformAddons) host(label string) string { return label + "." + c.args.Domain }
+
+// namespace creates a namespace once and returns it; kube-system exists already and gives nil.
+func (c *PlatformAddons) namespace(ctx *pulumi.Context, ns string) (*corev1.Namespace, error) {
+	if ns == nsKubeSystem {
+		return nil, nil
+	}
+	if n, ok := c.namespaces[ns]; ok {
+		return n, nil
+	}
+	n, err := corev1.NewNamespace(ctx, c.name+"-ns-"+ns, &corev1.NamespaceArgs{
+		Metadata: &metav1.ObjectMetaArgs{
+			Name:   pulumi.String(ns),
+			Labels: pulumi.StringMap{"app.kubernetes.io/managed-by": pulumi.String("pulumi")},
+		},
+	}, c.k8sOpts...)
+	if err != nil {
+		return nil, err
+	}
+	c.namespaces[ns] = n
+	return n, nil
+}
+
+// release is one add-on's Helm release.
+type release struct {
+	key       string // child name suffix and Releases key
+	chart     string // key of Charts
+	namespace string
+	name      string // the Helm release name
+	values    map[string]any
+	override  map[string]any
+	timeout   int // seconds
+	dependsOn []pulumi.Resource
+}
+
+// install creates a release: pinned chart, explicit namespace, atomic, cleaned up on failure, and
+// ordered after the load balancer controller.
+func (c *PlatformAddons) install(ctx *pulumi.Context, r release) (*helmv3.Release, error) {
+	ch, ok := Charts[r.chart]
+	if !ok { // the charts table and its callers are in this package: unreachable
+		return nil, fmt.Errorf("no chart %q in the charts table", r.chart)
+	}
+	ns, err := c.namespace(ctx, r.namespace)
+	if err != nil {
+		return nil, err
+	}
+	deps := append([]pulumi.Resource(nil), r.dependsOn...)
+	if ns != nil {
+		deps = append(deps, ns)
+	}
+	if c.lbc != nil {
+		deps = append(deps, c.lbc)
+	}
+	if r.timeout == 0 {
+		r.timeout = 600
+	}
+	rel, err := helmv3.NewRelease(ctx, c.name+"-"+r.key, &helmv3.ReleaseArgs{
+		Name:            pulumi.String(r.name),
+		Namespace:       pulumi.String(r.namespace),
+		CreateNamespace: pulumi.Bool(false),
+		Chart:           pulumi.String(ch.Chart),
+		Version:         pulumi.String(ch.Version),
+		RepositoryOpts:  &helmv3.RepositoryOptsArgs{Repo: pulumi.String(ch.Repository)},
+		Atomic:          pulumi.Bool(true),
+		CleanupOnFail:   pulumi.Bool(true),
+		Timeout:         pulumi.Int(r.timeout),
+		MaxHistory:      pulumi.Int(10),
+		Values:          toMap(MergeValues(r.values, r.override)),
+	}, append(c.k8sOpts, pulumi.DependsOn(deps))...)
+	if err != nil {
+		return nil, err
+	}
+	c.Releases[r.key] = rel
+	return rel, nil
+}
+
+// ingressClass returns the IngressClass of the configured controller.
+func (c *PlatformAddons) ingressClass() string { return ingressSpecs[c.args.IngressController].class }
+
+// expose creates an Ingress for host on the ingress controller, after the controllers and deps.
+func (c *PlatformAddons) expose(ctx *pulumi.Context, child, namespace, objName, host, service string, port int, path string, deps ...pulumi.Resource) error {
+	if c.ingress == nil {
+		return nil
+	}
+	deps = append(deps, c.ingress)
+	if c.lbc != nil {
+		deps = append(deps, c.lbc)
+	}
+	if ns := c.namespaces[namespace]; ns != nil {
+		deps = append(deps, ns)
+	}
+	_, err := networkingv1.NewIngress(ctx, child, &networkingv1.IngressArgs{
+		Metadata: &metav1.ObjectMetaArgs{
+			Name:      pulumi.String(objName),
+			Namespace: pulumi.String(namespace),
+		},
+		Spec: &networkingv1.IngressSpecArgs{
+			IngressClassName: pulumi.String(c.ingressClass()),
+			Rules: networkingv1.IngressRuleArray{&networkingv1.IngressRuleArgs{
+				Host: pulumi.String(host),
+				Http: &networkingv1.HTTPIngressRuleValueArgs{
+					Paths: networkingv1.HTTPIngressPathArray{&networkingv1.HTTPIngressPathArgs{
+						Path:     pulumi.String(path),
+						PathType: pulumi.String("Prefix"),
+						Backend: &networkingv1.IngressBackendArgs{
+							Service: &networkingv1.IngressServiceBackendArgs{
+								Name: pulumi.String(service),
+								Port: &networkingv1.ServiceBackendPortArgs{Number: pulumi.Int(port)},
+							},
+						},
+					}},
+				},
+			}},
+		},
+	}, append(c.k8sOpts, pulumi.DependsOn(deps), pulumi.Timeouts(&pulumi.CustomTimeouts{Delete: deleteTimeout}))...)
+	if err == nil {
+		c.Hosts = append(c.Hosts, host)
+	}
+	return err
+}
+
+// password generates an admin password; only its secret output is ever used.
+func (c *PlatformAddons) password(ctx *pulumi.Context, key string) (pulumi.StringOutput, error) {
+	pw, err := random.NewRandomPassword(ctx, c.name+"-"+key+"-password", &random.RandomPasswordArgs{
+		Length:  pulumi.Int(32),
+		Special: pulumi.Bool(false),
+	}, pulumi.Parent(c))
+	if err != nil {
+		return pulumi.StringOutput{}, err
+	}
+	return pulumi.ToSecret(pw.Result).(pulumi.StringOutput), nil
+}
+
+// secret creates a Kubernetes Secret from (secret) string values, for charts to reference.
+func (c *PlatformAddons) secret(ctx *pulumi.Context, key, namespace, objName string, data pulumi.StringMap) (*corev1.Secret, error) {
+	var deps []pulumi.Resource
+	if ns := c.namespaces[namespace]; ns != nil {
+		deps = append(deps, ns)
+	}
+	return corev1.NewSecret(ctx, c.name+"-"+key+"-secret", &corev1.SecretArgs{
+		Metadata: &metav1.ObjectMetaArgs{
+			Name:      pulumi.String(objName),
+			Namespace: pulumi.String(namespace),
+		},
+		Type:       pulumi.String("Opaque"),
+		StringData: data,
+	}, append(c.k8sOpts, pulumi.DependsOn(deps))...)
+}
+
+// routes creates one Ingress per application route, and the routes' namespaces.
+func (c *PlatformAddons) routes(ctx *pulumi.Context) error {
+	for _, r := range c.args.Routes {
+		if _, err := c.namespace(ctx, r.Namespace); err != nil {
+			return err
+		}
+		if err := c.expose(ctx, c.name+"-route-"+r.Name, r.Namespace, r.Name, r.Host, r.Service, r.Port, r.Path); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (c *PlatformAddons) url(key string) pulumi.StringOutput {
+	if u, ok := c.urls[key]; ok {
+		return u
+	}
+	return pulumi.String("").ToStringOutput()
+}
+
+func (c *PlatformAddons) secretOutput(key string) pulumi.StringOutput {
+	if p, ok := c.passwords[key]; ok {
+		return p
+	}
+	return pulumi.ToSecret(pulumi.String("")).(pulumi.StringOutput)
+}
+
+func (c *PlatformAddons) registerOutputs(ctx *pulumi.Context) error {
+	if c.IngressService != nil {
+		c.LoadBalancerHostname = c.IngressService.Status.LoadBalancer().Ingress().Index(pulumi.Int(0)).Hostname().Elem()
+	} else {
+		c.LoadBalancerHostname = pulumi.String("").ToStringOutput()
+	}
+	c.ArgoCDURL = c.url("argocd")
+	c.APIURL = c.url("apisix")
+	c.KeycloakURL = c.url("keycloak")
+	c.GrafanaURL = c.url("monitoring")
+	c.KeycloakAdminPassword = c.secretOutput("keycloak")
+	c.GrafanaAdminPassword = c.secretOutput("monitoring")
+	return ctx.RegisterResourceOutputs(c, pulumi.Map{
+		"loadBalancerHostname":  c.LoadBalancerHostname,
+		"argocdUrl":             c.ArgoCDURL,
+		"apiUrl":                c.APIURL,
+		"keycloakUrl":           c.KeycloakURL,
+		"grafanaUrl":            c.GrafanaURL,
+		"keycloakAdminPassword": c.KeycloakAdminPassword,
+		"grafanaAdminPassword":  c.GrafanaAdminPassword,
+		"hosts":                 pulumi.ToStringArray(c.Hosts),
+	})
+}

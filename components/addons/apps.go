@@ -1,0 +1,257 @@
+package addons
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
+	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// argoCD installs Argo CD; TLS ends at the load balancer, so the server runs without TLS inside.
+func (c *PlatformAddons) argoCD(ctx *pulumi.Context) error {
+	ad := c.args.ArgoCD
+	if !ad.On() {
+		return nil
+	}
+	host := c.host("argocd")
+	rel, err := c.install(ctx, release{
+		key: "argocd", chart: chartArgoCD, namespace: nsArgoCD, name: "argocd",
+		values: map[string]any{
+			"fullnameOverride": "argocd",
+			"global":           map[string]any{"domain": host},
+			"configs":          map[string]any{"params": map[string]any{"server.insecure": true}},
+			"server":           map[string]any{"replicas": ad.Replicas, "ingress": map[string]any{"enabled": false}},
+			"repoServer":       map[string]any{"replicas": ad.Replicas},
+			"applicationSet":   map[string]any{"replicas": ad.Replicas},
+		},
+		override: ad.Values,
+	})
+	if err != nil {
+		return err
+	}
+	c.urls["argocd"] = pulumi.String("https://" + host).ToStringOutput()
+	return c.expose(ctx, c.name+"-argocd-ingress", nsArgoCD, "argocd-server", host, "argocd-server", 80, "/", rel)
+}
+
+const imageUpdaterServiceAccount = "argocd-image-updater"
+
+// imageUpdater installs Argo CD Image Updater, reading ECR through Pod Identity: the seed's
+// "watches the registry and deploys updated pods".
+func (c *PlatformAddons) imageUpdater(ctx *pulumi.Context) error {
+	ad := c.args.ImageUpdater
+	if !ad.On() {
+		return nil
+	}
+	if _, err := c.namespace(ctx, nsArgoCD); err != nil {
+		return err
+	}
+	assoc, err := c.podIdentity(ctx, "image-updater", nsArgoCD, imageUpdaterServiceAccount,
+		pulumi.String(ecrReadPolicy(c.args.Region).String()))
+	if err != nil {
+		return err
+	}
+	values := map[string]any{
+		"fullnameOverride": "argocd-image-updater",
+		"serviceAccount":   map[string]any{"create": true, "name": imageUpdaterServiceAccount},
+	}
+	if r := c.args.ECRRegistry; r != "" {
+		values["config"] = map[string]any{"registries": []any{map[string]any{
+			"name": "ECR", "api_url": "https://" + r, "prefix": r, "ping": true, "insecure": false,
+			"credentials": "ext:/scripts/ecr-login.sh", "credsexpire": "10h",
+		}}}
+		values["authScripts"] = map[string]any{"enabled": true, "scripts": map[string]any{
+			"ecr-login.sh": fmt.Sprintf("#!/bin/sh\naws ecr --region %s get-authorization-token --output text --query 'authorizationData[].authorizationToken' | base64 -d\n", c.args.Region),
+		}}
+	}
+	deps := []pulumi.Resource{assoc}
+	if argo := c.Releases["argocd"]; argo != nil {
+		deps = append(deps, argo)
+	}
+	_, err = c.install(ctx, release{
+		key: "image-updater", chart: chartImageUpdater, namespace: nsArgoCD, name: "argocd-image-updater",
+		values: values, override: ad.Values, dependsOn: deps,
+	})
+	return err
+}
+
+// apisix installs APISIX as the API gateway: standalone (routes from YAML, no etcd) or on the
+// chart's etcd run as 3 persistent replicas, never the single-node development etcd.
+func (c *PlatformAddons) apisix(ctx *pulumi.Context) error {
+	ad := c.args.APISIX
+	if !ad.On() {
+		return nil
+	}
+	host := c.host("api")
+	values := map[string]any{
+		"fullnameOverride":   "apisix",
+		"replicaCount":       ad.Replicas,
+		"service":            map[string]any{"type": "ClusterIP"},
+		"ingress":            map[string]any{"enabled": false},
+		"ingress-controller": map[string]any{"enabled": false},
+		"apisix": map[string]any{
+			"ssl":        map[string]any{"enabled": false},
+			"deployment": map[string]any{"mode": "standalone", "role": "data_plane"},
+			"admin":      map[string]any{"enabled": false},
+		},
+		"etcd": map[string]any{"enabled": false},
+	}
+	var deps []pulumi.Resource
+	if ad.Mode == APISIXEtcd {
+		if _, err := c.namespace(ctx, nsAPISIX); err != nil {
+			return err
+		}
+		admin, err := c.password(ctx, "apisix-admin")
+		if err != nil {
+			return err
+		}
+		viewer, err := c.password(ctx, "apisix-viewer")
+		if err != nil {
+			return err
+		}
+		sec, err := c.secret(ctx, "apisix-admin", nsAPISIX, "apisix-admin-keys", pulumi.StringMap{"admin": admin, "viewer": viewer})
+		if err != nil {
+			return err
+		}
+		deps = append(deps, sec)
+		values["apisix"] = map[string]any{
+			"ssl":        map[string]any{"enabled": false},
+			"deployment": map[string]any{"mode": "traditional", "role": "traditional"},
+			"admin": map[string]any{
+				"enabled":     true,
+				"credentials": map[string]any{"secretName": "apisix-admin-keys"},
+			},
+		}
+		values["etcd"] = map[string]any{
+			"enabled":      true,
+			"replicaCount": 3,
+			"persistence":  map[string]any{"enabled": true, "size": "8Gi"},
+		}
+	}
+	rel, err := c.install(ctx, release{
+		key: "apisix", chart: chartAPISIX, namespace: nsAPISIX, name: "apisix",
+		values: values, override: ad.Values, dependsOn: deps,
+	})
+	if err != nil {
+		return err
+	}
+	c.urls["apisix"] = pulumi.String("https://" + host).ToStringOutput()
+	return c.expose(ctx, c.name+"-apisix-ingress", nsAPISIX, "apisix-gateway", host, "apisix-gateway", 80, "/", rel)
+}
+
+// Keycloak's database: a CloudNativePG cluster; the operator generates the application user's
+// password into the Secret <cluster>-app, which Keycloak reads.
+const (
+	keycloakDBCluster = "keycloak-db"
+	keycloakDBName    = "keycloak"
+	keycloakAdminObj  = "keycloak-admin"
+)
+
+// keycloak installs the CloudNativePG operator, a Postgres cluster with persistent volumes, and
+// Keycloak (keycloakx, official image) in production mode on it, behind the TLS load balancer.
+func (c *PlatformAddons) keycloak(ctx *pulumi.Context) error {
+	ad := c.args.Keycloak
+	if !ad.On() {
+		return nil
+	}
+	host := c.host("auth")
+	operator, err := c.install(ctx, release{
+		key: "cnpg", chart: chartCloudNativePG, namespace: nsCNPG, name: "cnpg",
+		values: map[string]any{"fullnameOverride": "cnpg", "replicaCount": 1},
+	})
+	if err != nil {
+		return err
+	}
+	ns, err := c.namespace(ctx, nsKeycloak)
+	if err != nil {
+		return err
+	}
+	dbOpts := append(c.k8sOpts, pulumi.DependsOn([]pulumi.Resource{operator, ns}))
+	if c.args.Protect {
+		dbOpts = append(dbOpts, pulumi.Protect(true))
+	}
+	db, err := apiextensions.NewCustomResource(ctx, c.name+"-keycloak-db", &apiextensions.CustomResourceArgs{
+		ApiVersion: pulumi.String("postgresql.cnpg.io/v1"),
+		Kind:       pulumi.String("Cluster"),
+		Metadata: &metav1.ObjectMetaArgs{
+			Name:      pulumi.String(keycloakDBCluster),
+			Namespace: pulumi.String(nsKeycloak),
+		},
+		OtherFields: kubernetes.UntypedArgs{"spec": map[string]any{
+			"instances": ad.DatabaseInstances,
+			"imageName": postgresImage,
+			"storage":   map[string]any{"size": fmt.Sprintf("%dGi", ad.DatabaseStorageGiB)},
+			"bootstrap": map[string]any{"initdb": map[string]any{"database": keycloakDBName, "owner": keycloakDBName}},
+		}},
+	}, dbOpts...)
+	if err != nil {
+		return err
+	}
+	pw, err := c.password(ctx, "keycloak-admin")
+	if err != nil {
+		return err
+	}
+	admin, err := c.secret(ctx, "keycloak-admin", nsKeycloak, keycloakAdminObj, pulumi.StringMap{
+		"username": pulumi.String("admin"),
+		"password": pw,
+	})
+	if err != nil {
+		return err
+	}
+	rel, err := c.install(ctx, release{
+		key: "keycloak", chart: chartKeycloak, namespace: nsKeycloak, name: "keycloak",
+		values: map[string]any{
+			"fullnameOverride": "keycloak",
+			"replicas":         ad.Replicas,
+			"image":            map[string]any{"repository": keycloakImage, "tag": keycloakTag},
+			"command":          []any{"/opt/keycloak/bin/kc.sh", "start"},
+			"http":             map[string]any{"relativePath": "/"},
+			"proxy":            map[string]any{"enabled": false},
+			"dbchecker":        map[string]any{"enabled": true},
+			"database": map[string]any{
+				"vendor":            "postgres",
+				"hostname":          keycloakDBCluster + "-rw",
+				"port":              5432,
+				"database":          keycloakDBName,
+				"username":          keycloakDBName,
+				"existingSecret":    keycloakDBCluster + "-app",
+				"existingSecretKey": "password",
+			},
+			"extraEnv": keycloakEnv(host),
+		},
+		override:  ad.Values,
+		timeout:   900,
+		dependsOn: []pulumi.Resource{db, admin},
+	})
+	if err != nil {
+		return err
+	}
+	c.urls["keycloak"] = pulumi.String("https://" + host).ToStringOutput()
+	c.passwords["keycloak"] = pw
+	return c.expose(ctx, c.name+"-keycloak-ingress", nsKeycloak, "keycloak", host, "keycloak-http", 80, "/", rel)
+}
+
+// keycloakEnv is the chart's extraEnv (a YAML string): hostname, HTTP behind the TLS load
+// balancer with X-Forwarded-* headers, and the bootstrap admin from the component's Secret.
+func keycloakEnv(host string) string {
+	return fmt.Sprintf(`- name: KC_HOSTNAME
+  value: https://%s
+- name: KC_HTTP_ENABLED
+  value: "true"
+- name: KC_PROXY_HEADERS
+  value: xforwarded
+- name: KC_HEALTH_ENABLED
+  value: "true"
+- name: KC_BOOTSTRAP_ADMIN_USERNAME
+  valueFrom:
+    secretKeyRef:
+      name: %s
+      key: username
+- name: KC_BOOTSTRAP_ADMIN_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: %s
+      key: password
+`, host, keycloakAdminObj, keycloakAdminObj)
+}

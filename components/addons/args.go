@@ -1,0 +1,369 @@
+package addons
+
+import (
+	"fmt"
+	"net/netip"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// IngressController names the ingress controller behind the load balancer.
+type IngressController string
+
+const (
+	// IngressNGINX is the F5 NGINX Ingress Controller (chart nginx-ingress from helm.nginx.com), the
+	// maintained nginx; the retired kubernetes/ingress-nginx is deliberately not offered.
+	IngressNGINX IngressController = "nginx"
+	// IngressTraefik is Traefik Proxy (chart traefik from traefik.github.io).
+	IngressTraefik IngressController = "traefik"
+)
+
+// IngressControllers lists the allowed ingress controllers.
+var IngressControllers = []IngressController{IngressNGINX, IngressTraefik}
+
+// APISIXMode says where APISIX keeps its configuration.
+type APISIXMode string
+
+const (
+	// APISIXStandalone reads routes from a YAML file (a ConfigMap managed through Git): no etcd.
+	APISIXStandalone APISIXMode = "standalone"
+	// APISIXEtcd uses the chart's etcd, run as 3 persistent replicas and never as the chart's
+	// single-node development default.
+	APISIXEtcd APISIXMode = "etcd"
+)
+
+// APISIXModes lists the allowed modes.
+var APISIXModes = []APISIXMode{APISIXStandalone, APISIXEtcd}
+
+// ReservedHosts are the host labels under Domain the component uses itself.
+var ReservedHosts = []string{"argocd", "api", "auth", "grafana"}
+
+// Addon is the part of the configuration every add-on shares.
+type Addon struct {
+	// Enabled installs the add-on. Defaults to true.
+	Enabled *bool
+	// Replicas is the number of replicas of the add-on's main workload. Defaults to 1.
+	Replicas int
+	// Values are Helm values deep-merged over the component's own (a null value removes a key, a
+	// list replaces the whole list): the escape hatch for settings the Args do not cover. Defaults
+	// to none.
+	Values map[string]any
+}
+
+// On reports whether the add-on is installed.
+func (a Addon) On() bool { return a.Enabled == nil || *a.Enabled }
+
+// APISIXArgs configures APISIX.
+type APISIXArgs struct {
+	Addon
+	// Mode is where APISIX keeps its configuration. Defaults to APISIXStandalone (no etcd).
+	Mode APISIXMode
+}
+
+// KeycloakArgs configures Keycloak and its Postgres database.
+type KeycloakArgs struct {
+	Addon
+	// DatabaseInstances is the number of Postgres instances (one primary, the rest streaming
+	// replicas). Defaults to 1.
+	DatabaseInstances int
+	// DatabaseStorageGiB is the volume size of each Postgres instance. Defaults to 10 GiB.
+	DatabaseStorageGiB int
+}
+
+// MonitoringArgs configures kube-prometheus-stack.
+type MonitoringArgs struct {
+	Addon
+	// RetentionDays is how long Prometheus keeps metrics. Defaults to 15 days.
+	RetentionDays int
+	// StorageGiB is the size of the Prometheus volume. Defaults to 50 GiB.
+	StorageGiB int
+}
+
+// LoggingArgs configures Fluent Bit and its CloudWatch log group.
+type LoggingArgs struct {
+	Addon
+	// RetentionDays is how long container logs are kept (a CloudWatch Logs retention value).
+	// Defaults to 30 days.
+	RetentionDays int
+}
+
+// Route exposes one application through the ingress controller.
+type Route struct {
+	// Name names the Ingress (name+"-route-"+Name); a DNS label. Required.
+	Name string
+	// Host is the fully qualified host, Domain or a name under it. Required.
+	Host string
+	// Namespace is the application's namespace; the component creates it. Required.
+	Namespace string
+	// Service is the application's Service. Required.
+	Service string
+	// Port is the Service port, 1 to 65535. Required.
+	Port int
+	// Path is the path prefix routed to the Service. Defaults to "/".
+	Path string
+}
+
+// PlatformAddonsArgs configures PlatformAddons. Fields that decide which resources exist are plain.
+type PlatformAddonsArgs struct {
+	// KubernetesProvider is the cluster's Kubernetes provider; every Kubernetes resource and Helm
+	// release uses it. Required.
+	KubernetesProvider pulumi.ProviderResource
+	// ClusterName is the EKS cluster's name (Pod Identity associations, controller values). Required.
+	ClusterName pulumi.StringInput
+	// Region is the AWS region of the cluster. Required.
+	Region string
+	// VPCID is the cluster's VPC, for the load balancer controller. Required.
+	VPCID pulumi.StringInput
+	// VPCCIDR is the VPC's IPv4 CIDR: the ingress controller trusts PROXY protocol headers (the
+	// real client IP) only from load balancer addresses inside it. Required.
+	VPCCIDR string
+	// Domain is the environment's domain; add-ons are served on argocd., api., auth. and grafana.
+	// under it. Required.
+	Domain string
+	// CertificateARN is the validated ACM certificate for Domain and its wildcard, attached to the
+	// load balancer's TLS listener. Required.
+	CertificateARN pulumi.StringInput
+	// ECRRegistry is the registry host Argo CD Image Updater watches
+	// (<account>.dkr.ecr.<region>.amazonaws.com). Defaults to none: public registries only.
+	ECRRegistry string
+
+	// IngressController is the controller behind the load balancer. Defaults to IngressNGINX.
+	IngressController IngressController
+	// LoadBalancerController is the AWS Load Balancer Controller. Disable it only where the cluster
+	// already runs one. Defaults to enabled.
+	LoadBalancerController Addon
+	// Ingress is the ingress controller and its load balancer. Defaults to enabled.
+	Ingress Addon
+	// ArgoCD is Argo CD on argocd.<Domain>. Defaults to enabled.
+	ArgoCD Addon
+	// ImageUpdater is Argo CD Image Updater, reading ECR through Pod Identity. Defaults to enabled.
+	ImageUpdater Addon
+	// APISIX is the API gateway on api.<Domain>. Defaults to enabled, standalone.
+	APISIX APISIXArgs
+	// Keycloak is Keycloak on auth.<Domain> with its Postgres (CloudNativePG). Defaults to enabled.
+	Keycloak KeycloakArgs
+	// MetricsServer is metrics-server. Defaults to enabled.
+	MetricsServer Addon
+	// Monitoring is kube-prometheus-stack with Grafana on grafana.<Domain>. Defaults to enabled.
+	Monitoring MonitoringArgs
+	// Logging is Fluent Bit shipping container logs to CloudWatch Logs. Defaults to enabled.
+	Logging LoggingArgs
+	// Routes expose applications, one Ingress each. Defaults to none.
+	Routes []Route
+
+	// Protect protects the stateful resources (the Keycloak database). Defaults to false.
+	Protect bool
+	// Tags are added to every AWS resource of the component. Defaults to none (the provider's
+	// default tags still apply).
+	Tags map[string]string
+}
+
+func (a *PlatformAddonsArgs) withDefaults() PlatformAddonsArgs {
+	var c PlatformAddonsArgs
+	if a != nil {
+		c = *a
+	}
+	if c.IngressController == "" {
+		c.IngressController = IngressNGINX
+	}
+	for _, ad := range []*Addon{&c.LoadBalancerController, &c.Ingress, &c.ArgoCD, &c.ImageUpdater,
+		&c.APISIX.Addon, &c.Keycloak.Addon, &c.MetricsServer, &c.Monitoring.Addon, &c.Logging.Addon} {
+		if ad.Replicas == 0 {
+			ad.Replicas = 1
+		}
+	}
+	if c.APISIX.Mode == "" {
+		c.APISIX.Mode = APISIXStandalone
+	}
+	if c.Keycloak.DatabaseInstances == 0 {
+		c.Keycloak.DatabaseInstances = 1
+	}
+	if c.Keycloak.DatabaseStorageGiB == 0 {
+		c.Keycloak.DatabaseStorageGiB = 10
+	}
+	if c.Monitoring.RetentionDays == 0 {
+		c.Monitoring.RetentionDays = 15
+	}
+	if c.Monitoring.StorageGiB == 0 {
+		c.Monitoring.StorageGiB = 50
+	}
+	if c.Logging.RetentionDays == 0 {
+		c.Logging.RetentionDays = 30
+	}
+	c.Routes = slices.Clone(c.Routes)
+	for i := range c.Routes {
+		if c.Routes[i].Path == "" {
+			c.Routes[i].Path = "/"
+		}
+	}
+	return c
+}
+
+var (
+	dnsLabelRe = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
+	ecrHostRe  = regexp.MustCompile(`^[0-9]{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com$`)
+	// logRetentions are the retention values CloudWatch Logs accepts.
+	logRetentions = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
+)
+
+func (a PlatformAddonsArgs) validate() error {
+	switch {
+	case a.KubernetesProvider == nil:
+		return fmt.Errorf("KubernetesProvider is required")
+	case a.ClusterName == nil:
+		return fmt.Errorf("ClusterName is required")
+	case a.Region == "":
+		return fmt.Errorf("Region is required")
+	case a.VPCID == nil:
+		return fmt.Errorf("VPCID is required")
+	case a.VPCCIDR == "":
+		return fmt.Errorf("VPCCIDR is required")
+	case a.CertificateARN == nil:
+		return fmt.Errorf("CertificateARN is required")
+	}
+	if p, err := netip.ParsePrefix(a.VPCCIDR); err != nil || !p.Addr().Is4() {
+		return fmt.Errorf("VPCCIDR %q is not an IPv4 CIDR", a.VPCCIDR)
+	}
+	if err := validHost(a.Domain); err != nil {
+		return fmt.Errorf("Domain: %w", err)
+	}
+	if a.ECRRegistry != "" && !ecrHostRe.MatchString(a.ECRRegistry) {
+		return fmt.Errorf("ECRRegistry %q is not an ECR registry host (want <account>.dkr.ecr.<region>.amazonaws.com)", a.ECRRegistry)
+	}
+	if !slices.Contains(IngressControllers, a.IngressController) {
+		return fmt.Errorf("IngressController %q is not one of %s", a.IngressController, joinStrings(IngressControllers))
+	}
+	if !slices.Contains(APISIXModes, a.APISIX.Mode) {
+		return fmt.Errorf("APISIX.Mode %q is not one of %s", a.APISIX.Mode, joinStrings(APISIXModes))
+	}
+	sizes := []struct {
+		field string
+		v     int
+		min   int
+		max   int
+	}{
+		{"LoadBalancerController.Replicas", a.LoadBalancerController.Replicas, 1, 10},
+		{"Ingress.Replicas", a.Ingress.Replicas, 1, 20},
+		{"ArgoCD.Replicas", a.ArgoCD.Replicas, 1, 10},
+		{"ImageUpdater.Replicas", a.ImageUpdater.Replicas, 1, 1},
+		{"APISIX.Replicas", a.APISIX.Replicas, 1, 20},
+		{"Keycloak.Replicas", a.Keycloak.Replicas, 1, 10},
+		{"Keycloak.DatabaseInstances", a.Keycloak.DatabaseInstances, 1, 5},
+		{"Keycloak.DatabaseStorageGiB", a.Keycloak.DatabaseStorageGiB, 1, 16384},
+		{"MetricsServer.Replicas", a.MetricsServer.Replicas, 1, 5},
+		{"Monitoring.Replicas", a.Monitoring.Replicas, 1, 5},
+		{"Monitoring.RetentionDays", a.Monitoring.RetentionDays, 1, 3650},
+		{"Monitoring.StorageGiB", a.Monitoring.StorageGiB, 1, 16384},
+		{"Logging.Replicas", a.Logging.Replicas, 1, 1},
+	}
+	for _, s := range sizes {
+		if s.v < s.min || s.v > s.max {
+			return fmt.Errorf("%s %d is outside %d to %d", s.field, s.v, s.min, s.max)
+		}
+	}
+	if !slices.Contains(logRetentions, a.Logging.RetentionDays) {
+		return fmt.Errorf("Logging.RetentionDays %d is not a CloudWatch Logs retention (allowed: %s)", a.Logging.RetentionDays, joinInts(logRetentions))
+	}
+	if !a.Ingress.On() && len(a.Routes) > 0 {
+		return fmt.Errorf("Routes has %d route(s) but Ingress is disabled: routes need the ingress controller", len(a.Routes))
+	}
+	if a.ImageUpdater.On() && !a.ArgoCD.On() {
+		return fmt.Errorf("ImageUpdater is enabled but ArgoCD is disabled: the image updater drives Argo CD applications")
+	}
+	return ValidateRoutes(a.Domain, a.Routes)
+}
+
+// RouteError is a problem with one route: Field is the Route field ("Host"), Msg what is wrong.
+type RouteError struct {
+	Index int
+	Field string
+	Msg   string
+}
+
+func (e *RouteError) Error() string { return fmt.Sprintf("Routes[%d].%s: %s", e.Index, e.Field, e.Msg) }
+
+// ValidateRoutes checks routes against the domain and each other; the error is a *RouteError.
+// Stack configuration uses it too, so both report the same rules.
+func ValidateRoutes(domain string, routes []Route) error {
+	names := map[string]int{}
+	hosts := map[string]int{}
+	for i, r := range routes {
+		bad := func(field, format string, args ...any) error {
+			return &RouteError{Index: i, Field: field, Msg: fmt.Sprintf(format, args...)}
+		}
+		if !dnsLabelRe.MatchString(r.Name) {
+			return bad("Name", "%q is not a DNS label (lower-case letters, digits and inner hyphens, 1-63 characters)", r.Name)
+		}
+		if j, dup := names[r.Name]; dup {
+			return bad("Name", "%q is used twice (also by Routes[%d])", r.Name, j)
+		}
+		names[r.Name] = i
+		if err := validHost(r.Host); err != nil {
+			return bad("Host", "%s", err)
+		}
+		if r.Host != domain && !strings.HasSuffix(r.Host, "."+domain) {
+			return bad("Host", "%q is not %s or a name under it", r.Host, domain)
+		}
+		for _, reserved := range ReservedHosts {
+			if r.Host == reserved+"."+domain {
+				return bad("Host", "%q is reserved for the platform (reserved: %s under %s)", r.Host, strings.Join(ReservedHosts, ", "), domain)
+			}
+		}
+		if j, dup := hosts[r.Host]; dup {
+			return bad("Host", "%q is used twice (also by Routes[%d])", r.Host, j)
+		}
+		hosts[r.Host] = i
+		if !dnsLabelRe.MatchString(r.Namespace) {
+			return bad("Namespace", "%q is not a Kubernetes namespace name (a DNS label)", r.Namespace)
+		}
+		if !dnsLabelRe.MatchString(r.Service) {
+			return bad("Service", "%q is not a Kubernetes Service name (a DNS label)", r.Service)
+		}
+		if r.Port < 1 || r.Port > 65535 {
+			return bad("Port", "%d is outside 1 to 65535", r.Port)
+		}
+		if r.Path != "" && !strings.HasPrefix(r.Path, "/") {
+			return bad("Path", "%q must start with /", r.Path)
+		}
+	}
+	return nil
+}
+
+// validHost reports why a fully qualified host name is malformed, or nil.
+func validHost(h string) error {
+	if h == "" {
+		return fmt.Errorf("is empty")
+	}
+	if len(h) > 253 {
+		return fmt.Errorf("%q is longer than 253 characters", h)
+	}
+	labels := strings.Split(h, ".")
+	if len(labels) < 2 {
+		return fmt.Errorf("%q is not a fully qualified name (want at least two labels)", h)
+	}
+	for _, l := range labels {
+		if !dnsLabelRe.MatchString(l) {
+			return fmt.Errorf("%q has an invalid label %q (lower-case letters, digits and inner hyphens, 1-63 characters)", h, l)
+		}
+	}
+	return nil
+}
+
+func joinStrings[S ~string](v []S) string {
+	s := make([]string, len(v))
+	for i, e := range v {
+		s[i] = string(e)
+	}
+	return strings.Join(s, ", ")
+}
+
+func joinInts(v []int) string {
+	s := make([]string, len(v))
+	for i, e := range v {
+		s[i] = fmt.Sprint(e)
+	}
+	return strings.Join(s, ", ")
+}

@@ -1,0 +1,142 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/flowmart/platform/components/addons"
+)
+
+// Add-on keys.
+const (
+	KeyAddons = "addons"
+	KeyRoutes = "routes"
+)
+
+var addonsKeys = []keySpec{
+	{KeyAddons, typeObject, false},
+	{KeyRoutes, typeArray, false},
+}
+
+// AddonToggle is one add-on's entry of the `addons` object.
+type AddonToggle struct {
+	// Enabled installs the add-on; unset means true.
+	Enabled *bool `json:"enabled,omitempty"`
+	// Values are Helm values merged over the component's own.
+	Values map[string]any `json:"values,omitempty"`
+}
+
+// Addon converts the entry to the component's Addon with the given replicas.
+func (t AddonToggle) Addon(replicas int) addons.Addon {
+	return addons.Addon{Enabled: t.Enabled, Replicas: replicas, Values: t.Values}
+}
+
+// AddonsConfig is the configuration of the PlatformAddons component: the `addons` object (sizes
+// default per environment, defaults.go) and the `routes` list.
+type AddonsConfig struct {
+	IngressController          string `json:"ingressController,omitempty"`
+	APISIXMode                 string `json:"apisixMode,omitempty"`
+	Replicas                   int    `json:"replicas,omitempty"`
+	PrometheusRetentionDays    int    `json:"prometheusRetentionDays,omitempty"`
+	PrometheusStorageGiB       int    `json:"prometheusStorageGiB,omitempty"`
+	LogRetentionDays           int    `json:"logRetentionDays,omitempty"`
+	KeycloakDatabaseStorageGiB int    `json:"keycloakDatabaseStorageGiB,omitempty"`
+	KeycloakDatabaseInstances  int    `json:"keycloakDatabaseInstances,omitempty"`
+
+	LoadBalancerController AddonToggle `json:"loadBalancerController"`
+	Ingress                AddonToggle `json:"ingress"`
+	ArgoCD                 AddonToggle `json:"argocd"`
+	ImageUpdater           AddonToggle `json:"imageUpdater"`
+	APISIX                 AddonToggle `json:"apisix"`
+	Keycloak               AddonToggle `json:"keycloak"`
+	MetricsServer          AddonToggle `json:"metricsServer"`
+	Monitoring             AddonToggle `json:"monitoring"`
+	Logging                AddonToggle `json:"logging"`
+
+	// Routes is the `routes` key.
+	Routes []RouteConfig `json:"-"`
+}
+
+// RouteConfig is one entry of `routes`.
+type RouteConfig struct {
+	Name      string `json:"name"`
+	Host      string `json:"host"`
+	Namespace string `json:"namespace"`
+	Service   string `json:"service"`
+	Port      int    `json:"port"`
+	Path      string `json:"path,omitempty"`
+}
+
+// ComponentRoutes converts the routes to the component's type.
+func (a AddonsConfig) ComponentRoutes() []addons.Route {
+	out := make([]addons.Route, len(a.Routes))
+	for i, r := range a.Routes {
+		out[i] = addons.Route{Name: r.Name, Host: r.Host, Namespace: r.Namespace, Service: r.Service, Port: r.Port, Path: r.Path}
+	}
+	return out
+}
+
+func readAddons(r *reader) AddonsConfig {
+	var a AddonsConfig
+	r.object(KeyAddons, &a)
+	r.object(KeyRoutes, &a.Routes)
+	return a
+}
+
+func (c *Config) validateAddons() error {
+	a := c.Addons
+	key := func(field string) string { return KeyAddons + "." + field }
+	if !slices.Contains(addons.IngressControllers, addons.IngressController(a.IngressController)) {
+		return errorf(key("ingressController"), "%q is not a supported ingress controller (allowed: %s; the retired kubernetes/ingress-nginx is not offered)", a.IngressController, joinAs(addons.IngressControllers))
+	}
+	if !slices.Contains(addons.APISIXModes, addons.APISIXMode(a.APISIXMode)) {
+		return errorf(key("apisixMode"), "%q is not an APISIX mode (allowed: %s)", a.APISIXMode, joinAs(addons.APISIXModes))
+	}
+	if c.Environment == Production && a.APISIXMode != string(addons.APISIXStandalone) {
+		return errorf(key("apisixMode"), "%q is not allowed in production: the chart's bundled etcd is for development (allowed: standalone)", a.APISIXMode)
+	}
+	ranges := []struct {
+		field    string
+		v        int
+		min, max int
+	}{
+		{"replicas", a.Replicas, 1, 10},
+		{"prometheusRetentionDays", a.PrometheusRetentionDays, 1, 3650},
+		{"prometheusStorageGiB", a.PrometheusStorageGiB, 1, 16384},
+		{"keycloakDatabaseStorageGiB", a.KeycloakDatabaseStorageGiB, 1, 16384},
+		{"keycloakDatabaseInstances", a.KeycloakDatabaseInstances, 1, 5},
+	}
+	for _, r := range ranges {
+		if r.v < r.min || r.v > r.max {
+			return errorf(key(r.field), "%d is outside %d to %d", r.v, r.min, r.max)
+		}
+	}
+	if !slices.Contains(retentionSet, a.LogRetentionDays) {
+		return errorf(key("logRetentionDays"), "%d is not a CloudWatch Logs retention (allowed: %s)", a.LogRetentionDays, joinInts(retentionSet))
+	}
+	off := func(t AddonToggle) bool { return t.Enabled != nil && !*t.Enabled }
+	if off(a.Ingress) && len(a.Routes) > 0 {
+		return errorf(key("ingress.enabled"), "false but routes lists %d route(s): routes need the ingress controller", len(a.Routes))
+	}
+	if off(a.ArgoCD) && !off(a.ImageUpdater) {
+		return errorf(key("imageUpdater.enabled"), "is true but argocd is disabled: the image updater drives Argo CD applications")
+	}
+	if err := addons.ValidateRoutes(c.Domain, c.Addons.ComponentRoutes()); err != nil {
+		var re *addons.RouteError
+		if errors.As(err, &re) {
+			return errorf(fmt.Sprintf("%s[%d].%s", KeyRoutes, re.Index, strings.ToLower(re.Field)), "%s", re.Msg)
+		}
+		return errorf(KeyRoutes, "%s", err)
+	}
+	return nil
+}
+
+func joinAs[S ~string](v []S) string {
+	s := make([]string, len(v))
+	for i, e := range v {
+		s[i] = string(e)
+	}
+	return strings.Join(s, ", ")
+}

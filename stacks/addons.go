@@ -1,0 +1,89 @@
+package stacks
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi-cloudflare/sdk/v5/go/cloudflare"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/flowmart/platform/components/addons"
+	"github.com/flowmart/platform/components/certificate"
+	"github.com/flowmart/platform/components/network"
+	"github.com/flowmart/platform/pkg/config"
+)
+
+// addonsCluster is what the add-ons take from the cluster.
+type addonsCluster struct {
+	// Name is the EKS cluster's name.
+	Name pulumi.StringInput
+	// Provider is the cluster's Kubernetes provider.
+	Provider pulumi.ProviderResource
+}
+
+// newAddons installs the platform add-ons on the cluster, behind a load balancer carrying the
+// environment's validated certificate, and points a Cloudflare CNAME at the load balancer for
+// every host they serve (argocd, api, auth, grafana and the configured routes). AWS resources use
+// the AWS provider of opts, records the Cloudflare provider.
+func newAddons(ctx *pulumi.Context, cfg *config.Config, cluster addonsCluster, net *network.Network, cert *certificate.Certificate, opts []pulumi.ResourceOption, cf *cloudflare.Provider) (*addons.PlatformAddons, error) {
+	a := cfg.Addons
+	ecr := ""
+	if cfg.AccountID != "" {
+		ecr = fmt.Sprintf("%s.dkr.ecr.%s.amazonaws.com", cfg.AccountID, cfg.Region)
+	}
+	pa, err := addons.NewPlatformAddons(ctx, cfg.Stack, &addons.PlatformAddonsArgs{
+		KubernetesProvider:     cluster.Provider,
+		ClusterName:            cluster.Name,
+		Region:                 cfg.Region,
+		VPCID:                  net.VPCID.ToStringOutput(),
+		VPCCIDR:                cfg.Network.VPCCIDR.String(),
+		Domain:                 cfg.Domain,
+		CertificateARN:         cert.ValidatedCertificateARN,
+		ECRRegistry:            ecr,
+		IngressController:      addons.IngressController(a.IngressController),
+		LoadBalancerController: a.LoadBalancerController.Addon(min(a.Replicas, 2)),
+		Ingress:                a.Ingress.Addon(a.Replicas),
+		ArgoCD:                 a.ArgoCD.Addon(a.Replicas),
+		ImageUpdater:           a.ImageUpdater.Addon(1),
+		APISIX:                 addons.APISIXArgs{Addon: a.APISIX.Addon(a.Replicas), Mode: addons.APISIXMode(a.APISIXMode)},
+		Keycloak: addons.KeycloakArgs{
+			Addon:              a.Keycloak.Addon(a.Replicas),
+			DatabaseInstances:  a.KeycloakDatabaseInstances,
+			DatabaseStorageGiB: a.KeycloakDatabaseStorageGiB,
+		},
+		MetricsServer: a.MetricsServer.Addon(min(a.Replicas, 2)),
+		Monitoring: addons.MonitoringArgs{
+			Addon:         a.Monitoring.Addon(min(a.Replicas, 2)),
+			RetentionDays: a.PrometheusRetentionDays,
+			StorageGiB:    a.PrometheusStorageGiB,
+		},
+		Logging: addons.LoggingArgs{Addon: a.Logging.Addon(1), RetentionDays: a.LogRetentionDays},
+		Routes:  a.ComponentRoutes(),
+		Protect: cfg.Protected(),
+	}, opts...)
+	if err != nil {
+		return nil, err
+	}
+	if len(pa.Hosts) == 0 {
+		return pa, nil
+	}
+	records := make([]certificate.DNSRecord, len(pa.Hosts))
+	for i, h := range pa.Hosts {
+		records[i] = certificate.DNSRecord{Name: h, Target: pa.LoadBalancerHostname}
+	}
+	_, err = certificate.NewDNSRecords(ctx, cfg.Stack+"-addons-dns", &certificate.DNSRecordsArgs{
+		ZoneID:  pulumi.String(cfg.Certificate.ZoneID),
+		Records: records,
+	}, append(append([]pulumi.ResourceOption(nil), opts...), pulumi.Providers(cf))...)
+	return pa, err
+}
+
+func exportAddons(ctx *pulumi.Context, pa *addons.PlatformAddons) {
+	ctx.Export("loadBalancerHostname", pa.LoadBalancerHostname)
+	ctx.Export("argocdUrl", pa.ArgoCDURL)
+	ctx.Export("apiUrl", pa.APIURL)
+	ctx.Export("keycloakUrl", pa.KeycloakURL)
+	ctx.Export("grafanaUrl", pa.GrafanaURL)
+	ctx.Export("keycloakAdminPassword", pa.KeycloakAdminPassword)
+	ctx.Export("grafanaAdminPassword", pa.GrafanaAdminPassword)
+	ctx.Export("platformHosts", pulumi.ToStringArray(pa.Hosts))
+}
