@@ -59,8 +59,15 @@ func TestRegistryAndCertificatePerEnvironment(t *testing.T) {
 			}
 		}
 		for _, p := range doc.Find("aws:ecr/repositoryPolicy:RepositoryPolicy") {
-			var policy struct{ Statement []struct{ Sid string } }
-			if err := json.Unmarshal([]byte(p.Inputs["policy"].(string)), &policy); err != nil || len(policy.Statement) != 1 || policy.Statement[0].Sid != "Push" {
+			// the cluster's node role pulls, the CI role pushes
+			var policy struct {
+				Statement []struct {
+					Sid       string
+					Principal struct{ AWS []string }
+				}
+			}
+			if err := json.Unmarshal([]byte(p.Inputs["policy"].(string)), &policy); err != nil || len(policy.Statement) != 2 ||
+				policy.Statement[0].Sid != "Pull" || !strings.Contains(policy.Statement[0].Principal.AWS[0], ":role/"+env+"-nodes") || policy.Statement[1].Sid != "Push" {
 				t.Errorf("%s %s: %v %s", env, p.Name, err, p.Inputs["policy"])
 			}
 		}
@@ -72,7 +79,13 @@ func TestRegistryAndCertificatePerEnvironment(t *testing.T) {
 		if !slices.Equal(cert.Inputs["subjectAlternativeNames"].([]any), []any{"*." + domain}) {
 			t.Errorf("%s: SANs %v", env, cert.Inputs["subjectAlternativeNames"])
 		}
-		if n := len(doc.Find("cloudflare:index/record:Record")); n != 1 {
+		validation := 0
+		for _, r := range doc.Find("cloudflare:index/record:Record") {
+			if strings.HasPrefix(r.Name, env+"-validation-") {
+				validation++
+			}
+		}
+		if n := validation; n != 1 {
 			t.Errorf("%s: %d validation records, want 1", env, n)
 		}
 		if doc.Get("aws:acm/certificateValidation:CertificateValidation", env+"-validation") == nil {

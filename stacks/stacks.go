@@ -27,9 +27,13 @@ func Run(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
-	// Components are added here in dependency order, each wired in its own file (stacks/<component>.go).
-	// TODO(lead): cluster.NodeRoleARNs once the Cluster is wired.
-	reg, err := newRegistry(ctx, cfg, pulumi.StringArray{}, opts)
+	// Components in dependency order, each wired in its own file (stacks/<component>.go). Only
+	// real data dependencies order them, so the engine builds the rest in parallel.
+	cl, err := newCluster(ctx, cfg, net, opts)
+	if err != nil {
+		return err
+	}
+	reg, err := newRegistry(ctx, cfg, cl.NodeRoleARNs, opts)
 	if err != nil {
 		return err
 	}
@@ -41,13 +45,19 @@ func Run(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
+	pa, err := newAddons(ctx, cfg, addonsCluster{Name: cl.ClusterName, Provider: cl.Provider}, net, cert, opts, cf)
+	if err != nil {
+		return err
+	}
 
 	ctx.Export("environment", pulumi.String(string(cfg.Environment)))
 	ctx.Export("region", pulumi.String(cfg.Region))
 	ctx.Export("accountId", pulumi.String(cfg.AccountID))
 	exportNetwork(ctx, net)
+	exportCluster(ctx, cl)
 	exportRegistry(ctx, reg)
 	exportCertificate(ctx, cert)
+	exportAddons(ctx, pa)
 	return nil
 }
 

@@ -51,6 +51,10 @@ type Config struct {
 	Registry    RegistryConfig
 	Certificate CertificateConfig
 	Addons      AddonsConfig
+	Cluster     ClusterConfig
+
+	// Waivers exempt single resources from single policy rules, each with a reason (policyWaivers).
+	Waivers []Waiver
 }
 
 // Protected reports whether stateful resources of this environment are protected.
@@ -94,6 +98,8 @@ func Parse(project, stack string, get Getter, allKeys []string) (*Config, error)
 	c.Registry = readRegistry(r)
 	c.Certificate = readCertificate(r)
 	c.Addons = readAddons(r)
+	c.Waivers = readWaivers(r)
+	c.Cluster = readCluster(r)
 	// Each component section reads its keys in its own file: c.<Section> = read<Section>(r).
 	if r.err != nil {
 		return nil, r.err

@@ -20,6 +20,7 @@ var defaults = map[Environment]envDefaults{
 func (c *Config) applyDefaults() {
 	c.applyRegistryDefaults()
 	c.applyAddonsDefaults()
+	c.applyClusterDefaults()
 	d, ok := defaults[c.Environment]
 	if !ok {
 		return

@@ -40,7 +40,7 @@ type keySpec struct {
 }
 
 // Keys lists every project key the loader reads: the stack's own, then one list per component.
-var Keys = concatKeys(coreKeys, networkKeys, registryKeys, certificateKeys, addonsKeys)
+var Keys = concatKeys(coreKeys, networkKeys, clusterKeys, registryKeys, certificateKeys, addonsKeys, waiverKeys)
 
 func concatKeys(lists ...[]keySpec) []keySpec {
 	var out []keySpec

@@ -34,9 +34,11 @@ func (c *Config) Validate() error {
 		c.validateDomain,
 		c.validateTags,
 		c.validateNetwork,
+		c.validateCluster,
 		c.validateRegistry,
 		c.validateCertificate,
 		c.validateAddons,
+		c.validateWaivers,
 	}
 	for _, check := range checks {
 		if err := check(); err != nil {

@@ -1,0 +1,119 @@
+// Package cluster provides Cluster: an EKS cluster built from pulumi-aws resources (control plane,
+// KMS envelope encryption, control-plane logs, access entries, pinned core add-ons, Pod Identity,
+// managed and self-managed node groups, security groups) with a kubeconfig and a ready Kubernetes
+// provider. Built from pulumi-aws rather than pulumi-eks so every child is visible to mocks, the
+// offline preview and the policy rules (DESIGN.md).
+package cluster
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/flowmart/platform/pkg/tags"
+)
+
+// clusterType is part of every URN: never rename without an alias.
+const clusterType = "flowmart:cluster:Cluster"
+
+// Cluster is an EKS cluster with its node groups, add-ons and access.
+type Cluster struct {
+	pulumi.ResourceState
+
+	ClusterName            pulumi.StringOutput      `pulumi:"clusterName"`
+	Endpoint               pulumi.StringOutput      `pulumi:"endpoint"`
+	CertificateAuthority   pulumi.StringOutput      `pulumi:"certificateAuthority"`
+	OIDCIssuerURL          pulumi.StringOutput      `pulumi:"oidcIssuerUrl"`
+	NodeRoleARNs           pulumi.StringArrayOutput `pulumi:"nodeRoleArns"`
+	NodeSecurityGroupID    pulumi.IDOutput          `pulumi:"nodeSecurityGroupId"`
+	ClusterSecurityGroupID pulumi.StringOutput      `pulumi:"clusterSecurityGroupId"`
+	KMSKeyARN              pulumi.StringOutput      `pulumi:"kmsKeyArn"`
+	// Kubeconfig is a secret kubeconfig that authenticates with `aws eks get-token`.
+	Kubeconfig pulumi.StringOutput `pulumi:"kubeconfig"`
+
+	// EKSCluster is the underlying cluster, an escape hatch.
+	EKSCluster *eks.Cluster
+	// Provider is a Kubernetes provider for the cluster, ready for add-ons.
+	Provider *kubernetes.Provider
+
+	name        string
+	args        ClusterArgs
+	opts        []pulumi.ResourceOption
+	kmsKeyARN   pulumi.StringInput
+	clusterRole *iam.Role
+	nodeRole    *iam.Role
+	nodeDeps    []pulumi.Resource // node role attachments: nodes wait for them
+	logDeps     []pulumi.Resource
+	nodeSG      pulumi.IDOutput
+	preNode     []pulumi.Resource // add-ons nodes wait for (vpc-cni, kube-proxy, pod identity agent)
+	nodes       []pulumi.Resource
+}
+
+// NewCluster creates a Cluster. Children are named name+"-<role>".
+func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pulumi.ResourceOption) (*Cluster, error) {
+	a := args.withDefaults()
+	if err := a.validate(); err != nil {
+		return nil, fmt.Errorf("cluster %q: %w", name, err)
+	}
+	c := &Cluster{name: name, args: a}
+	if err := ctx.RegisterComponentResource(clusterType, name, c, opts...); err != nil {
+		return nil, err
+	}
+	c.opts = []pulumi.ResourceOption{pulumi.Parent(c)}
+	steps := []func(*pulumi.Context) error{
+		c.encryptionKey,
+		c.roles,
+		c.controlPlaneLogs,
+		c.controlPlane,
+		c.securityGroups,
+		c.accessEntries,
+		c.addonsBeforeNodes,
+		c.nodeGroups,
+		c.addonsAfterNodes,
+		c.podIdentities,
+		c.irsa,
+		c.kubernetesProvider,
+	}
+	for _, step := range steps {
+		if err := step(ctx); err != nil {
+			return nil, fmt.Errorf("cluster %q: %w", name, err)
+		}
+	}
+	return c, c.registerOutputs(ctx)
+}
+
+func (c *Cluster) tags(resource string) pulumi.StringMap { return tags.Named(c.args.Tags, resource) }
+
+// protected returns the child options of a stateful resource.
+func (c *Cluster) protected(extra ...pulumi.ResourceOption) []pulumi.ResourceOption {
+	o := append(append([]pulumi.ResourceOption(nil), c.opts...), extra...)
+	if c.args.Protect {
+		o = append(o, pulumi.Protect(true))
+	}
+	return o
+}
+
+func (c *Cluster) registerOutputs(ctx *pulumi.Context) error {
+	c.ClusterName = c.EKSCluster.Name
+	c.Endpoint = c.EKSCluster.Endpoint
+	c.CertificateAuthority = c.EKSCluster.CertificateAuthority.Data().Elem()
+	c.OIDCIssuerURL = c.EKSCluster.Identities.Index(pulumi.Int(0)).Oidcs().Index(pulumi.Int(0)).Issuer().Elem()
+	c.NodeRoleARNs = pulumi.StringArray{c.nodeRole.Arn}.ToStringArrayOutput()
+	c.NodeSecurityGroupID = c.nodeSG
+	c.ClusterSecurityGroupID = c.EKSCluster.VpcConfig.ClusterSecurityGroupId().Elem()
+	c.KMSKeyARN = c.kmsKeyARN.ToStringOutput()
+	return ctx.RegisterResourceOutputs(c, pulumi.Map{
+		"clusterName":            c.ClusterName,
+		"endpoint":               c.Endpoint,
+		"certificateAuthority":   c.CertificateAuthority,
+		"oidcIssuerUrl":          c.OIDCIssuerURL,
+		"nodeRoleArns":           c.NodeRoleARNs,
+		"nodeSecurityGroupId":    c.NodeSecurityGroupID,
+		"clusterSecurityGroupId": c.ClusterSecurityGroupID,
+		"kmsKeyArn":              c.KMSKeyARN,
+		"kubeconfig":             c.Kubeconfig,
+	})
+}

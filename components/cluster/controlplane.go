@@ -1,0 +1,138 @@
+package cluster
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/flowmart/platform/pkg/iampolicy"
+)
+
+const managedPolicy = "arn:aws:iam::aws:policy/"
+
+// encryptionKey creates the KMS key that envelope-encrypts Kubernetes secrets, unless one is given.
+func (c *Cluster) encryptionKey(ctx *pulumi.Context) error {
+	if c.args.KMSKeyARN != nil {
+		c.kmsKeyARN = c.args.KMSKeyARN.ToStringPtrOutput().Elem()
+		return nil
+	}
+	name := c.name + "-secrets"
+	key, err := kms.NewKey(ctx, name, &kms.KeyArgs{
+		Description:          pulumi.String("Envelope encryption of Kubernetes secrets of EKS cluster " + c.name),
+		EnableKeyRotation:    pulumi.Bool(true),
+		DeletionWindowInDays: pulumi.Int(30),
+		Tags:                 c.tags(name),
+	}, c.protected()...)
+	if err != nil {
+		return err
+	}
+	c.kmsKeyARN = key.Arn
+	return nil
+}
+
+// attach attaches policies to a role, one attachment per policy: full ARNs, or names of AWS
+// managed policies.
+func (c *Cluster) attach(ctx *pulumi.Context, prefix string, role *iam.Role, policies ...string) ([]pulumi.Resource, error) {
+	var out []pulumi.Resource
+	for _, p := range policies {
+		arn := p
+		if !strings.HasPrefix(p, "arn:") {
+			arn = managedPolicy + p
+		}
+		a, err := iam.NewRolePolicyAttachment(ctx, prefix+"-"+slug(p), &iam.RolePolicyAttachmentArgs{
+			Role:      role.Name,
+			PolicyArn: pulumi.String(arn),
+		}, c.opts...)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}
+
+// roles creates the control plane's role (AmazonEKSClusterPolicy only) and the nodes' role (worker,
+// ECR pull-only, VPC CNI and SSM managed-instance policies).
+func (c *Cluster) roles(ctx *pulumi.Context) error {
+	var err error
+	name := c.name + "-cluster"
+	c.clusterRole, err = iam.NewRole(ctx, name, &iam.RoleArgs{
+		Description: pulumi.String("EKS control plane of " + c.name),
+		AssumeRolePolicy: pulumi.String(iampolicy.New(iampolicy.Statement{
+			Effect: "Allow", Principal: map[string]any{"Service": "eks.amazonaws.com"},
+			Action: []string{"sts:AssumeRole", "sts:TagSession"},
+		}).String()),
+		Tags: c.tags(name),
+	}, c.opts...)
+	if err != nil {
+		return err
+	}
+	if c.logDeps, err = c.attach(ctx, name, c.clusterRole, "AmazonEKSClusterPolicy"); err != nil {
+		return err
+	}
+	name = c.name + "-nodes"
+	c.nodeRole, err = iam.NewRole(ctx, name, &iam.RoleArgs{
+		Description:      pulumi.String("Worker nodes of EKS cluster " + c.name),
+		AssumeRolePolicy: pulumi.String(iampolicy.AssumeRole("ec2.amazonaws.com", nil).String()),
+		Tags:             c.tags(name),
+	}, c.opts...)
+	if err != nil {
+		return err
+	}
+	c.nodeDeps, err = c.attach(ctx, name, c.nodeRole,
+		"AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly", "AmazonEKS_CNI_Policy", "AmazonSSMManagedInstanceCore")
+	return err
+}
+
+// controlPlaneLogs creates the log group EKS writes to, before the cluster, so it has a retention
+// (EKS would otherwise create it without one).
+func (c *Cluster) controlPlaneLogs(ctx *pulumi.Context) error {
+	name := c.name + "-control-plane"
+	group, err := cloudwatch.NewLogGroup(ctx, name, &cloudwatch.LogGroupArgs{
+		Name:            pulumi.String(fmt.Sprintf("/aws/eks/%s/cluster", c.name)),
+		RetentionInDays: pulumi.Int(c.args.LogRetentionDays),
+		Tags:            c.tags(name),
+	}, c.opts...)
+	c.logDeps = append(c.logDeps, group)
+	return err
+}
+
+// controlPlane creates the EKS cluster: private endpoint on, public endpoint only to the given
+// CIDRs, API authentication mode without a hidden creator-admin entry, secrets encrypted with KMS,
+// control-plane logs, explicit version and upgrade policy, and no self-managed default add-ons
+// (the pinned ones are managed add-ons).
+func (c *Cluster) controlPlane(ctx *pulumi.Context) error {
+	vpc := &eks.ClusterVpcConfigArgs{
+		SubnetIds:             c.args.SubnetIDs,
+		EndpointPrivateAccess: pulumi.Bool(true),
+		EndpointPublicAccess:  pulumi.Bool(c.args.EndpointPublicAccess),
+	}
+	if c.args.EndpointPublicAccess {
+		vpc.PublicAccessCidrs = pulumi.ToStringArray(c.args.PublicAccessCIDRs)
+	}
+	cluster, err := eks.NewCluster(ctx, c.name+"-eks", &eks.ClusterArgs{
+		Name:      pulumi.String(c.name),
+		Version:   pulumi.String(c.args.Version),
+		RoleArn:   c.clusterRole.Arn,
+		VpcConfig: vpc,
+		AccessConfig: &eks.ClusterAccessConfigArgs{
+			AuthenticationMode:                      pulumi.String("API"),
+			BootstrapClusterCreatorAdminPermissions: pulumi.Bool(false),
+		},
+		EncryptionConfig: &eks.ClusterEncryptionConfigArgs{
+			Resources: pulumi.StringArray{pulumi.String("secrets")},
+			Provider:  &eks.ClusterEncryptionConfigProviderArgs{KeyArn: c.kmsKeyARN},
+		},
+		EnabledClusterLogTypes:     pulumi.ToStringArray(c.args.LogTypes),
+		UpgradePolicy:              &eks.ClusterUpgradePolicyArgs{SupportType: pulumi.String(c.args.UpgradePolicy)},
+		BootstrapSelfManagedAddons: pulumi.Bool(false),
+		Tags:                       c.tags(c.name),
+	}, c.protected(pulumi.DependsOn(c.logDeps))...)
+	c.EKSCluster = cluster
+	return err
+}

@@ -1,0 +1,186 @@
+package cluster
+
+import (
+	"encoding/base64"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/autoscaling"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// nodeGroups creates every node group. Both kinds share a launch template: IMDSv2 required with the
+// group's hop limit, an encrypted gp3 root volume, the node and cluster security groups. Nodes
+// wait for vpc-cni, kube-proxy and the Pod Identity agent, and for the node role's policies.
+func (c *Cluster) nodeGroups(ctx *pulumi.Context) error {
+	deps := append(append([]pulumi.Resource(nil), c.preNode...), c.nodeDeps...)
+	selfManaged := false
+	for _, g := range c.args.NodeGroups {
+		var err error
+		var node pulumi.Resource
+		if g.Kind == Managed {
+			node, err = c.managed(ctx, g, deps)
+		} else {
+			selfManaged = true
+			node, err = c.selfManaged(ctx, g, deps)
+		}
+		if err != nil {
+			return fmt.Errorf("node group %s: %w", g.Name, err)
+		}
+		c.nodes = append(c.nodes, node)
+	}
+	if !selfManaged {
+		return nil
+	}
+	// Self-managed nodes join through an EC2_LINUX access entry for the node role (managed node
+	// groups get theirs from EKS).
+	name := c.name + "-access-nodes"
+	entry, err := eks.NewAccessEntry(ctx, name, &eks.AccessEntryArgs{
+		ClusterName:  c.EKSCluster.Name,
+		PrincipalArn: c.nodeRole.Arn,
+		Type:         pulumi.String("EC2_LINUX"),
+		Tags:         c.tags(name),
+	}, c.opts...)
+	c.nodes = append(c.nodes, entry)
+	return err
+}
+
+// launchTemplate builds the launch template of a group; self-managed groups add image, profile
+// and user data.
+func (c *Cluster) launchTemplate(ctx *pulumi.Context, g NodeGroup, self *ec2.LaunchTemplateArgs) (*ec2.LaunchTemplate, error) {
+	name := c.name + "-" + g.Name
+	args := self
+	if args == nil {
+		args = &ec2.LaunchTemplateArgs{}
+	}
+	args.Description = pulumi.String("Nodes of group " + g.Name + " of EKS cluster " + c.name)
+	args.UpdateDefaultVersion = pulumi.Bool(true)
+	args.MetadataOptions = &ec2.LaunchTemplateMetadataOptionsArgs{
+		HttpEndpoint:            pulumi.String("enabled"),
+		HttpTokens:              pulumi.String("required"),
+		HttpPutResponseHopLimit: pulumi.Int(g.MetadataHopLimit),
+	}
+	args.BlockDeviceMappings = ec2.LaunchTemplateBlockDeviceMappingArray{&ec2.LaunchTemplateBlockDeviceMappingArgs{
+		DeviceName: pulumi.String("/dev/xvda"),
+		Ebs: &ec2.LaunchTemplateBlockDeviceMappingEbsArgs{
+			VolumeSize:          pulumi.Int(g.DiskSizeGiB),
+			VolumeType:          pulumi.String("gp3"),
+			Encrypted:           pulumi.String("true"),
+			DeleteOnTermination: pulumi.String("true"),
+		},
+	}}
+	args.VpcSecurityGroupIds = pulumi.StringArray{c.nodeSG.ToStringOutput(), c.EKSCluster.VpcConfig.ClusterSecurityGroupId().Elem()}
+	args.TagSpecifications = ec2.LaunchTemplateTagSpecificationArray{&ec2.LaunchTemplateTagSpecificationArgs{
+		ResourceType: pulumi.String("instance"),
+		Tags:         c.tags(name),
+	}}
+	args.Tags = c.tags(name)
+	return ec2.NewLaunchTemplate(ctx, name, args, c.opts...)
+}
+
+func (c *Cluster) managed(ctx *pulumi.Context, g NodeGroup, deps []pulumi.Resource) (pulumi.Resource, error) {
+	lt, err := c.launchTemplate(ctx, g, nil)
+	if err != nil {
+		return nil, err
+	}
+	var taints eks.NodeGroupTaintArray
+	for _, t := range g.Taints {
+		taints = append(taints, &eks.NodeGroupTaintArgs{Key: pulumi.String(t.Key), Value: pulumi.String(t.Value), Effect: pulumi.String(t.Effect)})
+	}
+	name := c.name + "-" + g.Name
+	return eks.NewNodeGroup(ctx, name, &eks.NodeGroupArgs{
+		ClusterName:    c.EKSCluster.Name,
+		NodeGroupName:  pulumi.String(g.Name),
+		NodeRoleArn:    c.nodeRole.Arn,
+		SubnetIds:      c.args.SubnetIDs,
+		Version:        pulumi.String(c.args.Version),
+		ReleaseVersion: pulumi.String(g.ReleaseVersion),
+		AmiType:        pulumi.String(g.AMIType),
+		InstanceTypes:  pulumi.ToStringArray(g.InstanceTypes),
+		ScalingConfig: &eks.NodeGroupScalingConfigArgs{
+			MinSize: pulumi.Int(g.MinSize), MaxSize: pulumi.Int(g.MaxSize), DesiredSize: pulumi.Int(g.DesiredSize),
+		},
+		UpdateConfig:   &eks.NodeGroupUpdateConfigArgs{MaxUnavailable: pulumi.Int(g.MaxUnavailable)},
+		Labels:         pulumi.ToStringMap(g.Labels),
+		Taints:         taints,
+		LaunchTemplate: &eks.NodeGroupLaunchTemplateArgs{Id: lt.ID().ToStringOutput(), Version: itoa(lt.LatestVersion)},
+		Tags:           c.tags(name),
+	}, append(c.opts, pulumi.DependsOn(deps), pulumi.IgnoreChanges([]string{"scalingConfig.desiredSize"}))...)
+}
+
+func itoa(v pulumi.IntOutput) pulumi.StringOutput {
+	return v.ApplyT(func(i int) string { return fmt.Sprint(i) }).(pulumi.StringOutput)
+}
+
+func (c *Cluster) selfManaged(ctx *pulumi.Context, g NodeGroup, deps []pulumi.Resource) (pulumi.Resource, error) {
+	name := c.name + "-" + g.Name
+	profile, err := iam.NewInstanceProfile(ctx, name, &iam.InstanceProfileArgs{Role: c.nodeRole.Name, Tags: c.tags(name)}, c.opts...)
+	if err != nil {
+		return nil, err
+	}
+	lt, err := c.launchTemplate(ctx, g, &ec2.LaunchTemplateArgs{
+		ImageId:            pulumi.String(g.AMIID),
+		InstanceType:       pulumi.String(g.InstanceTypes[0]),
+		IamInstanceProfile: &ec2.LaunchTemplateIamInstanceProfileArgs{Arn: profile.Arn},
+		UserData:           c.nodeadmUserData(g),
+	})
+	if err != nil {
+		return nil, err
+	}
+	return autoscaling.NewGroup(ctx, name, &autoscaling.GroupArgs{
+		VpcZoneIdentifiers: c.args.SubnetIDs,
+		MinSize:            pulumi.Int(g.MinSize),
+		MaxSize:            pulumi.Int(g.MaxSize),
+		DesiredCapacity:    pulumi.Int(g.DesiredSize),
+		LaunchTemplate:     &autoscaling.GroupLaunchTemplateArgs{Id: lt.ID().ToStringOutput(), Version: itoa(lt.LatestVersion)},
+		InstanceRefresh: &autoscaling.GroupInstanceRefreshArgs{
+			Strategy:    pulumi.String("Rolling"),
+			Preferences: &autoscaling.GroupInstanceRefreshPreferencesArgs{MinHealthyPercentage: pulumi.Int(90)},
+		},
+		HealthCheckType: pulumi.String("EC2"),
+		Tags: autoscaling.GroupTagArray{
+			&autoscaling.GroupTagArgs{Key: pulumi.String("Name"), Value: pulumi.String(name), PropagateAtLaunch: pulumi.Bool(true)},
+			&autoscaling.GroupTagArgs{Key: pulumi.String("kubernetes.io/cluster/" + c.name), Value: pulumi.String("owned"), PropagateAtLaunch: pulumi.Bool(true)},
+		},
+	}, append(c.opts, pulumi.DependsOn(deps), pulumi.IgnoreChanges([]string{"desiredCapacity"}))...)
+}
+
+// nodeadmUserData is the AL2023 nodeadm NodeConfig of a self-managed group: cluster name,
+// endpoint, CA and service CIDR, labels and taints. It holds no secret.
+func (c *Cluster) nodeadmUserData(g NodeGroup) pulumi.StringOutput {
+	var flags []string
+	if len(g.Labels) > 0 {
+		var kv []string
+		for k, v := range g.Labels {
+			kv = append(kv, k+"="+v)
+		}
+		sort.Strings(kv)
+		flags = append(flags, "--node-labels="+strings.Join(kv, ","))
+	}
+	if len(g.Taints) > 0 {
+		var ts []string
+		effects := map[string]string{"NO_SCHEDULE": "NoSchedule", "NO_EXECUTE": "NoExecute", "PREFER_NO_SCHEDULE": "PreferNoSchedule"}
+		for _, t := range g.Taints {
+			ts = append(ts, t.Key+"="+t.Value+":"+effects[t.Effect])
+		}
+		flags = append(flags, "--register-with-taints="+strings.Join(ts, ","))
+	}
+	return pulumi.All(c.EKSCluster.Name, c.EKSCluster.Endpoint, c.EKSCluster.CertificateAuthority.Data().Elem(),
+		c.EKSCluster.KubernetesNetworkConfig.ServiceIpv4Cidr().Elem()).ApplyT(func(v []any) string {
+		var b strings.Builder
+		b.WriteString("MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"BOUNDARY\"\n\n--BOUNDARY\nContent-Type: application/node.eks.aws\n\n")
+		fmt.Fprintf(&b, "apiVersion: node.eks.aws/v1alpha1\nkind: NodeConfig\nspec:\n  cluster:\n    name: %s\n    apiServerEndpoint: %s\n    certificateAuthority: %s\n    cidr: %s\n", v[0], v[1], v[2], v[3])
+		if len(flags) > 0 {
+			b.WriteString("  kubelet:\n    flags:\n")
+			for _, f := range flags {
+				fmt.Fprintf(&b, "      - %q\n", f)
+			}
+		}
+		b.WriteString("\n--BOUNDARY--\n")
+		return base64.StdEncoding.EncodeToString([]byte(b.String()))
+	}).(pulumi.StringOutput)
+}

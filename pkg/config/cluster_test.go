@@ -1,0 +1,62 @@
+package config_test
+
+import (
+	"errors"
+	"maps"
+	"strings"
+	"testing"
+
+	"github.com/flowmart/platform/pkg/config"
+)
+
+func TestClusterPerEnvironment(t *testing.T) {
+	for env, want := range map[string]struct {
+		public  bool
+		upgrade string
+		groups  int
+	}{"dev": {true, "STANDARD", 1}, "staging": {true, "STANDARD", 1}, "production": {false, "EXTENDED", 2}} {
+		c, err := parse(stackValues(t, env))
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := c.ClusterArgs()
+		if a.EndpointPublicAccess != want.public || a.UpgradePolicy != want.upgrade || len(a.NodeGroups) != want.groups || a.Protect != (env == "production") {
+			t.Errorf("%s: public %v upgrade %s groups %d protect %v", env, a.EndpointPublicAccess, a.UpgradePolicy, len(a.NodeGroups), a.Protect)
+		}
+		// the deploying role is an explicit cluster-admin entry
+		if a.AccessEntries[0].PrincipalARN != c.AssumeRoleARN || a.AccessEntries[0].AccessPolicies[0].PolicyARN != config.AdminPolicyARN {
+			t.Errorf("%s: first access entry %+v", env, a.AccessEntries[0])
+		}
+	}
+}
+
+func TestClusterValidation(t *testing.T) {
+	const key = "flowmart-platform:cluster"
+	good := `"version":"1.33","nodeGroups":[{"name":"g","kind":"Managed","instanceTypes":["m6i.large"],"minSize":1,"maxSize":3,"releaseVersion":"1.33.5-20261015"}]`
+	cases := []struct {
+		env, value, key, substr string
+	}{
+		{"dev", `{"nodeGroups":[]}`, "cluster.version", "required key is missing"},
+		{"dev", `{"version":"1.20","nodeGroups":[]}`, "cluster.version", `"1.20" is not a supported Kubernetes version`},
+		{"dev", `{"version":"1.33","nodeGroups":[]}`, "cluster.nodeGroups", "at least one node group"},
+		{"production", `{` + good + `,"endpointPublicAccess":true,"publicAccessCidrs":["0.0.0.0/0"]}`, "cluster.publicAccessCidrs[0]", "opens the production API endpoint to the internet"},
+		{"dev", `{` + good + `,"endpointPublicAccess":true}`, "cluster.publicAccessCidrs", "required when endpointPublicAccess is true"},
+		{"dev", `{` + good + `,"publicAccessCidrs":["nope"]}`, "cluster.publicAccessCidrs[0]", `"nope" is not a CIDR`},
+		{"dev", `{` + good + `,"upgradePolicy":"LTS"}`, "cluster.upgradePolicy", `"LTS" is not an upgrade policy`},
+		{"dev", `{"version":"1.33","nodeGroups":[{"name":"g","kind":"Fargate","instanceTypes":["m"],"minSize":1,"maxSize":2}]}`, "cluster.nodeGroups[0].kind", `"Fargate" is not a node group kind`},
+		{"dev", `{"version":"1.33","nodeGroups":[{"name":"g","kind":"Managed","instanceTypes":["m"],"minSize":3,"maxSize":2,"releaseVersion":"x"}]}`, "cluster.nodeGroups[0].minSize", "must be between 0 and maxSize 2"},
+		{"dev", `{"version":"1.33","nodeGroups":[{"name":"g","kind":"SelfManaged","instanceTypes":["m"],"minSize":1,"maxSize":2}]}`, "cluster.nodeGroups[0].amiId", "required for a SelfManaged group"},
+		{"dev", `{"version":"1.33","nodeGroups":[{"name":"g","kind":"SelfManaged","instanceTypes":["m"],"minSize":1,"maxSize":2,"amiId":"ami-1"}]}`, "cluster", `AMIID "ami-1" is not an AMI id`},
+		{"dev", `{"version":"1.33","nodeGroups":[{"name":"g","kind":"Managed","instanceTypes":["m"],"minSize":1,"maxSize":2}]}`, "cluster.nodeGroups[0].releaseVersion", "required for a Managed group"},
+		{"dev", `{` + good + `,"nodeGropus":[]}`, "cluster", `unknown field "nodeGropus"`},
+	}
+	for _, c := range cases {
+		v := maps.Clone(stackValues(t, c.env))
+		v[key] = c.value
+		_, err := parse(v)
+		var cerr *config.Error
+		if !errors.As(err, &cerr) || cerr.Key != c.key || !strings.Contains(err.Error(), c.substr) {
+			t.Errorf("%s %s: err = %v, want key %s and %q", c.env, c.value, err, c.key, c.substr)
+		}
+	}
+}

@@ -1,0 +1,25 @@
+package stacks
+
+import (
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/flowmart/platform/components/cluster"
+	"github.com/flowmart/platform/components/network"
+	"github.com/flowmart/platform/pkg/config"
+)
+
+// newCluster creates the EKS cluster on the network's private subnets.
+func newCluster(ctx *pulumi.Context, cfg *config.Config, net *network.Network, opts []pulumi.ResourceOption) (*cluster.Cluster, error) {
+	args := cfg.ClusterArgs()
+	args.VPCID = net.VPCID.ToStringOutput()
+	args.VPCCIDR = cfg.Network.VPCCIDR.String()
+	args.SubnetIDs = net.PrivateSubnetIDs
+	return cluster.NewCluster(ctx, cfg.Stack, &args, opts...)
+}
+
+func exportCluster(ctx *pulumi.Context, cl *cluster.Cluster) {
+	ctx.Export("clusterName", cl.ClusterName)
+	ctx.Export("clusterEndpoint", cl.Endpoint)
+	ctx.Export("kubeconfig", cl.Kubeconfig)
+	ctx.Export("nodeSecurityGroupId", cl.NodeSecurityGroupID)
+}
