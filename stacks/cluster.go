@@ -8,11 +8,11 @@ import (
 	"github.com/flowmart/platform/pkg/config"
 )
 
-// newCluster creates the EKS cluster on the network's private subnets.
+// newCluster creates the EKS cluster on the network's private subnets, protected in production,
+// with the deploying role as an explicit cluster-admin access entry (config.ClusterArgs).
 func newCluster(ctx *pulumi.Context, cfg *config.Config, net *network.Network, opts []pulumi.ResourceOption) (*cluster.Cluster, error) {
 	args := cfg.ClusterArgs()
 	args.VPCID = net.VPCID.ToStringOutput()
-	args.VPCCIDR = cfg.Network.VPCCIDR.String()
 	args.SubnetIDs = net.PrivateSubnetIDs
 	return cluster.NewCluster(ctx, cfg.Stack, &args, opts...)
 }

@@ -2,6 +2,7 @@ package stacks
 
 import (
 	"github.com/flowmart/platform/pkg/config"
+	"github.com/flowmart/platform/pkg/policy"
 	"github.com/flowmart/platform/pkg/preview"
 )
 
@@ -26,8 +27,15 @@ func Preview(dir, stack, configFile string) (*preview.Document, error) {
 		keys = append(keys, k)
 	}
 	get := func(k string) (string, bool) { v, ok := values[k]; return v, ok }
-	if _, err := config.Parse(sf.Project, stack, get, keys); err != nil {
+	cfg, err := config.Parse(sf.Project, stack, get, keys)
+	if err != nil {
 		return nil, err
 	}
-	return preview.Run(Run, preview.Options{Project: sf.Project, Stack: stack, Config: values, SecretKeys: secretKeys})
+	doc, err := preview.Run(Run, preview.Options{Project: sf.Project, Stack: stack, Config: values, SecretKeys: secretKeys})
+	if err != nil {
+		return nil, err
+	}
+	// Every rule of pkg/policy, with the stack's environment and waivers (policyWaivers).
+	doc.EvaluatePolicy(policy.Context{Environment: string(cfg.Environment), Waivers: cfg.Waivers})
+	return doc, nil
 }

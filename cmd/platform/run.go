@@ -19,6 +19,7 @@ const (
 	exitOK       = 0
 	exitConfig   = 1
 	exitFailure  = 2
+	exitPolicy   = 3 // a mandatory policy rule is violated and no waiver covers it
 	usageSummary = `usage:
   platform preview --stack <name> [--json] [--critical-path] [--config-file <path>] [--dir <path>]
   platform diff --stack <name> --against <baseline.json> [--json]
@@ -113,7 +114,7 @@ func previewCmd(args []string, stdout, stderr io.Writer) int {
 			return exitFailure
 		}
 		_, _ = stdout.Write(b)
-		return exitOK
+		return policyExit(doc, stderr)
 	}
 	if err := doc.WriteTree(stdout); err != nil {
 		return exitFailure
@@ -122,6 +123,19 @@ func previewCmd(args []string, stdout, stderr io.Writer) int {
 		if err := doc.WriteCriticalPath(stdout, doc.CriticalPath); err != nil {
 			return exitFailure
 		}
+	}
+	if err := doc.WritePolicySummary(stdout); err != nil {
+		return exitFailure
+	}
+	return policyExit(doc, stderr)
+}
+
+// policyExit returns exitPolicy, after one line on stderr, when a mandatory rule is violated and
+// no waiver covers it; waived and advisory violations are reported but do not fail.
+func policyExit(doc *preview.Document, stderr io.Writer) int {
+	if n := doc.BlockingViolations(); n > 0 {
+		fmt.Fprintf(stderr, "error: %d mandatory policy violation(s)\n", n)
+		return exitPolicy
 	}
 	return exitOK
 }

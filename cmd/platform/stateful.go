@@ -1,5 +1,7 @@
 package main
 
-// statefulType reports whether a resource type holds state a replacement would lose.
-// TODO(lead): replace with policy.StatefulTypes once pkg/policy lands.
-func statefulType(typ string) bool { return false }
+import "github.com/flowmart/platform/pkg/policy"
+
+// statefulType reports whether a resource type holds state a replacement would lose: the one
+// list in pkg/policy.
+func statefulType(typ string) bool { return policy.IsStatefulType(typ) }

@@ -34,9 +34,9 @@ func (c *Cluster) accessEntries(ctx *pulumi.Context) error {
 			return fmt.Errorf("access entry %d: %w", i, err)
 		}
 		for _, p := range e.AccessPolicies {
-			scope := &eks.AccessPolicyAssociationAccessScopeArgs{Type: pulumi.String("cluster")}
-			if len(p.Namespaces) > 0 {
-				scope = &eks.AccessPolicyAssociationAccessScopeArgs{Type: pulumi.String("namespace"), Namespaces: pulumi.ToStringArray(p.Namespaces)}
+			scope := &eks.AccessPolicyAssociationAccessScopeArgs{Type: pulumi.String(p.ScopeType)}
+			if p.ScopeType == ScopeNamespace {
+				scope.Namespaces = pulumi.ToStringArray(p.Namespaces)
 			}
 			if _, err := eks.NewAccessPolicyAssociation(ctx, name+"-"+slug(p.PolicyARN), &eks.AccessPolicyAssociationArgs{
 				ClusterName:  c.EKSCluster.Name,
@@ -58,7 +58,7 @@ var podIdentityTrust = iampolicy.New(iampolicy.Statement{
 }).String()
 
 // podIdentity creates a role for a service account and binds it with a Pod Identity association.
-func (c *Cluster) podIdentity(ctx *pulumi.Context, p PodIdentity, deps []pulumi.Resource) error {
+func (c *Cluster) podIdentity(ctx *pulumi.Context, p PodIdentity, deps []pulumi.Resource) (*eks.PodIdentityAssociation, error) {
 	name := fmt.Sprintf("%s-pod-%s-%s", c.name, p.Namespace, p.ServiceAccount)
 	role, err := iam.NewRole(ctx, name, &iam.RoleArgs{
 		Description:      pulumi.String(fmt.Sprintf("Pod Identity of %s/%s in %s", p.Namespace, p.ServiceAccount, c.name)),
@@ -66,30 +66,33 @@ func (c *Cluster) podIdentity(ctx *pulumi.Context, p PodIdentity, deps []pulumi.
 		Tags:             c.tags(name),
 	}, c.opts...)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if _, err := c.attach(ctx, name, role, p.ManagedPolicyARNs...); err != nil {
-		return err
+	// the association waits for the role's policies, so pods never start without them
+	policies, err := c.attach(ctx, name, role, p.ManagedPolicyARNs...)
+	if err != nil {
+		return nil, err
 	}
 	if p.PolicyJSON != nil {
-		if _, err := iam.NewRolePolicy(ctx, name, &iam.RolePolicyArgs{Role: role.Name, Policy: p.PolicyJSON}, c.opts...); err != nil {
-			return err
+		inline, err := iam.NewRolePolicy(ctx, name, &iam.RolePolicyArgs{Role: role.Name, Policy: p.PolicyJSON}, c.opts...)
+		if err != nil {
+			return nil, err
 		}
+		policies = append(policies, inline)
 	}
-	_, err = eks.NewPodIdentityAssociation(ctx, name, &eks.PodIdentityAssociationArgs{
+	return eks.NewPodIdentityAssociation(ctx, name, &eks.PodIdentityAssociationArgs{
 		ClusterName:    c.EKSCluster.Name,
 		Namespace:      pulumi.String(p.Namespace),
 		ServiceAccount: pulumi.String(p.ServiceAccount),
 		RoleArn:        role.Arn,
 		Tags:           c.tags(name),
-	}, append(c.opts, pulumi.DependsOn(deps))...)
-	return err
+	}, append(c.opts, pulumi.DependsOn(append(append([]pulumi.Resource(nil), deps...), policies...)))...)
 }
 
 // podIdentities binds the configured service accounts to their roles, once the agent runs.
 func (c *Cluster) podIdentities(ctx *pulumi.Context) error {
 	for _, p := range c.args.PodIdentities {
-		if err := c.podIdentity(ctx, p, c.preNode); err != nil {
+		if _, err := c.podIdentity(ctx, p, c.preNode); err != nil {
 			return err
 		}
 	}
@@ -102,11 +105,27 @@ func (c *Cluster) irsa(ctx *pulumi.Context) error {
 		return nil
 	}
 	name := c.name + "-oidc"
-	_, err := iam.NewOpenIdConnectProvider(ctx, name, &iam.OpenIdConnectProviderArgs{
-		Url:             c.EKSCluster.Identities.Index(pulumi.Int(0)).Oidcs().Index(pulumi.Int(0)).Issuer().Elem(),
+	var err error
+	c.oidcProvider, err = iam.NewOpenIdConnectProvider(ctx, name, &iam.OpenIdConnectProviderArgs{
+		Url:             oidcIssuer(c.EKSCluster),
 		ClientIdLists:   pulumi.StringArray{pulumi.String("sts.amazonaws.com")},
 		ThumbprintLists: pulumi.StringArray{pulumi.String(oidcThumbprint)},
 		Tags:            c.tags(name),
 	}, c.opts...)
 	return err
+}
+
+// oidcIssuer returns the cluster's OIDC issuer URL, or "" while EKS reports none (the SDK's Index
+// would panic on an empty list).
+func oidcIssuer(cl *eks.Cluster) pulumi.StringOutput {
+	return cl.Identities.ApplyT(func(ids []eks.ClusterIdentity) string {
+		for _, id := range ids {
+			for _, o := range id.Oidcs {
+				if o.Issuer != nil {
+					return *o.Issuer
+				}
+			}
+		}
+		return ""
+	}).(pulumi.StringOutput)
 }

@@ -44,12 +44,14 @@ func (c *Cluster) addonsAfterNodes(ctx *pulumi.Context) error {
 	if _, err := c.addon(ctx, "coredns", c.nodes); err != nil {
 		return err
 	}
-	if err := c.podIdentity(ctx, PodIdentity{
+	pia, err := c.podIdentity(ctx, PodIdentity{
 		Namespace: "kube-system", ServiceAccount: "ebs-csi-controller-sa",
 		ManagedPolicyARNs: []string{"service-role/AmazonEBSCSIDriverPolicy"},
-	}, c.preNode); err != nil {
+	}, c.preNode)
+	if err != nil {
 		return err
 	}
-	_, err := c.addon(ctx, "aws-ebs-csi-driver", c.nodes)
+	// the controller starts with its credentials in place
+	_, err = c.addon(ctx, "aws-ebs-csi-driver", append(append([]pulumi.Resource(nil), c.nodes...), pia))
 	return err
 }

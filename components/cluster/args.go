@@ -33,11 +33,20 @@ var UpgradePolicies = []string{"STANDARD", "EXTENDED"}
 // LogTypes are the control-plane log types EKS can send to CloudWatch.
 var LogTypes = []string{"api", "audit", "authenticator", "controllerManager", "scheduler"}
 
+// Access scope types of an access policy association.
+const (
+	ScopeCluster   = "cluster"
+	ScopeNamespace = "namespace"
+)
+
 // AccessPolicy associates an EKS access policy with an access entry.
 type AccessPolicy struct {
 	// PolicyARN is an EKS access policy, e.g. arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy. Required.
 	PolicyARN string
-	// Namespaces scope the policy to namespaces. Defaults to the whole cluster.
+	// ScopeType is cluster or namespace. Defaults to namespace when Namespaces are given, else cluster.
+	ScopeType string
+	// Namespaces the policy applies in; required with the namespace scope, refused with the cluster
+	// scope. Defaults to none.
 	Namespaces []string
 }
 
@@ -78,7 +87,8 @@ type NodeGroup struct {
 	Name string
 	// Kind is Managed or SelfManaged. Required.
 	Kind NodeGroupKind
-	// InstanceTypes are the EC2 instance types (self-managed groups use the first). Required.
+	// InstanceTypes are the EC2 instance types, in order of preference (a self-managed group with
+	// several gets a mixed-instances policy, on-demand only). Required.
 	InstanceTypes []string
 	// MinSize, MaxSize and DesiredSize bound the group. DesiredSize is only set at creation:
 	// later changes are left to the autoscaler. Defaults to DesiredSize = MinSize.
@@ -101,6 +111,9 @@ type NodeGroup struct {
 	// MetadataHopLimit is the IMDSv2 hop limit: 1 keeps pods away from the node's credentials; 2
 	// lets pods that need IMDS (without Pod Identity) reach it. Defaults to 1.
 	MetadataHopLimit int
+	// Tags are added to the group's launch template, instances, volumes and auto-scaling group, over
+	// the cluster's Tags. Defaults to none.
+	Tags map[string]string
 }
 
 // ClusterArgs configures a Cluster.
@@ -109,8 +122,11 @@ type ClusterArgs struct {
 	Version string
 	// VPCID is the cluster's VPC. Required.
 	VPCID pulumi.StringInput
-	// VPCCIDR is the VPC's CIDR, for the nodes' user data. Required.
+	// VPCCIDR is the VPC's CIDR; ServiceIPv4CIDR must not overlap it. Required.
 	VPCCIDR string
+	// ServiceIPv4CIDR is the Kubernetes service range, pinned so nodes' user data never depends on
+	// what EKS picks. Defaults to 172.20.0.0/16.
+	ServiceIPv4CIDR string
 	// SubnetIDs are the private subnets of the control plane's ENIs and of the nodes. Required.
 	SubnetIDs pulumi.StringArrayInput
 	// EndpointPublicAccess opens the API endpoint to PublicAccessCIDRs. Defaults to private only.
@@ -137,7 +153,9 @@ type ClusterArgs struct {
 	AddonVersions map[string]string
 	// NodeGroups are the worker node groups, at least one. Required.
 	NodeGroups []NodeGroup
-	// Protect protects the cluster and its KMS key. Defaults to false.
+	// Protect protects the cluster and its KMS key (pulumi protect). EKS's own deletion protection
+	// is not in pulumi-aws v6.83.4's Cluster, so Protect is the guard against deletion. Defaults to
+	// false.
 	Protect bool
 	// Tags are added to every resource. Defaults to none.
 	Tags map[string]string
@@ -156,6 +174,23 @@ func (a *ClusterArgs) withDefaults() ClusterArgs {
 	}
 	if c.UpgradePolicy == "" {
 		c.UpgradePolicy = "STANDARD"
+	}
+	if c.ServiceIPv4CIDR == "" {
+		c.ServiceIPv4CIDR = "172.20.0.0/16"
+	}
+	c.AccessEntries = slices.Clone(c.AccessEntries)
+	for i, e := range c.AccessEntries {
+		e.AccessPolicies = slices.Clone(e.AccessPolicies)
+		for j, p := range e.AccessPolicies {
+			if p.ScopeType == "" {
+				p.ScopeType = ScopeCluster
+				if len(p.Namespaces) > 0 {
+					p.ScopeType = ScopeNamespace
+				}
+			}
+			e.AccessPolicies[j] = p
+		}
+		c.AccessEntries[i] = e
 	}
 	c.NodeGroups = slices.Clone(c.NodeGroups)
 	for i, g := range c.NodeGroups {
@@ -192,8 +227,16 @@ func (a ClusterArgs) validate() error {
 	if a.VPCID == nil || a.SubnetIDs == nil {
 		return fmt.Errorf("VPCID and SubnetIDs are required")
 	}
-	if _, err := netip.ParsePrefix(a.VPCCIDR); err != nil {
+	vpcCIDR, err := netip.ParsePrefix(a.VPCCIDR)
+	if err != nil {
 		return fmt.Errorf("VPCCIDR %q is not a CIDR", a.VPCCIDR)
+	}
+	svc, err := netip.ParsePrefix(a.ServiceIPv4CIDR)
+	if err != nil || !svc.Addr().Is4() || svc.Bits() < 12 || svc.Bits() > 24 {
+		return fmt.Errorf("ServiceIPv4CIDR %q is not an IPv4 CIDR from /12 to /24", a.ServiceIPv4CIDR)
+	}
+	if svc.Overlaps(vpcCIDR) {
+		return fmt.Errorf("ServiceIPv4CIDR %s overlaps VPCCIDR %s", svc, vpcCIDR)
 	}
 	if a.EndpointPublicAccess && len(a.PublicAccessCIDRs) == 0 {
 		return fmt.Errorf("PublicAccessCIDRs: a public endpoint needs the CIDRs allowed to reach it")
@@ -225,12 +268,28 @@ func (a ClusterArgs) validate() error {
 			if !strings.HasPrefix(p.PolicyARN, "arn:aws:eks::aws:cluster-access-policy/") {
 				return fmt.Errorf("AccessEntries[%d].AccessPolicies[%d].PolicyARN %q is not an EKS access policy", i, j, p.PolicyARN)
 			}
+			switch {
+			case p.ScopeType != ScopeCluster && p.ScopeType != ScopeNamespace:
+				return fmt.Errorf("AccessEntries[%d].AccessPolicies[%d].ScopeType %q is not one of cluster, namespace", i, j, p.ScopeType)
+			case p.ScopeType == ScopeNamespace && len(p.Namespaces) == 0:
+				return fmt.Errorf("AccessEntries[%d].AccessPolicies[%d].Namespaces: the namespace scope needs at least one namespace", i, j)
+			case p.ScopeType == ScopeCluster && len(p.Namespaces) > 0:
+				return fmt.Errorf("AccessEntries[%d].AccessPolicies[%d].Namespaces %q are set but ScopeType is cluster", i, j, p.Namespaces)
+			}
 		}
 	}
+	pods := map[string]bool{"kube-system/ebs-csi-controller-sa": true}
 	for i, p := range a.PodIdentities {
 		if p.Namespace == "" || p.ServiceAccount == "" {
 			return fmt.Errorf("PodIdentities[%d]: Namespace and ServiceAccount are required", i)
 		}
+		if len(p.ManagedPolicyARNs) == 0 && p.PolicyJSON == nil {
+			return fmt.Errorf("PodIdentities[%d] (%s/%s): give ManagedPolicyARNs or PolicyJSON", i, p.Namespace, p.ServiceAccount)
+		}
+		if sa := p.Namespace + "/" + p.ServiceAccount; pods[sa] {
+			return fmt.Errorf("PodIdentities[%d]: service account %s has a Pod Identity already", i, sa)
+		}
+		pods[p.Namespace+"/"+p.ServiceAccount] = true
 	}
 	if len(a.NodeGroups) == 0 {
 		return fmt.Errorf("NodeGroups: at least one node group is required")
@@ -291,10 +350,18 @@ func SupportedVersions() []string {
 	return v
 }
 
-// ValidateArgs checks args after defaults, without the network inputs (which the stack adds):
-// the configuration layer reports its errors under the config key.
+// ValidateArgs checks args after defaults; missing network inputs (which the stack adds later) are
+// stood in for, so the configuration layer can report errors under its config key.
 func ValidateArgs(a ClusterArgs) error {
 	d := a.withDefaults()
-	d.VPCID, d.SubnetIDs, d.VPCCIDR = pulumi.String("vpc-0"), pulumi.StringArray{}, "10.0.0.0/16"
+	if d.VPCID == nil {
+		d.VPCID = pulumi.String("vpc-0")
+	}
+	if d.SubnetIDs == nil {
+		d.SubnetIDs = pulumi.StringArray{}
+	}
+	if d.VPCCIDR == "" {
+		d.VPCCIDR = "10.0.0.0/16"
+	}
 	return d.validate()
 }

@@ -23,10 +23,12 @@ const clusterType = "flowmart:cluster:Cluster"
 type Cluster struct {
 	pulumi.ResourceState
 
-	ClusterName            pulumi.StringOutput      `pulumi:"clusterName"`
-	Endpoint               pulumi.StringOutput      `pulumi:"endpoint"`
-	CertificateAuthority   pulumi.StringOutput      `pulumi:"certificateAuthority"`
-	OIDCIssuerURL          pulumi.StringOutput      `pulumi:"oidcIssuerUrl"`
+	ClusterName          pulumi.StringOutput `pulumi:"clusterName"`
+	Endpoint             pulumi.StringOutput `pulumi:"endpoint"`
+	CertificateAuthority pulumi.StringOutput `pulumi:"certificateAuthority"`
+	OIDCIssuerURL        pulumi.StringOutput `pulumi:"oidcIssuerUrl"`
+	// OIDCProviderARN is the IAM OIDC provider for IRSA; empty unless EnableIRSA.
+	OIDCProviderARN        pulumi.StringOutput      `pulumi:"oidcProviderArn"`
 	NodeRoleARNs           pulumi.StringArrayOutput `pulumi:"nodeRoleArns"`
 	NodeSecurityGroupID    pulumi.IDOutput          `pulumi:"nodeSecurityGroupId"`
 	ClusterSecurityGroupID pulumi.StringOutput      `pulumi:"clusterSecurityGroupId"`
@@ -39,17 +41,18 @@ type Cluster struct {
 	// Provider is a Kubernetes provider for the cluster, ready for add-ons.
 	Provider *kubernetes.Provider
 
-	name        string
-	args        ClusterArgs
-	opts        []pulumi.ResourceOption
-	kmsKeyARN   pulumi.StringInput
-	clusterRole *iam.Role
-	nodeRole    *iam.Role
-	nodeDeps    []pulumi.Resource // node role attachments: nodes wait for them
-	logDeps     []pulumi.Resource
-	nodeSG      pulumi.IDOutput
-	preNode     []pulumi.Resource // add-ons nodes wait for (vpc-cni, kube-proxy, pod identity agent)
-	nodes       []pulumi.Resource
+	name             string
+	args             ClusterArgs
+	opts             []pulumi.ResourceOption
+	kmsKeyARN        pulumi.StringInput
+	clusterRole      *iam.Role
+	nodeRole         *iam.Role
+	nodeDeps         []pulumi.Resource // node role attachments: nodes wait for them
+	controlPlaneDeps []pulumi.Resource // the cluster role's policy and the log group: the cluster waits for them
+	nodeSG           pulumi.IDOutput
+	preNode          []pulumi.Resource // add-ons nodes wait for (vpc-cni, kube-proxy, pod identity agent)
+	nodes            []pulumi.Resource
+	oidcProvider     *iam.OpenIdConnectProvider
 }
 
 // NewCluster creates a Cluster. Children are named name+"-<role>".
@@ -100,7 +103,12 @@ func (c *Cluster) registerOutputs(ctx *pulumi.Context) error {
 	c.ClusterName = c.EKSCluster.Name
 	c.Endpoint = c.EKSCluster.Endpoint
 	c.CertificateAuthority = c.EKSCluster.CertificateAuthority.Data().Elem()
-	c.OIDCIssuerURL = c.EKSCluster.Identities.Index(pulumi.Int(0)).Oidcs().Index(pulumi.Int(0)).Issuer().Elem()
+	c.OIDCIssuerURL = oidcIssuer(c.EKSCluster)
+	if c.oidcProvider != nil {
+		c.OIDCProviderARN = c.oidcProvider.Arn
+	} else {
+		c.OIDCProviderARN = pulumi.String("").ToStringOutput()
+	}
 	c.NodeRoleARNs = pulumi.StringArray{c.nodeRole.Arn}.ToStringArrayOutput()
 	c.NodeSecurityGroupID = c.nodeSG
 	c.ClusterSecurityGroupID = c.EKSCluster.VpcConfig.ClusterSecurityGroupId().Elem()
@@ -110,6 +118,7 @@ func (c *Cluster) registerOutputs(ctx *pulumi.Context) error {
 		"endpoint":               c.Endpoint,
 		"certificateAuthority":   c.CertificateAuthority,
 		"oidcIssuerUrl":          c.OIDCIssuerURL,
+		"oidcProviderArn":        c.OIDCProviderARN,
 		"nodeRoleArns":           c.NodeRoleARNs,
 		"nodeSecurityGroupId":    c.NodeSecurityGroupID,
 		"clusterSecurityGroupId": c.ClusterSecurityGroupID,

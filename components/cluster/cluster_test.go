@@ -1,12 +1,14 @@
 package cluster
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/flowmart/platform/pkg/preview"
@@ -97,6 +99,8 @@ func build(t *testing.T, args *ClusterArgs, deploy bool) *preview.Document {
 		ctx.Export("kubeconfig", c.Kubeconfig)
 		ctx.Export("nodeRoleArns", c.NodeRoleARNs)
 		ctx.Export("clusterSecurityGroupId", c.ClusterSecurityGroupID)
+		ctx.Export("oidcProviderArn", c.OIDCProviderARN)
+		ctx.Export("oidcIssuerUrl", c.OIDCIssuerURL)
 		return nil
 	}, preview.Options{Project: "flowmart-platform", Stack: "test", Region: "eu-west-1", Account: "111122223333", Deploy: deploy})
 	if err != nil {
@@ -250,14 +254,17 @@ func TestNodeGroups(t *testing.T) {
 			t.Errorf("self-managed AMI not pinned: %v", lt.Inputs["imageId"])
 		}
 		entry := doc.Get("aws:eks/accessEntry:AccessEntry", "prod-access-nodes")
-		if entry == nil || entry.Inputs["type"] != "EC2_LINUX" {
-			t.Errorf("self-managed nodes have no EC2_LINUX access entry: %v", entry)
+		if entry == nil || entry.Inputs["type"] != "EC2_LINUX" || !slices.Contains(asg.Dependencies, entry.URN) {
+			t.Errorf("self-managed nodes have no EC2_LINUX access entry before they launch: %v", entry)
 		}
 	}
 }
 
 func TestSecurityGroupRulesDescribed(t *testing.T) {
 	doc := build(t, baseArgs(), true)
+	if e := doc.Get("aws:eks/accessEntry:AccessEntry", "prod-access-nodes"); e != nil {
+		t.Errorf("managed-only cluster has an EC2_LINUX entry: EKS makes its own")
+	}
 	rules := append(doc.Find("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"), doc.Find("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule")...)
 	if len(rules) != 5 {
 		t.Fatalf("%d rules", len(rules))
@@ -294,6 +301,12 @@ func TestAccessEntriesAndIRSA(t *testing.T) {
 	if s := assoc[1].Inputs["accessScope"].(map[string]any); s["type"] != "namespace" || s["namespaces"].([]any)[0] != "shop" {
 		t.Errorf("team scope %v", s)
 	}
+	if arn, _ := doc.Outputs["oidcProviderArn"].(string); !strings.HasPrefix(arn, "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/") {
+		t.Errorf("oidcProviderArn output %v", doc.Outputs["oidcProviderArn"])
+	}
+	if url, _ := doc.Outputs["oidcIssuerUrl"].(string); !strings.HasPrefix(url, "https://oidc.eks.eu-west-1.amazonaws.com/id/") {
+		t.Errorf("oidcIssuerUrl output %v", doc.Outputs["oidcIssuerUrl"])
+	}
 	oidc := doc.Find("aws:iam/openIdConnectProvider:OpenIdConnectProvider")
 	if len(oidc) != 1 || !strings.HasPrefix(oidc[0].Inputs["url"].(string), "https://oidc.eks.eu-west-1.amazonaws.com/id/") {
 		t.Errorf("oidc provider %v", oidc)
@@ -321,4 +334,220 @@ func TestNoLookups(t *testing.T) {
 	args := baseArgs()
 	args.NodeGroups = []NodeGroup{managedGroup(), selfGroup()}
 	build(t, args, false)
+}
+
+func TestDefaultsAccessScopeAndServiceCIDR(t *testing.T) {
+	a := baseArgs()
+	a.AccessEntries = []AccessEntry{{PrincipalARN: "arn:aws:iam::111122223333:role/x", AccessPolicies: []AccessPolicy{
+		{PolicyARN: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy"},
+		{PolicyARN: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSEditPolicy", Namespaces: []string{"shop"}},
+	}}}
+	d := a.withDefaults()
+	if d.ServiceIPv4CIDR != "172.20.0.0/16" || d.AccessEntries[0].AccessPolicies[0].ScopeType != ScopeCluster || d.AccessEntries[0].AccessPolicies[1].ScopeType != ScopeNamespace {
+		t.Errorf("defaults: %s %+v", d.ServiceIPv4CIDR, d.AccessEntries[0].AccessPolicies)
+	}
+	if a.AccessEntries[0].AccessPolicies[0].ScopeType != "" {
+		t.Error("withDefaults changed the caller's args")
+	}
+}
+
+func TestValidateMore(t *testing.T) {
+	policy := "arn:aws:eks::aws:cluster-access-policy/AmazonEKSEditPolicy"
+	cases := []struct {
+		name   string
+		mutate func(*ClusterArgs)
+		want   string
+	}{
+		{"scope type", func(a *ClusterArgs) {
+			a.AccessEntries = []AccessEntry{{PrincipalARN: "arn:aws:iam::1:role/x", AccessPolicies: []AccessPolicy{{PolicyARN: policy, ScopeType: "global"}}}}
+		}, `AccessEntries[0].AccessPolicies[0].ScopeType "global" is not one of cluster, namespace`},
+		{"namespace scope without namespaces", func(a *ClusterArgs) {
+			a.AccessEntries = []AccessEntry{{PrincipalARN: "arn:aws:iam::1:role/x", AccessPolicies: []AccessPolicy{{PolicyARN: policy, ScopeType: ScopeNamespace}}}}
+		}, "the namespace scope needs at least one namespace"},
+		{"cluster scope with namespaces", func(a *ClusterArgs) {
+			a.AccessEntries = []AccessEntry{{PrincipalARN: "arn:aws:iam::1:role/x", AccessPolicies: []AccessPolicy{{PolicyARN: policy, ScopeType: ScopeCluster, Namespaces: []string{"a"}}}}}
+		}, `Namespaces ["a"] are set but ScopeType is cluster`},
+		{"bad access policy", func(a *ClusterArgs) {
+			a.AccessEntries = []AccessEntry{{PrincipalARN: "arn:aws:iam::1:role/x", AccessPolicies: []AccessPolicy{{PolicyARN: "arn:aws:iam::aws:policy/AdministratorAccess"}}}}
+		}, "is not an EKS access policy"},
+		{"service cidr overlaps vpc", func(a *ClusterArgs) { a.ServiceIPv4CIDR = "10.30.128.0/20" }, "ServiceIPv4CIDR 10.30.128.0/20 overlaps VPCCIDR 10.30.0.0/16"},
+		{"service cidr size", func(a *ClusterArgs) { a.ServiceIPv4CIDR = "172.20.0.0/8" }, `ServiceIPv4CIDR "172.20.0.0/8" is not an IPv4 CIDR from /12 to /24`},
+		{"bad vpc cidr", func(a *ClusterArgs) { a.VPCCIDR = "10.30.0.0" }, `VPCCIDR "10.30.0.0" is not a CIDR`},
+		{"bad public cidr", func(a *ClusterArgs) { a.EndpointPublicAccess, a.PublicAccessCIDRs = true, []string{"office"} }, `PublicAccessCIDRs: "office" is not a CIDR`},
+		{"pod identity without policy", func(a *ClusterArgs) { a.PodIdentities = []PodIdentity{{Namespace: "shop", ServiceAccount: "api"}} }, "give ManagedPolicyARNs or PolicyJSON"},
+		{"pod identity twice", func(a *ClusterArgs) {
+			a.PodIdentities = []PodIdentity{{Namespace: "kube-system", ServiceAccount: "ebs-csi-controller-sa", ManagedPolicyARNs: []string{"x"}}}
+		}, "kube-system/ebs-csi-controller-sa has a Pod Identity already"},
+		{"ami type", func(a *ClusterArgs) { a.NodeGroups[0].AMIType = "AL2_x86_64" }, `AMIType "AL2_x86_64" is not one of`},
+		{"disk", func(a *ClusterArgs) { a.NodeGroups[0].DiskSizeGiB = 8 }, "DiskSizeGiB 8 is outside 20 to 16384"},
+		{"no instance types", func(a *ClusterArgs) { a.NodeGroups[0].InstanceTypes = nil }, "InstanceTypes: at least one instance type is required"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			a := baseArgs()
+			c.mutate(a)
+			if err := a.withDefaults().validate(); err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("validate() = %v, want %q", err, c.want)
+			}
+		})
+	}
+}
+
+// A given KMS key is used as is: no key is created, and nothing is protected without Protect.
+func TestBringYourOwnKMSKey(t *testing.T) {
+	args := baseArgs()
+	args.KMSKeyARN = pulumi.String("arn:aws:kms:eu-west-1:111122223333:key/0b5e2f43-1a2b-4c3d-8e9f-0123456789ab")
+	doc := build(t, args, true)
+	if keys := doc.Find("aws:kms/key:Key"); len(keys) != 0 {
+		t.Errorf("%d keys created", len(keys))
+	}
+	c := doc.Find("aws:eks/cluster:Cluster")[0]
+	enc := c.Inputs["encryptionConfig"].(map[string]any)["provider"].(map[string]any)
+	if enc["keyArn"] != "arn:aws:kms:eu-west-1:111122223333:key/0b5e2f43-1a2b-4c3d-8e9f-0123456789ab" || c.Protect {
+		t.Errorf("key %v protect %v", enc, c.Protect)
+	}
+	knc := c.Inputs["kubernetesNetworkConfig"].(map[string]any)
+	if knc["serviceIpv4Cidr"] != "172.20.0.0/16" {
+		t.Errorf("service CIDR not pinned: %v", knc)
+	}
+}
+
+// Self-managed nodes: the ASG propagates every tag in key order, the launch template tags
+// instances and volumes, and the nodeadm user data names the cluster and the pinned service CIDR.
+func TestSelfManagedTagsAndUserData(t *testing.T) {
+	args := baseArgs()
+	args.Tags = map[string]string{"Team": "platform"}
+	g := selfGroup()
+	g.Tags = map[string]string{"Team": "sre", "Pool": "system"}
+	args.NodeGroups = []NodeGroup{g}
+	doc := build(t, args, true)
+	asg := doc.Get("aws:autoscaling/group:Group", "prod-system")
+	var keys []string
+	for _, tag := range asg.Inputs["tags"].([]any) {
+		m := tag.(map[string]any)
+		keys = append(keys, m["key"].(string))
+		if m["propagateAtLaunch"] != true {
+			t.Errorf("tag %v not propagated", m)
+		}
+		if m["key"] == "Team" && m["value"] != "sre" {
+			t.Errorf("group tag does not win over the cluster's: %v", m)
+		}
+	}
+	if !slices.Equal(keys, []string{"Name", "Pool", "Team", "k8s.io/cluster-autoscaler/enabled", "k8s.io/cluster-autoscaler/prod", "kubernetes.io/cluster/prod"}) {
+		t.Errorf("asg tag keys %v", keys)
+	}
+	lt := doc.Get("aws:ec2/launchTemplate:LaunchTemplate", "prod-system")
+	var kinds []string
+	for _, ts := range lt.Inputs["tagSpecifications"].([]any) {
+		kinds = append(kinds, ts.(map[string]any)["resourceType"].(string))
+	}
+	if !slices.Equal(kinds, []string{"instance", "volume"}) {
+		t.Errorf("tag specifications %v", kinds)
+	}
+	raw, err := base64.StdEncoding.DecodeString(lt.Inputs["userData"].(string))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ud := string(raw)
+	for _, want := range []string{"Content-Type: multipart/mixed", "kind: NodeConfig", "name: prod", "cidr: 172.20.0.0/16", "apiServerEndpoint: https://", "--register-with-taints=CriticalAddonsOnly=true:NoSchedule", "--node-labels=role=system"} {
+		if !strings.Contains(ud, want) {
+			t.Errorf("user data lacks %q:\n%s", want, ud)
+		}
+	}
+	if !slices.Contains(asg.Dependencies, doc.Get("aws:eks/addon:Addon", "prod-vpc-cni").URN) {
+		t.Error("asg does not wait for vpc-cni")
+	}
+	if asg.Inputs["mixedInstancesPolicy"] != nil || lt.Inputs["instanceType"] != "m6i.large" {
+		t.Errorf("one instance type: mixed %v, launch template type %v", asg.Inputs["mixedInstancesPolicy"], lt.Inputs["instanceType"])
+	}
+}
+
+// A self-managed group with several instance types gets a mixed-instances policy, on-demand, in
+// the listed order; its launch template names no instance type.
+func TestSelfManagedMixedInstances(t *testing.T) {
+	args := baseArgs()
+	g := selfGroup()
+	g.InstanceTypes = []string{"m6i.large", "m7i.large", "m6a.large"}
+	args.NodeGroups = []NodeGroup{g}
+	doc := build(t, args, true)
+	asg := doc.Get("aws:autoscaling/group:Group", "prod-system")
+	mip, ok := asg.Inputs["mixedInstancesPolicy"].(map[string]any)
+	if !ok || asg.Inputs["launchTemplate"] != nil {
+		t.Fatalf("asg %v", asg.Inputs)
+	}
+	var types []string
+	for _, o := range mip["launchTemplate"].(map[string]any)["overrides"].([]any) {
+		types = append(types, o.(map[string]any)["instanceType"].(string))
+	}
+	dist := mip["instancesDistribution"].(map[string]any)
+	if !slices.Equal(types, g.InstanceTypes) || dist["onDemandPercentageAboveBaseCapacity"] != 100.0 {
+		t.Errorf("overrides %v distribution %v", types, dist)
+	}
+	spec := mip["launchTemplate"].(map[string]any)["launchTemplateSpecification"].(map[string]any)
+	if spec["version"] != "1" || !strings.HasPrefix(spec["launchTemplateId"].(string), "lt-") {
+		t.Errorf("launch template spec %v", spec)
+	}
+	if lt := doc.Get("aws:ec2/launchTemplate:LaunchTemplate", "prod-system"); lt.Inputs["instanceType"] != nil {
+		t.Errorf("launch template pins %v", lt.Inputs["instanceType"])
+	}
+}
+
+// The EBS CSI driver starts only once its Pod Identity exists, and an association only once its
+// role's policies are attached.
+func TestPodIdentityOrdering(t *testing.T) {
+	args := baseArgs()
+	args.PodIdentities = []PodIdentity{{Namespace: "shop", ServiceAccount: "orders", ManagedPolicyARNs: []string{"arn:aws:iam::111122223333:policy/orders-sqs"}, PolicyJSON: pulumi.String(`{"Version":"2012-10-17","Statement":[]}`)}}
+	doc := build(t, args, false)
+	ebs := doc.Get("aws:eks/addon:Addon", "prod-aws-ebs-csi-driver")
+	pia := doc.Get("aws:eks/podIdentityAssociation:PodIdentityAssociation", "prod-pod-kube-system-ebs-csi-controller-sa")
+	if !slices.Contains(ebs.Dependencies, pia.URN) {
+		t.Errorf("ebs csi add-on deps %v", ebs.Dependencies)
+	}
+	orders := doc.Get("aws:eks/podIdentityAssociation:PodIdentityAssociation", "prod-pod-shop-orders")
+	att := doc.Get("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "prod-pod-shop-orders-orders-sqs")
+	inline := doc.Get("aws:iam/rolePolicy:RolePolicy", "prod-pod-shop-orders")
+	agent := doc.Get("aws:eks/addon:Addon", "prod-eks-pod-identity-agent")
+	for _, dep := range []*preview.Resource{att, inline, agent} {
+		if dep == nil || !slices.Contains(orders.Dependencies, dep.URN) {
+			t.Errorf("orders association does not wait for %v", dep)
+		}
+	}
+	if orders.Inputs["namespace"] != "shop" || orders.Inputs["serviceAccount"] != "orders" {
+		t.Errorf("orders association %v", orders.Inputs)
+	}
+}
+
+// strictMocks answers every resource with its inputs and records every invoke.
+type strictMocks struct{ calls []string }
+
+func (m *strictMocks) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
+	return args.Name + "-id", args.Inputs, nil
+}
+
+func (m *strictMocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
+	m.calls = append(m.calls, args.Token)
+	return resource.PropertyMap{}, nil
+}
+
+// Not even the lookups the preview's recorder answers (caller identity, region, partition): the
+// component takes everything as inputs.
+func TestNoInvokeAtAll(t *testing.T) {
+	args := baseArgs()
+	args.EnableIRSA = true
+	args.NodeGroups = []NodeGroup{managedGroup(), selfGroup()}
+	m := &strictMocks{}
+	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+		p, err := aws.NewProvider(ctx, "aws", &aws.ProviderArgs{Region: pulumi.String("eu-west-1")})
+		if err != nil {
+			return err
+		}
+		_, err = NewCluster(ctx, "prod", args, pulumi.Provider(p))
+		return err
+	}, pulumi.WithMocks("flowmart-platform", "test", m))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.calls) != 0 {
+		t.Errorf("invokes: %v", m.calls)
+	}
 }

@@ -72,7 +72,7 @@ func (c *Cluster) roles(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
-	if c.logDeps, err = c.attach(ctx, name, c.clusterRole, "AmazonEKSClusterPolicy"); err != nil {
+	if c.controlPlaneDeps, err = c.attach(ctx, name, c.clusterRole, "AmazonEKSClusterPolicy"); err != nil {
 		return err
 	}
 	name = c.name + "-nodes"
@@ -98,14 +98,15 @@ func (c *Cluster) controlPlaneLogs(ctx *pulumi.Context) error {
 		RetentionInDays: pulumi.Int(c.args.LogRetentionDays),
 		Tags:            c.tags(name),
 	}, c.opts...)
-	c.logDeps = append(c.logDeps, group)
+	c.controlPlaneDeps = append(c.controlPlaneDeps, group)
 	return err
 }
 
 // controlPlane creates the EKS cluster: private endpoint on, public endpoint only to the given
 // CIDRs, API authentication mode without a hidden creator-admin entry, secrets encrypted with KMS,
-// control-plane logs, explicit version and upgrade policy, and no self-managed default add-ons
-// (the pinned ones are managed add-ons).
+// control-plane logs, explicit version, service CIDR and upgrade policy, and no self-managed
+// default add-ons (the pinned ones are managed add-ons). EKS deletion protection is not in
+// pulumi-aws v6.83.4: Protect (pulumi protect) guards the cluster instead.
 func (c *Cluster) controlPlane(ctx *pulumi.Context) error {
 	vpc := &eks.ClusterVpcConfigArgs{
 		SubnetIds:             c.args.SubnetIDs,
@@ -128,11 +129,15 @@ func (c *Cluster) controlPlane(ctx *pulumi.Context) error {
 			Resources: pulumi.StringArray{pulumi.String("secrets")},
 			Provider:  &eks.ClusterEncryptionConfigProviderArgs{KeyArn: c.kmsKeyARN},
 		},
+		KubernetesNetworkConfig: &eks.ClusterKubernetesNetworkConfigArgs{
+			IpFamily:        pulumi.String("ipv4"),
+			ServiceIpv4Cidr: pulumi.String(c.args.ServiceIPv4CIDR),
+		},
 		EnabledClusterLogTypes:     pulumi.ToStringArray(c.args.LogTypes),
 		UpgradePolicy:              &eks.ClusterUpgradePolicyArgs{SupportType: pulumi.String(c.args.UpgradePolicy)},
 		BootstrapSelfManagedAddons: pulumi.Bool(false),
 		Tags:                       c.tags(c.name),
-	}, c.protected(pulumi.DependsOn(c.logDeps))...)
+	}, c.protected(pulumi.DependsOn(c.controlPlaneDeps))...)
 	c.EKSCluster = cluster
 	return err
 }

@@ -3,6 +3,7 @@ package cluster
 import (
 	"encoding/base64"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -11,46 +12,55 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/flowmart/platform/pkg/tags"
 )
 
 // nodeGroups creates every node group. Both kinds share a launch template: IMDSv2 required with the
 // group's hop limit, an encrypted gp3 root volume, the node and cluster security groups. Nodes
-// wait for vpc-cni, kube-proxy and the Pod Identity agent, and for the node role's policies.
+// wait for vpc-cni, kube-proxy and the Pod Identity agent, and for the node role's policies;
+// self-managed nodes also wait for the access entry they join with.
 func (c *Cluster) nodeGroups(ctx *pulumi.Context) error {
 	deps := append(append([]pulumi.Resource(nil), c.preNode...), c.nodeDeps...)
-	selfManaged := false
+	selfDeps := deps
+	if slices.ContainsFunc(c.args.NodeGroups, func(g NodeGroup) bool { return g.Kind == SelfManaged }) {
+		// Self-managed nodes join through an EC2_LINUX access entry for the node role (managed
+		// node groups get theirs from EKS).
+		name := c.name + "-access-nodes"
+		entry, err := eks.NewAccessEntry(ctx, name, &eks.AccessEntryArgs{
+			ClusterName:  c.EKSCluster.Name,
+			PrincipalArn: c.nodeRole.Arn,
+			Type:         pulumi.String("EC2_LINUX"),
+			Tags:         c.tags(name),
+		}, c.opts...)
+		if err != nil {
+			return err
+		}
+		selfDeps = append(append([]pulumi.Resource(nil), deps...), entry)
+	}
 	for _, g := range c.args.NodeGroups {
 		var err error
 		var node pulumi.Resource
 		if g.Kind == Managed {
 			node, err = c.managed(ctx, g, deps)
 		} else {
-			selfManaged = true
-			node, err = c.selfManaged(ctx, g, deps)
+			node, err = c.selfManaged(ctx, g, selfDeps)
 		}
 		if err != nil {
 			return fmt.Errorf("node group %s: %w", g.Name, err)
 		}
 		c.nodes = append(c.nodes, node)
 	}
-	if !selfManaged {
-		return nil
-	}
-	// Self-managed nodes join through an EC2_LINUX access entry for the node role (managed node
-	// groups get theirs from EKS).
-	name := c.name + "-access-nodes"
-	entry, err := eks.NewAccessEntry(ctx, name, &eks.AccessEntryArgs{
-		ClusterName:  c.EKSCluster.Name,
-		PrincipalArn: c.nodeRole.Arn,
-		Type:         pulumi.String("EC2_LINUX"),
-		Tags:         c.tags(name),
-	}, c.opts...)
-	c.nodes = append(c.nodes, entry)
-	return err
+	return nil
+}
+
+// groupTags are a node group resource's tags: the cluster's, the group's, then Name.
+func (c *Cluster) groupTags(g NodeGroup, name string) pulumi.StringMap {
+	return tags.Named(tags.Merge(c.args.Tags, g.Tags), name)
 }
 
 // launchTemplate builds the launch template of a group; self-managed groups add image, profile
-// and user data.
+// and user data. Nodes get no public IP: they live in the private subnets, which never map one.
 func (c *Cluster) launchTemplate(ctx *pulumi.Context, g NodeGroup, self *ec2.LaunchTemplateArgs) (*ec2.LaunchTemplate, error) {
 	name := c.name + "-" + g.Name
 	args := self
@@ -74,11 +84,12 @@ func (c *Cluster) launchTemplate(ctx *pulumi.Context, g NodeGroup, self *ec2.Lau
 		},
 	}}
 	args.VpcSecurityGroupIds = pulumi.StringArray{c.nodeSG.ToStringOutput(), c.EKSCluster.VpcConfig.ClusterSecurityGroupId().Elem()}
-	args.TagSpecifications = ec2.LaunchTemplateTagSpecificationArray{&ec2.LaunchTemplateTagSpecificationArgs{
-		ResourceType: pulumi.String("instance"),
-		Tags:         c.tags(name),
-	}}
-	args.Tags = c.tags(name)
+	// instances and volumes do not get the provider's default tags: tag them here
+	args.TagSpecifications = ec2.LaunchTemplateTagSpecificationArray{
+		&ec2.LaunchTemplateTagSpecificationArgs{ResourceType: pulumi.String("instance"), Tags: c.groupTags(g, name)},
+		&ec2.LaunchTemplateTagSpecificationArgs{ResourceType: pulumi.String("volume"), Tags: c.groupTags(g, name)},
+	}
+	args.Tags = c.groupTags(g, name)
 	return ec2.NewLaunchTemplate(ctx, name, args, c.opts...)
 }
 
@@ -108,7 +119,7 @@ func (c *Cluster) managed(ctx *pulumi.Context, g NodeGroup, deps []pulumi.Resour
 		Labels:         pulumi.ToStringMap(g.Labels),
 		Taints:         taints,
 		LaunchTemplate: &eks.NodeGroupLaunchTemplateArgs{Id: lt.ID().ToStringOutput(), Version: itoa(lt.LatestVersion)},
-		Tags:           c.tags(name),
+		Tags:           c.groupTags(g, name),
 	}, append(c.opts, pulumi.DependsOn(deps), pulumi.IgnoreChanges([]string{"scalingConfig.desiredSize"}))...)
 }
 
@@ -118,35 +129,78 @@ func itoa(v pulumi.IntOutput) pulumi.StringOutput {
 
 func (c *Cluster) selfManaged(ctx *pulumi.Context, g NodeGroup, deps []pulumi.Resource) (pulumi.Resource, error) {
 	name := c.name + "-" + g.Name
-	profile, err := iam.NewInstanceProfile(ctx, name, &iam.InstanceProfileArgs{Role: c.nodeRole.Name, Tags: c.tags(name)}, c.opts...)
+	profile, err := iam.NewInstanceProfile(ctx, name, &iam.InstanceProfileArgs{Role: c.nodeRole.Name, Tags: c.groupTags(g, name)}, c.opts...)
 	if err != nil {
 		return nil, err
 	}
-	lt, err := c.launchTemplate(ctx, g, &ec2.LaunchTemplateArgs{
+	ltArgs := &ec2.LaunchTemplateArgs{
 		ImageId:            pulumi.String(g.AMIID),
-		InstanceType:       pulumi.String(g.InstanceTypes[0]),
 		IamInstanceProfile: &ec2.LaunchTemplateIamInstanceProfileArgs{Arn: profile.Arn},
 		UserData:           c.nodeadmUserData(g),
-	})
+	}
+	if len(g.InstanceTypes) == 1 {
+		ltArgs.InstanceType = pulumi.String(g.InstanceTypes[0])
+	}
+	lt, err := c.launchTemplate(ctx, g, ltArgs)
 	if err != nil {
 		return nil, err
 	}
-	return autoscaling.NewGroup(ctx, name, &autoscaling.GroupArgs{
+	asg := &autoscaling.GroupArgs{
 		VpcZoneIdentifiers: c.args.SubnetIDs,
 		MinSize:            pulumi.Int(g.MinSize),
 		MaxSize:            pulumi.Int(g.MaxSize),
 		DesiredCapacity:    pulumi.Int(g.DesiredSize),
-		LaunchTemplate:     &autoscaling.GroupLaunchTemplateArgs{Id: lt.ID().ToStringOutput(), Version: itoa(lt.LatestVersion)},
 		InstanceRefresh: &autoscaling.GroupInstanceRefreshArgs{
 			Strategy:    pulumi.String("Rolling"),
 			Preferences: &autoscaling.GroupInstanceRefreshPreferencesArgs{MinHealthyPercentage: pulumi.Int(90)},
 		},
 		HealthCheckType: pulumi.String("EC2"),
-		Tags: autoscaling.GroupTagArray{
-			&autoscaling.GroupTagArgs{Key: pulumi.String("Name"), Value: pulumi.String(name), PropagateAtLaunch: pulumi.Bool(true)},
-			&autoscaling.GroupTagArgs{Key: pulumi.String("kubernetes.io/cluster/" + c.name), Value: pulumi.String("owned"), PropagateAtLaunch: pulumi.Bool(true)},
-		},
-	}, append(c.opts, pulumi.DependsOn(deps), pulumi.IgnoreChanges([]string{"desiredCapacity"}))...)
+		// the cluster autoscaler discovers the group by these tags, as it does managed groups
+		Tags: asgTags(tags.Merge(c.args.Tags, g.Tags, map[string]string{
+			tags.KeyName:                          name,
+			"kubernetes.io/cluster/" + c.name:     "owned",
+			"k8s.io/cluster-autoscaler/enabled":   "true",
+			"k8s.io/cluster-autoscaler/" + c.name: "owned",
+		})),
+	}
+	version := itoa(lt.LatestVersion)
+	if len(g.InstanceTypes) == 1 {
+		asg.LaunchTemplate = &autoscaling.GroupLaunchTemplateArgs{Id: lt.ID().ToStringOutput(), Version: version}
+	} else {
+		// several instance types: on-demand only, in the listed order of preference
+		var overrides autoscaling.GroupMixedInstancesPolicyLaunchTemplateOverrideArray
+		for _, t := range g.InstanceTypes {
+			overrides = append(overrides, &autoscaling.GroupMixedInstancesPolicyLaunchTemplateOverrideArgs{InstanceType: pulumi.String(t)})
+		}
+		asg.MixedInstancesPolicy = &autoscaling.GroupMixedInstancesPolicyArgs{
+			InstancesDistribution: &autoscaling.GroupMixedInstancesPolicyInstancesDistributionArgs{
+				OnDemandAllocationStrategy:          pulumi.String("prioritized"),
+				OnDemandPercentageAboveBaseCapacity: pulumi.Int(100),
+			},
+			LaunchTemplate: &autoscaling.GroupMixedInstancesPolicyLaunchTemplateArgs{
+				LaunchTemplateSpecification: &autoscaling.GroupMixedInstancesPolicyLaunchTemplateLaunchTemplateSpecificationArgs{
+					LaunchTemplateId: lt.ID().ToStringOutput(), Version: version,
+				},
+				Overrides: overrides,
+			},
+		}
+	}
+	return autoscaling.NewGroup(ctx, name, asg, append(c.opts, pulumi.DependsOn(deps), pulumi.IgnoreChanges([]string{"desiredCapacity"}))...)
+}
+
+// asgTags turns tags into auto-scaling group tags propagated to instances, in key order so the
+// inputs never churn.
+func asgTags(m map[string]string) autoscaling.GroupTagArray {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := make(autoscaling.GroupTagArray, 0, len(keys))
+	for _, k := range keys {
+		out = append(out, &autoscaling.GroupTagArgs{Key: pulumi.String(k), Value: pulumi.String(m[k]), PropagateAtLaunch: pulumi.Bool(true)})
+	}
+	return out
 }
 
 // nodeadmUserData is the AL2023 nodeadm NodeConfig of a self-managed group: cluster name,
@@ -170,7 +224,7 @@ func (c *Cluster) nodeadmUserData(g NodeGroup) pulumi.StringOutput {
 		flags = append(flags, "--register-with-taints="+strings.Join(ts, ","))
 	}
 	return pulumi.All(c.EKSCluster.Name, c.EKSCluster.Endpoint, c.EKSCluster.CertificateAuthority.Data().Elem(),
-		c.EKSCluster.KubernetesNetworkConfig.ServiceIpv4Cidr().Elem()).ApplyT(func(v []any) string {
+		pulumi.String(c.args.ServiceIPv4CIDR)).ApplyT(func(v []any) string {
 		var b strings.Builder
 		b.WriteString("MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"BOUNDARY\"\n\n--BOUNDARY\nContent-Type: application/node.eks.aws\n\n")
 		fmt.Fprintf(&b, "apiVersion: node.eks.aws/v1alpha1\nkind: NodeConfig\nspec:\n  cluster:\n    name: %s\n    apiServerEndpoint: %s\n    certificateAuthority: %s\n    cidr: %s\n", v[0], v[1], v[2], v[3])

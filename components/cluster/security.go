@@ -40,6 +40,7 @@ func (c *Cluster) securityGroups(ctx *pulumi.Context) error {
 			ReferencedSecurityGroupId: r.from,
 			IpProtocol:                pulumi.String(r.proto),
 			Description:               pulumi.String(r.desc),
+			Tags:                      c.tags(c.name + "-" + r.suffix),
 		}
 		if r.proto != "-1" {
 			args.FromPort, args.ToPort = pulumi.Int(r.port), pulumi.Int(r.port)
@@ -53,6 +54,7 @@ func (c *Cluster) securityGroups(ctx *pulumi.Context) error {
 		IpProtocol:      pulumi.String("-1"),
 		CidrIpv4:        pulumi.String("0.0.0.0/0"),
 		Description:     pulumi.String("Nodes reach the control plane, AWS APIs and registries (through NAT or endpoints)"),
+		Tags:            c.tags(c.name + "-nodes-egress"),
 	}, c.opts...)
 	return err
 }

@@ -38,6 +38,7 @@ type AccessEntryConfig struct {
 // AccessPolicyConfig is one access policy of an access entry; no namespaces means cluster scope.
 type AccessPolicyConfig struct {
 	PolicyARN  string   `json:"policyArn"`
+	ScopeType  string   `json:"scopeType,omitempty"`
 	Namespaces []string `json:"namespaces,omitempty"`
 }
 
@@ -64,6 +65,7 @@ type NodeGroupConfig struct {
 	MaxUnavailable   int               `json:"maxUnavailable,omitempty"`
 	DiskSizeGiB      int               `json:"diskSizeGiB,omitempty"`
 	MetadataHopLimit int               `json:"metadataHopLimit,omitempty"`
+	Tags             map[string]string `json:"tags,omitempty"`
 }
 
 // TaintConfig is one taint of a node group.
@@ -82,35 +84,13 @@ func readCluster(r *reader) ClusterConfig {
 	return c
 }
 
-// clusterDefaults are per-environment defaults of the cluster object.
-var clusterDefaults = map[Environment]struct {
-	LogRetentionDays int
-	UpgradePolicy    string
-}{
-	Dev:        {30, "STANDARD"},
-	Staging:    {90, "STANDARD"},
-	Production: {365, "EXTENDED"},
-}
-
-func (c *Config) applyClusterDefaults() {
-	d, ok := clusterDefaults[c.Environment]
-	if !ok {
-		return
-	}
-	if c.Cluster.LogRetentionDays == 0 {
-		c.Cluster.LogRetentionDays = d.LogRetentionDays
-	}
-	if c.Cluster.UpgradePolicy == "" {
-		c.Cluster.UpgradePolicy = d.UpgradePolicy
-	}
-}
-
-// Args returns the cluster's component arguments (network inputs are added by the stack). The
+// ClusterArgs returns the cluster's component arguments (network inputs are added by the stack). The
 // deploying role, when the stack assumes one, is an explicit cluster-admin access entry.
 func (c *Config) ClusterArgs() cluster.ClusterArgs {
 	k := c.Cluster
 	a := cluster.ClusterArgs{
 		Version:              k.Version,
+		VPCCIDR:              c.Network.VPCCIDR.String(),
 		EndpointPublicAccess: k.EndpointPublicAccess,
 		PublicAccessCIDRs:    k.PublicAccessCIDRs,
 		LogRetentionDays:     k.LogRetentionDays,
@@ -126,7 +106,7 @@ func (c *Config) ClusterArgs() cluster.ClusterArgs {
 	for _, e := range entries {
 		ae := cluster.AccessEntry{PrincipalARN: e.PrincipalARN, KubernetesGroups: e.KubernetesGroups}
 		for _, p := range e.AccessPolicies {
-			ae.AccessPolicies = append(ae.AccessPolicies, cluster.AccessPolicy{PolicyARN: p.PolicyARN, Namespaces: p.Namespaces})
+			ae.AccessPolicies = append(ae.AccessPolicies, cluster.AccessPolicy{PolicyARN: p.PolicyARN, ScopeType: p.ScopeType, Namespaces: p.Namespaces})
 		}
 		a.AccessEntries = append(a.AccessEntries, ae)
 	}
@@ -139,6 +119,7 @@ func (c *Config) ClusterArgs() cluster.ClusterArgs {
 			MinSize: g.MinSize, MaxSize: g.MaxSize, DesiredSize: g.DesiredSize,
 			ReleaseVersion: g.ReleaseVersion, AMIID: g.AMIID, AMIType: g.AMIType, Labels: g.Labels,
 			MaxUnavailable: g.MaxUnavailable, DiskSizeGiB: g.DiskSizeGiB, MetadataHopLimit: g.MetadataHopLimit,
+			Tags: g.Tags,
 		}
 		for _, t := range g.Taints {
 			ng.Taints = append(ng.Taints, cluster.Taint{Key: t.Key, Value: t.Value, Effect: t.Effect})

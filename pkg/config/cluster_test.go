@@ -49,6 +49,15 @@ func TestClusterValidation(t *testing.T) {
 		{"dev", `{"version":"1.33","nodeGroups":[{"name":"g","kind":"SelfManaged","instanceTypes":["m"],"minSize":1,"maxSize":2,"amiId":"ami-1"}]}`, "cluster", `AMIID "ami-1" is not an AMI id`},
 		{"dev", `{"version":"1.33","nodeGroups":[{"name":"g","kind":"Managed","instanceTypes":["m"],"minSize":1,"maxSize":2}]}`, "cluster.nodeGroups[0].releaseVersion", "required for a Managed group"},
 		{"dev", `{` + good + `,"nodeGropus":[]}`, "cluster", `unknown field "nodeGropus"`},
+		{"dev", `{"version":"1.33","nodeGroups":[{"name":"g","kind":"Managed","instanceTypes":["m"],"minSize":1,"maxSize":2,"releaseVersion":"x"},{"name":"g","kind":"Managed","instanceTypes":["m"],"minSize":1,"maxSize":2,"releaseVersion":"x"}]}`, "cluster.nodeGroups[1].name", `"g" is used by another node group`},
+		{"dev", `{"version":"1.33","nodeGroups":[{"name":"g","kind":"Managed","instanceTypes":["m"],"minSize":1,"maxSize":2,"desiredSize":5,"releaseVersion":"x"}]}`, "cluster.nodeGroups[0].desiredSize", "5 is outside minSize 1 to maxSize 2"},
+		{"dev", `{"version":"1.33","nodeGroups":[{"name":"g","kind":"Managed","instanceTypes":[],"minSize":1,"maxSize":2,"releaseVersion":"x"}]}`, "cluster.nodeGroups[0].instanceTypes", "at least one instance type"},
+		{"dev", `{"version":"1.33","nodeGroups":[{"name":"g","kind":"Managed","instanceTypes":["m"],"minSize":1,"maxSize":2,"releaseVersion":"x","metadataHopLimit":3}]}`, "cluster.nodeGroups[0].metadataHopLimit", "3 must be 1 or 2"},
+		{"staging", `{` + good + `,"logRetentionDays":45}`, "cluster.logRetentionDays", "45 is not a CloudWatch Logs retention"},
+		{"dev", `{` + good + `,"accessEntries":[{"principalArn":"alice"}]}`, "cluster.accessEntries[0].principalArn", `"alice" is not an IAM principal ARN`},
+		{"dev", `{` + good + `,"accessEntries":[{"principalArn":"arn:aws:iam::111122223333:role/x","accessPolicies":[{"policyArn":"arn:aws:iam::aws:policy/AdministratorAccess"}]}]}`, "cluster.accessEntries[0].accessPolicies[0].policyArn", "is not an EKS access policy ARN"},
+		{"dev", `{` + good + `,"accessEntries":[{"principalArn":"arn:aws:iam::111122223333:role/x","accessPolicies":[{"policyArn":"arn:aws:eks::aws:cluster-access-policy/AmazonEKSEditPolicy","scopeType":"namespace"}]}]}`, "cluster", "the namespace scope needs at least one namespace"},
+		{"production", `{` + good + `,"endpointPublicAccess":true,"publicAccessCidrs":["203.0.113.0/24","::/0"]}`, "cluster.publicAccessCidrs[1]", "opens the production API endpoint to the internet"},
 	}
 	for _, c := range cases {
 		v := maps.Clone(stackValues(t, c.env))
@@ -58,5 +67,30 @@ func TestClusterValidation(t *testing.T) {
 		if !errors.As(err, &cerr) || cerr.Key != c.key || !strings.Contains(err.Error(), c.substr) {
 			t.Errorf("%s %s: err = %v, want key %s and %q", c.env, c.value, err, c.key, c.substr)
 		}
+	}
+}
+
+// Dev may open its endpoint to the internet (an explicit choice); production may not, and the
+// stack files keep production private.
+func TestClusterEndpointPerEnvironment(t *testing.T) {
+	v := maps.Clone(stackValues(t, "dev"))
+	v["flowmart-platform:cluster"] = `{"version":"1.33","endpointPublicAccess":true,"publicAccessCidrs":["0.0.0.0/0"],"nodeGroups":[{"name":"g","kind":"Managed","instanceTypes":["t3.large"],"minSize":1,"maxSize":3,"releaseVersion":"1.33.5-20261015"}]}`
+	if _, err := parse(v); err != nil {
+		t.Errorf("dev with a public endpoint: %v", err)
+	}
+	c, err := parse(stackValues(t, "production"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := c.ClusterArgs()
+	if a.EndpointPublicAccess || len(a.PublicAccessCIDRs) != 0 || a.VPCCIDR != c.Network.VPCCIDR.String() || a.LogRetentionDays != 365 {
+		t.Errorf("production cluster args: public %v %v vpc %s retention %d", a.EndpointPublicAccess, a.PublicAccessCIDRs, a.VPCCIDR, a.LogRetentionDays)
+	}
+	kinds := map[string]string{}
+	for _, g := range a.NodeGroups {
+		kinds[g.Name] = string(g.Kind)
+	}
+	if kinds["system"] != "SelfManaged" || kinds["workload"] != "Managed" {
+		t.Errorf("production node groups %v", kinds)
 	}
 }

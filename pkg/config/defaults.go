@@ -101,3 +101,31 @@ func (c *Config) applyAddonsDefaults() {
 	setInt(&a.KeycloakDatabaseStorageGiB, d.KeycloakDatabaseStorageGiB)
 	setInt(&a.KeycloakDatabaseInstances, d.KeycloakDatabaseInstances)
 }
+
+// clusterDefaults are the cluster's per-environment defaults: control-plane log retention and
+// upgrade policy (standard support in dev and staging, extended support in production so an
+// upgrade is planned rather than forced). Node groups have no default: every stack sizes and pins
+// its own in its stack file.
+type clusterDefaults struct {
+	LogRetentionDays int
+	UpgradePolicy    string
+}
+
+var clusterDefaultsByEnv = map[Environment]clusterDefaults{
+	Dev:        {30, "STANDARD"},
+	Staging:    {90, "STANDARD"},
+	Production: {365, "EXTENDED"},
+}
+
+func (c *Config) applyClusterDefaults() {
+	d, ok := clusterDefaultsByEnv[c.Environment]
+	if !ok {
+		return
+	}
+	if c.Cluster.LogRetentionDays == 0 {
+		c.Cluster.LogRetentionDays = d.LogRetentionDays
+	}
+	if c.Cluster.UpgradePolicy == "" {
+		c.Cluster.UpgradePolicy = d.UpgradePolicy
+	}
+}

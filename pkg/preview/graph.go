@@ -11,6 +11,11 @@ type Document struct {
 	Outputs   map[string]any `json:"outputs"`
 	// CriticalPath is set by `platform preview --critical-path`.
 	CriticalPath *CriticalPath `json:"criticalPath,omitempty"`
+	// Violations are the policy rules' findings (pkg/policy), waived ones included and marked;
+	// EvaluatePolicy fills them ([] when none).
+	Violations []Violation `json:"violations"`
+
+	policy *policySummary // what EvaluatePolicy ran, for the tree's summary
 }
 
 // Resource is one registered resource, in registration order.

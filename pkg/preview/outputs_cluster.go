@@ -7,11 +7,8 @@ import (
 )
 
 // clusterOutputs are the computed outputs of the Cluster component's resource types.
+// KMS keys (registryOutputs) and Pod Identity associations (addonsOutputs) are in other tables.
 var clusterOutputs = map[string]outputFunc{
-	"aws:kms/key:Key": func(m *recorder, r *Resource, h string) (string, map[string]any) {
-		id := fmt.Sprintf("%s-%s-%s-%s-%s", h[:8], h[8:12], h[12:16], h[16:20], h[20:32])
-		return id, map[string]any{"keyId": id, "arn": fmt.Sprintf("arn:aws:kms:%s:%s:key/%s", m.region, m.account, id)}
-	},
 	"aws:eks/cluster:Cluster": func(m *recorder, r *Resource, h string) (string, map[string]any) {
 		name := autoName(r, h)
 		issuer := fmt.Sprintf("https://oidc.eks.%s.amazonaws.com/id/%s", m.region, strings.ToUpper(h[:32]))

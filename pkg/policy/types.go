@@ -1,0 +1,33 @@
+package policy
+
+// Type tokens the rules check, as Pulumi providers spell them.
+const (
+	TypeVPC                  = "aws:ec2/vpc:Vpc"
+	TypeFlowLog              = "aws:ec2/flowLog:FlowLog"
+	TypeDefaultSecurityGroup = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"
+	TypeSubnet               = "aws:ec2/subnet:Subnet"
+	TypeSecurityGroup        = "aws:ec2/securityGroup:SecurityGroup"
+	TypeSecurityGroupRule    = "aws:ec2/securityGroupRule:SecurityGroupRule"
+	TypeIngressRule          = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+	TypeEgressRule           = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
+	TypeEKSCluster           = "aws:eks/cluster:Cluster"
+	TypeInstance             = "aws:ec2/instance:Instance"
+	TypeLaunchTemplate       = "aws:ec2/launchTemplate:LaunchTemplate"
+	TypeVolume               = "aws:ebs/volume:Volume"
+	TypeVolumeAttachment     = "aws:ec2/volumeAttachment:VolumeAttachment"
+	TypeEIP                  = "aws:ec2/eip:Eip"
+	TypeEIPAssociation       = "aws:ec2/eipAssociation:EipAssociation"
+	TypeECRRepository        = "aws:ecr/repository:Repository"
+	TypeECRLifecyclePolicy   = "aws:ecr/lifecyclePolicy:LifecyclePolicy"
+	TypeECRRepositoryPolicy  = "aws:ecr/repositoryPolicy:RepositoryPolicy"
+	TypeKMSKey               = "aws:kms/key:Key"
+	TypeLogGroup             = "aws:cloudwatch/logGroup:LogGroup"
+	TypeIAMPolicy            = "aws:iam/policy:Policy"
+	TypeIAMRolePolicy        = "aws:iam/rolePolicy:RolePolicy"
+	TypeIAMRole              = "aws:iam/role:Role"
+	TypeHelmRelease          = "kubernetes:helm.sh/v3:Release"
+	TypeCertificate          = "aws:acm/certificate:Certificate"
+	TypeCloudflareRecord     = "cloudflare:index/record:Record"
+	TypeSecret               = "aws:secretsmanager/secret:Secret"
+	TypeBackupVault          = "aws:backup/vault:Vault"
+)
