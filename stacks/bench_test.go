@@ -29,7 +29,8 @@ func BenchmarkPreview(b *testing.B) {
 }
 
 // scaledOptions returns production's configuration grown to n service repositories (each with its
-// own lifecycle policy and repository policy): the synthetic large platform of the scale benchmark.
+// own lifecycle policy and repository policy), n application routes (each an Ingress and a DNS
+// record) and n/10 extra node groups: the synthetic large platform of the scale benchmark.
 func scaledOptions(b *testing.B, n int) preview.Options {
 	b.Helper()
 	sf, err := preview.LoadStackFile("..", "production", "")
@@ -43,6 +44,27 @@ func scaledOptions(b *testing.B, n int) preview.Options {
 	}
 	raw, _ := json.Marshal(repos)
 	values[sf.Project+":"+config.KeyRepositories] = string(raw)
+
+	routes := make([]map[string]any, n)
+	for i := range routes {
+		routes[i] = map[string]any{"name": fmt.Sprintf("app-%03d", i), "host": fmt.Sprintf("app-%03d.shop.example.com", i),
+			"namespace": fmt.Sprintf("app-%03d", i), "service": "web", "port": 8080}
+	}
+	raw, _ = json.Marshal(routes)
+	values[sf.Project+":routes"] = string(raw)
+
+	var cluster map[string]any
+	if err := json.Unmarshal([]byte(values[sf.Project+":"+config.KeyCluster]), &cluster); err != nil {
+		b.Fatal(err)
+	}
+	groups := cluster["nodeGroups"].([]any)
+	for i := 0; i < n/10; i++ {
+		groups = append(groups, map[string]any{"name": fmt.Sprintf("pool-%02d", i), "kind": "Managed", "instanceTypes": []string{"m6i.large"},
+			"minSize": 1, "maxSize": 3, "releaseVersion": "1.33.5-20261015"})
+	}
+	cluster["nodeGroups"] = groups
+	raw, _ = json.Marshal(cluster)
+	values[sf.Project+":"+config.KeyCluster] = string(raw)
 	return preview.Options{Project: sf.Project, Stack: "production", Config: values, SecretKeys: secretKeys}
 }
 
@@ -52,7 +74,7 @@ func scaledOptions(b *testing.B, n int) preview.Options {
 func BenchmarkPreviewScale(b *testing.B) {
 	for _, n := range []int{25, 50, 100, 200} {
 		opts := scaledOptions(b, n)
-		b.Run(fmt.Sprintf("repositories=%d", n), func(b *testing.B) {
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
 			b.ReportAllocs()
 			var resources int
 			for b.Loop() {
