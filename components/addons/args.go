@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/flowmart/platform/pkg/dnsname"
 )
 
 // IngressController names the ingress controller behind the load balancer.
@@ -203,8 +205,7 @@ func (a *PlatformAddonsArgs) withDefaults() PlatformAddonsArgs {
 }
 
 var (
-	dnsLabelRe = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
-	ecrHostRe  = regexp.MustCompile(`^[0-9]{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com$`)
+	ecrHostRe = regexp.MustCompile(`^[0-9]{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com$`)
 	// logRetentions are the retention values CloudWatch Logs accepts.
 	logRetentions = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
 )
@@ -227,7 +228,7 @@ func (a PlatformAddonsArgs) validate() error {
 	if p, err := netip.ParsePrefix(a.VPCCIDR); err != nil || !p.Addr().Is4() {
 		return fmt.Errorf("VPCCIDR %q is not an IPv4 CIDR", a.VPCCIDR)
 	}
-	if err := validHost(a.Domain); err != nil {
+	if err := dnsname.Check(a.Domain, false); err != nil {
 		return fmt.Errorf("Domain: %w", err)
 	}
 	if a.ECRRegistry != "" && !ecrHostRe.MatchString(a.ECRRegistry) {
@@ -294,14 +295,14 @@ func ValidateRoutes(domain string, routes []Route) error {
 		bad := func(field, format string, args ...any) error {
 			return &RouteError{Index: i, Field: field, Msg: fmt.Sprintf(format, args...)}
 		}
-		if !dnsLabelRe.MatchString(r.Name) {
+		if !dnsname.IsLabel(r.Name) {
 			return bad("Name", "%q is not a DNS label (lower-case letters, digits and inner hyphens, 1-63 characters)", r.Name)
 		}
 		if j, dup := names[r.Name]; dup {
 			return bad("Name", "%q is used twice (also by Routes[%d])", r.Name, j)
 		}
 		names[r.Name] = i
-		if err := validHost(r.Host); err != nil {
+		if err := dnsname.Check(r.Host, false); err != nil {
 			return bad("Host", "%s", err)
 		}
 		if r.Host != domain && !strings.HasSuffix(r.Host, "."+domain) {
@@ -316,10 +317,10 @@ func ValidateRoutes(domain string, routes []Route) error {
 			return bad("Host", "%q is used twice (also by Routes[%d])", r.Host, j)
 		}
 		hosts[r.Host] = i
-		if !dnsLabelRe.MatchString(r.Namespace) {
+		if !dnsname.IsLabel(r.Namespace) {
 			return bad("Namespace", "%q is not a Kubernetes namespace name (a DNS label)", r.Namespace)
 		}
-		if !dnsLabelRe.MatchString(r.Service) {
+		if !dnsname.IsLabel(r.Service) {
 			return bad("Service", "%q is not a Kubernetes Service name (a DNS label)", r.Service)
 		}
 		if r.Port < 1 || r.Port > 65535 {
@@ -327,26 +328,6 @@ func ValidateRoutes(domain string, routes []Route) error {
 		}
 		if r.Path != "" && !strings.HasPrefix(r.Path, "/") {
 			return bad("Path", "%q must start with /", r.Path)
-		}
-	}
-	return nil
-}
-
-// validHost reports why a fully qualified host name is malformed, or nil.
-func validHost(h string) error {
-	if h == "" {
-		return fmt.Errorf("is empty")
-	}
-	if len(h) > 253 {
-		return fmt.Errorf("%q is longer than 253 characters", h)
-	}
-	labels := strings.Split(h, ".")
-	if len(labels) < 2 {
-		return fmt.Errorf("%q is not a fully qualified name (want at least two labels)", h)
-	}
-	for _, l := range labels {
-		if !dnsLabelRe.MatchString(l) {
-			return fmt.Errorf("%q has an invalid label %q (lower-case letters, digits and inner hyphens, 1-63 characters)", h, l)
 		}
 	}
 	return nil

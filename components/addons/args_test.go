@@ -54,7 +54,7 @@ func TestValidate(t *testing.T) {
 		{"no cluster", func(a *PlatformAddonsArgs) { a.ClusterName = nil }, "ClusterName is required"},
 		{"no certificate", func(a *PlatformAddonsArgs) { a.CertificateARN = nil }, "CertificateARN is required"},
 		{"bad cidr", func(a *PlatformAddonsArgs) { a.VPCCIDR = "10.10.0.0" }, `VPCCIDR "10.10.0.0" is not an IPv4 CIDR`},
-		{"bad domain", func(a *PlatformAddonsArgs) { a.Domain = "Shop" }, `Domain: "Shop" is not a fully qualified name`},
+		{"bad domain", func(a *PlatformAddonsArgs) { a.Domain = "Shop" }, `Domain: "Shop" is not a fully qualified domain`},
 		{"bad registry", func(a *PlatformAddonsArgs) { a.ECRRegistry = "docker.io" }, `ECRRegistry "docker.io" is not an ECR registry host`},
 		{"retired controller", func(a *PlatformAddonsArgs) { a.IngressController = "ingress-nginx" }, `IngressController "ingress-nginx" is not one of nginx, traefik`},
 		{"bad apisix mode", func(a *PlatformAddonsArgs) { a.APISIX.Mode = "dev" }, `APISIX.Mode "dev" is not one of standalone, etcd`},

@@ -2,11 +2,12 @@ package certificate
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/flowmart/platform/pkg/dnsname"
 )
 
 // KeyAlgorithm is the certificate's key algorithm.
@@ -63,30 +64,6 @@ func (a *CertificateArgs) withDefaults() CertificateArgs {
 	return c
 }
 
-var labelRe = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
-
-// ValidHostName reports why name is not a lower-case fully qualified host name, or nil. With
-// wildcard, a leading "*." is allowed.
-func ValidHostName(name string, wildcard bool) error {
-	host := name
-	if wildcard {
-		host = strings.TrimPrefix(name, "*.")
-	}
-	if len(host) > 253 {
-		return fmt.Errorf("%q is longer than 253 characters", name)
-	}
-	labels := strings.Split(host, ".")
-	if len(labels) < 2 {
-		return fmt.Errorf("%q is not a fully qualified domain (want at least two labels, such as shop.example.com)", name)
-	}
-	for _, l := range labels {
-		if !labelRe.MatchString(l) {
-			return fmt.Errorf("%q has an invalid label %q (lower-case letters, digits and inner hyphens, 1-63 characters)", name, l)
-		}
-	}
-	return nil
-}
-
 // validTTL reports whether ttl is a Cloudflare TTL for an unproxied record.
 func validTTL(ttl int) bool { return ttl >= 60 && ttl <= 86400 }
 
@@ -94,12 +71,12 @@ func (a CertificateArgs) validate() error {
 	if a.Domain == "" {
 		return fmt.Errorf("Domain is required")
 	}
-	if err := ValidHostName(a.Domain, false); err != nil {
+	if err := dnsname.Check(a.Domain, false); err != nil {
 		return fmt.Errorf("Domain: %w", err)
 	}
 	seen := map[string]bool{a.Domain: true}
 	for i, san := range a.SubjectAlternativeNames {
-		if err := ValidHostName(san, true); err != nil {
+		if err := dnsname.Check(san, true); err != nil {
 			return fmt.Errorf("SubjectAlternativeNames[%d]: %w", i, err)
 		}
 		if seen[san] {

@@ -5,6 +5,8 @@ import (
 
 	"github.com/pulumi/pulumi-cloudflare/sdk/v5/go/cloudflare"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/flowmart/platform/pkg/dnsname"
 )
 
 // dnsRecordsType is part of every URN: never rename without an alias.
@@ -63,7 +65,7 @@ func (a DNSRecordsArgs) validate() error {
 	names := map[string]bool{}
 	children := map[string]string{}
 	for i, r := range a.Records {
-		if err := ValidHostName(r.Name, true); err != nil {
+		if err := dnsname.Check(r.Name, true); err != nil {
 			return fmt.Errorf("Records[%d].Name: %w", i, err)
 		}
 		if names[r.Name] {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/flowmart/platform/components/network"
+	"github.com/flowmart/platform/pkg/dnsname"
 )
 
 // Regions are the AWS commercial regions a stack may name.
@@ -21,7 +22,6 @@ var Regions = []string{
 var (
 	accountIDRe  = regexp.MustCompile(`^[0-9]{12}$`)
 	roleARNRe    = regexp.MustCompile(`^arn:aws:iam::([0-9]{12}):role/[A-Za-z0-9+=,.@_/-]{1,512}$`)
-	dnsLabelRe   = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
 	eipAllocRe   = regexp.MustCompile(`^eipalloc-[0-9a-f]{8,17}$`)
 	retentionSet = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
 )
@@ -86,31 +86,11 @@ func (c *Config) validateAccount() error {
 	return nil
 }
 
-// ValidDomain reports why a DNS domain is malformed, or nil. Other packages use it for host names.
-func ValidDomain(d string) error {
-	if d == "" {
-		return fmt.Errorf("is empty")
-	}
-	if len(d) > 253 {
-		return fmt.Errorf("%q is longer than 253 characters", d)
-	}
-	labels := strings.Split(d, ".")
-	if len(labels) < 2 {
-		return fmt.Errorf("%q is not a fully qualified domain (want at least two labels, such as shop.example.com)", d)
-	}
-	for _, l := range labels {
-		if !dnsLabelRe.MatchString(l) {
-			return fmt.Errorf("%q has an invalid label %q (lower-case letters, digits and inner hyphens, 1-63 characters)", d, l)
-		}
-	}
-	return nil
-}
-
 func (c *Config) validateDomain() error {
 	if c.Domain == "" {
 		return errorf(KeyDomain, "required key is missing (the environment's DNS domain, such as dev.shop.example.com)")
 	}
-	if err := ValidDomain(c.Domain); err != nil {
+	if err := dnsname.Check(c.Domain, false); err != nil {
 		return errorf(KeyDomain, "%s", err)
 	}
 	return nil
