@@ -328,14 +328,6 @@ func TestKubeconfigIsStable(t *testing.T) {
 	}
 }
 
-// No lookup anywhere: the mock recorder fails the run on any invoke it does not know, and the
-// component must not need one.
-func TestNoLookups(t *testing.T) {
-	args := baseArgs()
-	args.NodeGroups = []NodeGroup{managedGroup(), selfGroup()}
-	build(t, args, false)
-}
-
 func TestDefaultsAccessScopeAndServiceCIDR(t *testing.T) {
 	a := baseArgs()
 	a.AccessEntries = []AccessEntry{{PrincipalARN: "arn:aws:iam::111122223333:role/x", AccessPolicies: []AccessPolicy{

@@ -205,7 +205,7 @@ func (r *reader) stringMap(key string) map[string]string {
 	return out
 }
 
-// Object decodes an object or array key into v, naming the key on error. Component sections use it.
+// object decodes an object or array key into v, naming the key on error. Component sections use it.
 func (r *reader) object(key string, v any) bool {
 	raw, ok := r.raw(key)
 	if !ok || raw == "" {
