@@ -28,7 +28,8 @@ func prefixed(prefix, arnKind string) outputFunc {
 // computedOutputs has one entry per resource type the program creates, merged from one table per
 // component (each in its own outputs_<component>.go). A type without an entry gets an id of its
 // name and a generic ARN.
-var computedOutputs = mergeTables(coreOutputs, networkOutputs, registryOutputs, certificateOutputs, addonsOutputs, clusterOutputs)
+var computedOutputs = mergeTables(coreOutputs, networkOutputs, registryOutputs, certificateOutputs, addonsOutputs, clusterOutputs,
+	hostOutputs, sqlserverOutputs, vpnOutputs)
 
 func mergeTables(tables ...map[string]outputFunc) map[string]outputFunc {
 	out := map[string]outputFunc{}
