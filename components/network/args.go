@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/flowmart/platform/pkg/cidr"
+	"github.com/flowmart/platform/pkg/dnsname"
 )
 
 // NATStrategy says how private subnets reach the internet.
@@ -68,6 +69,10 @@ type NetworkArgs struct {
 	InterfaceEndpoints []string
 	// FlowLogRetentionDays is how long VPC flow logs are kept. Defaults to 365 days.
 	FlowLogRetentionDays int
+	// PrivateZoneName is the name of a private Route 53 hosted zone associated with the VPC, for
+	// service discovery (e.g. production.internal: hosts register sqlserver.production.internal,
+	// so applications never hard-code an IP). Defaults to no zone.
+	PrivateZoneName string
 	// Tags are added to every resource of the network. Defaults to none (the provider's default tags
 	// still apply).
 	Tags map[string]string
@@ -123,6 +128,11 @@ func (a NetworkArgs) validate() error {
 	for _, e := range a.InterfaceEndpoints {
 		if !slices.Contains(OptionalEndpoints, e) {
 			return fmt.Errorf("InterfaceEndpoints: %q is not one of %s", e, strings.Join(OptionalEndpoints, ", "))
+		}
+	}
+	if a.PrivateZoneName != "" {
+		if err := dnsname.Check(a.PrivateZoneName, false); err != nil {
+			return fmt.Errorf("PrivateZoneName: %w", err)
 		}
 	}
 	if a.FlowLogRetentionDays < 1 {

@@ -8,6 +8,7 @@ import (
 	"net/netip"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/route53"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/flowmart/platform/pkg/cidr"
@@ -32,6 +33,10 @@ type Network struct {
 	DatabaseRouteTableIDs   pulumi.StringArrayOutput `pulumi:"databaseRouteTableIds"`
 	EndpointSecurityGroupID pulumi.IDOutput          `pulumi:"endpointSecurityGroupId"`
 	NATPublicIPs            pulumi.StringArrayOutput `pulumi:"natPublicIps"`
+	// PrivateZoneID and PrivateZoneName are the private hosted zone's; empty without
+	// NetworkArgs.PrivateZoneName.
+	PrivateZoneID   pulumi.StringOutput `pulumi:"privateZoneId"`
+	PrivateZoneName pulumi.StringOutput `pulumi:"privateZoneName"`
 
 	// VPC is the underlying VPC, an escape hatch for settings the Args do not cover.
 	VPC *ec2.Vpc
@@ -47,6 +52,7 @@ type Network struct {
 	nats map[string]*ec2.NatGateway // by AZ name
 	eips []pulumi.StringOutput
 	sg   *ec2.SecurityGroup
+	zone *route53.Zone
 }
 
 // NewNetwork creates a Network. Children are named name+"-<role>[-<az>]".
@@ -70,6 +76,7 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 		n.routes,
 		n.endpoints,
 		n.flowLogs,
+		n.privateZone,
 	}
 	for _, step := range steps {
 		if err := step(ctx); err != nil {
@@ -264,6 +271,10 @@ func (n *Network) registerOutputs(ctx *pulumi.Context) error {
 	n.DatabaseRouteTableIDs = ids(n, n.RouteTables[cidr.Database])
 	n.EndpointSecurityGroupID = n.sg.ID()
 	n.NATPublicIPs = pulumi.StringArray(toInputs(n.eips)).ToStringArrayOutput()
+	n.PrivateZoneID, n.PrivateZoneName = pulumi.String("").ToStringOutput(), pulumi.String("").ToStringOutput()
+	if n.zone != nil {
+		n.PrivateZoneID, n.PrivateZoneName = n.zone.ZoneId, n.zone.Name
+	}
 	return ctx.RegisterResourceOutputs(n, pulumi.Map{
 		"vpcId":                   n.VPCID,
 		"vpcCidr":                 n.VPCCIDR,
@@ -276,6 +287,8 @@ func (n *Network) registerOutputs(ctx *pulumi.Context) error {
 		"databaseRouteTableIds":   n.DatabaseRouteTableIDs,
 		"endpointSecurityGroupId": n.EndpointSecurityGroupID,
 		"natPublicIps":            n.NATPublicIPs,
+		"privateZoneId":           n.PrivateZoneID,
+		"privateZoneName":         n.PrivateZoneName,
 	})
 }
 

@@ -47,6 +47,7 @@ func TestValidate(t *testing.T) {
 		{"db egress", func(a *NetworkArgs) { a.NATStrategy, a.DatabaseEgress = NATNone, true }, "DatabaseEgress needs a NAT gateway"},
 		{"endpoint", func(a *NetworkArgs) { a.InterfaceEndpoints = []string{"s3"} }, `InterfaceEndpoints: "s3" is not one of`},
 		{"retention", func(a *NetworkArgs) { a.FlowLogRetentionDays = -1 }, "FlowLogRetentionDays -1 must be positive"},
+		{"zone name", func(a *NetworkArgs) { a.PrivateZoneName = "Internal" }, `PrivateZoneName: "Internal" is not a fully qualified domain`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -332,5 +333,59 @@ func TestAddingAnAZKeepsSubnets(t *testing.T) {
 		if a == nil || a.Inputs["cidrBlock"] != s.Inputs["cidrBlock"] {
 			t.Errorf("%s changed when an AZ was added", s.Name)
 		}
+	}
+}
+
+// The private zone exists only when named, is associated with the VPC, and its id and name are
+// outputs (empty without a zone).
+func TestPrivateZone(t *testing.T) {
+	run := func(zoneName string) (*preview.Document, map[string]any) {
+		doc, err := preview.Run(func(ctx *pulumi.Context) error {
+			p, err := aws.NewProvider(ctx, "aws", &aws.ProviderArgs{Region: pulumi.String("eu-west-1")})
+			if err != nil {
+				return err
+			}
+			args := baseArgs("eu-west-1a", "eu-west-1b")
+			args.PrivateZoneName = zoneName
+			net, err := NewNetwork(ctx, "prod", args, pulumi.Provider(p))
+			if err != nil {
+				return err
+			}
+			ctx.Export("zoneId", net.PrivateZoneID)
+			ctx.Export("zoneName", net.PrivateZoneName)
+			ctx.Export("vpcId", net.VPCID)
+			return nil
+		}, preview.Options{Project: "flowmart-platform", Stack: "test", Region: "eu-west-1", Account: "111122223333", Deploy: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return doc, doc.Outputs
+	}
+
+	doc, out := run("")
+	if n := len(doc.Find("aws:route53/zone:Zone")); n != 0 || out["zoneId"] != "" || out["zoneName"] != "" {
+		t.Fatalf("no zone name: %d zones, outputs %v %v", n, out["zoneId"], out["zoneName"])
+	}
+
+	doc, out = run("production.internal")
+	zone := doc.Get("aws:route53/zone:Zone", "prod-private-zone")
+	if zone == nil {
+		t.Fatalf("no zone prod-private-zone among %v", names(doc.Resources))
+	}
+	if zone.Inputs["name"] != "production.internal" {
+		t.Errorf("zone name %v", zone.Inputs["name"])
+	}
+	vpcs, _ := zone.Inputs["vpcs"].([]any)
+	if len(vpcs) != 1 || fmt.Sprint(vpcs[0].(map[string]any)["vpcId"]) != fmt.Sprint(out["vpcId"]) {
+		t.Errorf("zone vpcs %v, want the VPC %v: a zone without a VPC would be public", vpcs, out["vpcId"])
+	}
+	if net := doc.Find("flowmart:network:Network"); len(net) != 1 || zone.Parent != net[0].URN {
+		t.Errorf("zone parent %q", zone.Parent)
+	}
+	if tags, _ := zone.Inputs["tags"].(map[string]any); tags["Name"] != "prod-private-zone" {
+		t.Errorf("zone tags %v", zone.Inputs["tags"])
+	}
+	if id, _ := out["zoneId"].(string); !strings.HasPrefix(id, "Z") || out["zoneName"] != "production.internal" {
+		t.Errorf("zone outputs %v %v", out["zoneId"], out["zoneName"])
 	}
 }
