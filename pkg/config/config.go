@@ -52,6 +52,8 @@ type Config struct {
 	Certificate CertificateConfig
 	Addons      AddonsConfig
 	Cluster     ClusterConfig
+	SQLServer   SQLServerConfig
+	VPN         VPNConfig
 
 	// Waivers exempt single resources from single policy rules, each with a reason (policyWaivers).
 	Waivers []Waiver
@@ -100,6 +102,8 @@ func Parse(project, stack string, get Getter, allKeys []string) (*Config, error)
 	c.Addons = readAddons(r)
 	c.Waivers = readWaivers(r)
 	c.Cluster = readCluster(r)
+	c.SQLServer = readSQLServer(r)
+	c.VPN = readVPN(r)
 	// Each component section reads its keys in its own file: c.<Section> = read<Section>(r).
 	if r.err != nil {
 		return nil, r.err

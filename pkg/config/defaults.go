@@ -1,6 +1,10 @@
 package config
 
-import "github.com/flowmart/platform/components/network"
+import (
+	"slices"
+
+	"github.com/flowmart/platform/components/network"
+)
 
 // envDefaults are the values a stack gets when its file does not set a key. This table is the one
 // place environment defaults live: Pulumi.yaml declares types and descriptions only.
@@ -21,6 +25,8 @@ func (c *Config) applyDefaults() {
 	c.applyRegistryDefaults()
 	c.applyAddonsDefaults()
 	c.applyClusterDefaults()
+	c.applySQLServerDefaults()
+	c.applyVPNDefaults()
 	d, ok := defaults[c.Environment]
 	if !ok {
 		return
@@ -30,6 +36,9 @@ func (c *Config) applyDefaults() {
 	}
 	if c.Network.FlowLogRetentionDays == 0 {
 		c.Network.FlowLogRetentionDays = d.FlowLogRetentionDays
+	}
+	if c.Network.PrivateZoneName == "" {
+		c.Network.PrivateZoneName = string(c.Environment) + ".internal"
 	}
 }
 
@@ -127,5 +136,54 @@ func (c *Config) applyClusterDefaults() {
 	}
 	if c.Cluster.UpgradePolicy == "" {
 		c.Cluster.UpgradePolicy = d.UpgradePolicy
+	}
+}
+
+// sqlServerDefaults are the SQL Server host's per-environment defaults: Developer edition (free,
+// not for production) in dev, Standard elsewhere; larger hosts and longer backup retention as the
+// environment gets closer to customers. Volume sizes are set in each stack file.
+type sqlServerDefaults struct {
+	Edition             string
+	InstanceType        string
+	BackupRetentionDays int
+}
+
+var sqlServerDefaultsByEnv = map[Environment]sqlServerDefaults{
+	Dev:        {"Developer", "r6i.large", 7},
+	Staging:    {"Standard", "r6i.xlarge", 14},
+	Production: {"Standard", "r6i.2xlarge", 35},
+}
+
+func (c *Config) applySQLServerDefaults() {
+	s := &c.SQLServer
+	if s.AvailabilityZone == "" && len(c.Network.AvailabilityZones) > 0 {
+		s.AvailabilityZone = slices.Min(c.Network.AvailabilityZones)
+	}
+	d, ok := sqlServerDefaultsByEnv[c.Environment]
+	if !ok {
+		return
+	}
+	if s.Edition == "" {
+		s.Edition = d.Edition
+	}
+	if s.InstanceType == "" {
+		s.InstanceType = d.InstanceType
+	}
+	if s.BackupRetentionDays == 0 {
+		s.BackupRetentionDays = d.BackupRetentionDays
+	}
+}
+
+// vpnClientCIDRByEnv gives each environment its own VPN client range, outside every VPC
+// (10.x) and the cluster service range (172.20.0.0/16), so one laptop can hold tunnels to all three.
+var vpnClientCIDRByEnv = map[Environment]string{
+	Dev:        "172.16.10.0/24",
+	Staging:    "172.16.20.0/24",
+	Production: "172.16.30.0/24",
+}
+
+func (c *Config) applyVPNDefaults() {
+	if c.VPN.ClientCIDR == "" {
+		c.VPN.ClientCIDR = vpnClientCIDRByEnv[c.Environment]
 	}
 }

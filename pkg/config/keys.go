@@ -19,6 +19,7 @@ const (
 	KeyDatabaseEgress       = "databaseEgress"
 	KeyInterfaceEndpoints   = "interfaceEndpoints"
 	KeyFlowLogRetentionDays = "flowLogRetentionDays"
+	KeyPrivateZoneName      = "privateZoneName"
 )
 
 // keyType is the type a key has in Pulumi.yaml.
@@ -40,7 +41,7 @@ type keySpec struct {
 }
 
 // Keys lists every project key the loader reads: the stack's own, then one list per component.
-var Keys = concatKeys(coreKeys, networkKeys, clusterKeys, registryKeys, certificateKeys, addonsKeys, waiverKeys)
+var Keys = concatKeys(coreKeys, networkKeys, clusterKeys, registryKeys, certificateKeys, addonsKeys, sqlServerKeys, vpnKeys, waiverKeys)
 
 func concatKeys(lists ...[]keySpec) []keySpec {
 	var out []keySpec

@@ -7,6 +7,7 @@ import (
 
 	"github.com/flowmart/platform/components/network"
 	"github.com/flowmart/platform/pkg/cidr"
+	"github.com/flowmart/platform/pkg/dnsname"
 )
 
 // NetworkConfig is the configuration of the Network component.
@@ -18,6 +19,10 @@ type NetworkConfig struct {
 	DatabaseEgress       bool
 	InterfaceEndpoints   []string
 	FlowLogRetentionDays int
+	// PrivateZoneName is the private hosted zone for service discovery; defaults to
+	// "<environment>.internal" (.internal is the top-level domain reserved for private use, so the
+	// name can never collide with a public one).
+	PrivateZoneName string
 }
 
 var networkKeys = []keySpec{
@@ -28,6 +33,7 @@ var networkKeys = []keySpec{
 	{KeyDatabaseEgress, typeBoolean, false},
 	{KeyInterfaceEndpoints, typeArray, false},
 	{KeyFlowLogRetentionDays, typeInteger, false},
+	{KeyPrivateZoneName, typeString, false},
 }
 
 func readNetwork(r *reader) NetworkConfig {
@@ -45,6 +51,7 @@ func readNetwork(r *reader) NetworkConfig {
 	n.DatabaseEgress = r.boolean(KeyDatabaseEgress)
 	n.InterfaceEndpoints = r.strs(KeyInterfaceEndpoints)
 	n.FlowLogRetentionDays = r.integer(KeyFlowLogRetentionDays)
+	n.PrivateZoneName = r.str(KeyPrivateZoneName)
 	return n
 }
 
@@ -94,6 +101,12 @@ func (c *Config) validateNetwork() error {
 	}
 	if !slices.Contains(retentionSet, n.FlowLogRetentionDays) {
 		return errorf(KeyFlowLogRetentionDays, "%d is not a CloudWatch Logs retention (allowed: %s)", n.FlowLogRetentionDays, joinInts(retentionSet))
+	}
+	if err := dnsname.Check(n.PrivateZoneName, false); err != nil {
+		return errorf(KeyPrivateZoneName, "%s (want a private zone name such as %s.internal)", err, c.Environment)
+	}
+	if n.PrivateZoneName == c.Domain || strings.HasSuffix(c.Domain, "."+n.PrivateZoneName) {
+		return errorf(KeyPrivateZoneName, "%q would shadow the public domain %s inside the VPC (use a name outside it, such as %s.internal)", n.PrivateZoneName, c.Domain, c.Environment)
 	}
 	return nil
 }

@@ -38,6 +38,8 @@ func (c *Config) Validate() error {
 		c.validateRegistry,
 		c.validateCertificate,
 		c.validateAddons,
+		c.validateSQLServer,
+		c.validateVPN,
 		c.validateWaivers,
 	}
 	for _, check := range checks {

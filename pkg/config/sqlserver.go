@@ -1,0 +1,101 @@
+package config
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+)
+
+// SQL Server keys.
+const KeySQLServer = "sqlServer"
+
+var sqlServerKeys = []keySpec{{KeySQLServer, typeObject, false}}
+
+// SQLServerEditions are the license-included editions a stack may name. Developer is free but not
+// licensed for production use, so production refuses it (and Express, which caps memory at 1.4 GB).
+var SQLServerEditions = []string{"Developer", "Express", "Web", "Standard", "Enterprise"}
+
+// SQLServerConfig is the `sqlServer` object: the SQL Server host of the stack.
+type SQLServerConfig struct {
+	// AMIID is the pinned Windows Server + SQL Server license-included AMI. Required.
+	AMIID string `json:"amiId"`
+	// Edition is the SQL Server edition of that AMI; defaults per environment (defaults.go).
+	Edition string `json:"edition,omitempty"`
+	// InstanceType defaults per environment (memory-optimized).
+	InstanceType string `json:"instanceType,omitempty"`
+	// AvailabilityZone is the zone of the database subnet the host and its volumes live in;
+	// defaults to the first of availabilityZones by name.
+	AvailabilityZone  string `json:"availabilityZone,omitempty"`
+	RootVolumeSizeGiB int    `json:"rootVolumeSizeGiB,omitempty"`
+	// Volumes size the data, log, tempdb and backup volumes; an unset one keeps the component's
+	// default.
+	Volumes                   SQLServerVolumesConfig `json:"volumes,omitempty"`
+	BackupRetentionDays       int                    `json:"backupRetentionDays,omitempty"`
+	BackupSchedule            string                 `json:"backupSchedule,omitempty"`
+	MaintenanceWindowSchedule string                 `json:"maintenanceWindowSchedule,omitempty"`
+	PatchApproveAfterDays     int                    `json:"patchApproveAfterDays,omitempty"`
+	// OnPremisesCIDRs may reach 1433 and 5022 for replication with on-premise SQL Servers.
+	OnPremisesCIDRs    []string                  `json:"onPremisesCidrs,omitempty"`
+	AlarmSubscriptions []AlarmSubscriptionConfig `json:"alarmSubscriptions,omitempty"`
+}
+
+// SQLServerVolumesConfig is sqlServer.volumes.
+type SQLServerVolumesConfig struct {
+	Data   *VolumeConfig `json:"data,omitempty"`
+	Log    *VolumeConfig `json:"log,omitempty"`
+	TempDB *VolumeConfig `json:"tempdb,omitempty"`
+	Backup *VolumeConfig `json:"backup,omitempty"`
+}
+
+// VolumeConfig sizes one gp3 volume; IOPS and throughput default to the gp3 baseline.
+type VolumeConfig struct {
+	SizeGiB         int `json:"sizeGiB"`
+	IOPS            int `json:"iops,omitempty"`
+	ThroughputMiBps int `json:"throughputMiBps,omitempty"`
+}
+
+// AlarmSubscriptionConfig is one entry of sqlServer.alarmSubscriptions: who is paged.
+type AlarmSubscriptionConfig struct {
+	Protocol string `json:"protocol"`
+	Endpoint string `json:"endpoint"`
+}
+
+func readSQLServer(r *reader) SQLServerConfig {
+	var c SQLServerConfig
+	r.object(KeySQLServer, &c)
+	return c
+}
+
+func (c *Config) validateSQLServer() error {
+	s := c.SQLServer
+	key := func(path string) string { return KeySQLServer + "." + path }
+	if s.AMIID == "" {
+		return errorf(key("amiId"), "required key is missing (the pinned Windows Server + SQL Server license-included AMI id, ami-<hex>: a newer AMI is adopted only by changing it)")
+	}
+	if !slices.Contains(SQLServerEditions, s.Edition) {
+		return errorf(key("edition"), "%q is not a SQL Server edition (allowed: %s)", s.Edition, strings.Join(SQLServerEditions, ", "))
+	}
+	if c.Environment == Production && (s.Edition == "Developer" || s.Edition == "Express") {
+		return errorf(key("edition"), "%q is not licensed or sized for production (allowed in production: Web, Standard, Enterprise)", s.Edition)
+	}
+	if !slices.Contains(c.Network.AvailabilityZones, s.AvailabilityZone) {
+		return errorf(key("availabilityZone"), "%q is not one of availabilityZones %q", s.AvailabilityZone, c.Network.AvailabilityZones)
+	}
+	if s.BackupRetentionDays < 1 || s.BackupRetentionDays > 36500 {
+		return errorf(key("backupRetentionDays"), "%d must be between 1 and 36500 days", s.BackupRetentionDays)
+	}
+	for i, cidr := range s.OnPremisesCIDRs {
+		p, err := netip.ParsePrefix(cidr)
+		k := key(fmt.Sprintf("onPremisesCidrs[%d]", i))
+		switch {
+		case err != nil:
+			return errorf(k, "%q is not a CIDR", cidr)
+		case p.Bits() == 0:
+			return errorf(k, "%q would open SQL Server to the internet (name the on-premise networks)", cidr)
+		case p.Overlaps(c.Network.VPCCIDR):
+			return errorf(k, "%q overlaps vpcCidr %s (on-premise networks are outside the VPC)", cidr, c.Network.VPCCIDR)
+		}
+	}
+	return c.validateSQLServerArgs()
+}
