@@ -1,0 +1,292 @@
+package vpn
+
+import (
+	"encoding/base64"
+	"fmt"
+	"net/netip"
+	"regexp"
+	"slices"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/flowmart/platform/pkg/dnsname"
+)
+
+// Defaults of VPNGatewayArgs.
+const (
+	DefaultInstanceType      = "t3.small"
+	DefaultClientCIDR        = "10.99.0.0/24"
+	DefaultListenPort        = 51820
+	DefaultRootVolumeSizeGiB = 20
+)
+
+// Peer is one WireGuard client of the gateway.
+type Peer struct {
+	// Name identifies the peer in the server's configuration: a DNS label (lower-case letters,
+	// digits, inner hyphens), unique. Required.
+	Name string
+	// PublicKey is the peer's WireGuard public key (`wg pubkey`): 44 characters of base64 of
+	// 32 bytes, unique. Required. The peer keeps its private key; it is never given here.
+	PublicKey string
+	// AllowedIP is the peer's tunnel address, a /32 inside ClientCIDR that is neither the network,
+	// the broadcast nor the server's own first address, unique. Required.
+	AllowedIP string
+}
+
+// VPNGatewayArgs configures a VPNGateway. Fields that decide which resources exist are plain values.
+type VPNGatewayArgs struct {
+	// VPCID is the VPC of the gateway's security group. Required.
+	VPCID pulumi.StringInput
+	// VPCCIDR is the VPC's CIDR; ClientCIDR must not overlap it. Required.
+	VPCCIDR string
+	// SubnetID is the public subnet the host runs in (its route table has the internet gateway).
+	// Required.
+	SubnetID pulumi.StringInput
+	// AMIID pins the Amazon Linux 2023 image (ami- and 8 or 17 hex digits). Required: nothing
+	// floats. Changes to it are ignored (ignoreChanges ami), so a new AMI never replaces the host on
+	// its own. `pulumi up --replace <host URN>` rebuilds the host, but on the AMI it runs: Pulumi
+	// keeps an ignored input's recorded value even when replacing. To move to a new AMI, set AMIID,
+	// then `pulumi destroy --target <host URN> --target-dependents` (the host, its routes, Elastic
+	// IP association and DNS record; the key and the address stay) and `pulumi up`.
+	AMIID string
+	// InstanceType is the EC2 instance type. Defaults to t3.small.
+	InstanceType string
+	// ClientCIDR is the tunnel's IPv4 range, from /16 to /29, outside the VPC: the server takes its
+	// first address, peers the others. It is routed (not NATed) into the VPC, so security groups
+	// see clients' own addresses. Defaults to 10.99.0.0/24.
+	ClientCIDR string
+	// ListenPort is WireGuard's UDP port, 1024 to 65535. Defaults to 51820.
+	ListenPort int
+	// AllowedCIDRs are the networks that may reach ListenPort (IPv4 or IPv6), at least one.
+	// Required: there is no default, so the port is never open to the internet by accident.
+	AllowedCIDRs []string
+	// AllowAnySource lets AllowedCIDRs include 0.0.0.0/0 or ::/0, for clients on changing
+	// addresses. WireGuard answers no packet that is not authenticated with a peer's key, so an
+	// open port reveals nothing to a scanner; that is why opening it is possible, but naming the
+	// networks stays the default. Defaults to false.
+	AllowAnySource bool
+	// Peers are the clients. Changing them replaces the host (user data only runs at first boot);
+	// the server's key, Elastic IP and routes stay. Defaults to none.
+	Peers []Peer
+	// RouteTableIDs are the route tables (private and database) that get a route to ClientCIDR
+	// through the host, one ec2.Route per entry, at least one: without them nothing in the VPC can
+	// answer a client. Required.
+	RouteTableIDs pulumi.StringArray
+	// ClusterSecurityGroupID is the EKS cluster security group; when given, it admits TCP 443 from
+	// ClientCIDR so clients reach the Kubernetes API. Defaults to no rule.
+	ClusterSecurityGroupID pulumi.StringPtrInput
+	// PrivateZoneID and PrivateZoneName name a private Route 53 zone that gets an A record
+	// vpn.<zone> to the host's private address; give both or neither. Defaults to no record.
+	PrivateZoneID   pulumi.StringPtrInput
+	PrivateZoneName string
+	// KMSKeyARN encrypts the private-key secret; the instance role may decrypt with it only
+	// through Secrets Manager. Defaults to the AWS managed key aws/secretsmanager.
+	KMSKeyARN pulumi.StringPtrInput
+	// RootVolumeSizeGiB is the encrypted gp3 root volume, 8 to 16384 GiB. Defaults to 20 GiB.
+	RootVolumeSizeGiB int
+	// Protect protects the server's key (random bytes and secret) and the Elastic IP: every
+	// client's configuration names both. Defaults to false.
+	Protect bool
+	// Tags are added to every resource that takes tags. Defaults to none (the provider's default
+	// tags still apply).
+	Tags map[string]string
+}
+
+func (a *VPNGatewayArgs) withDefaults() VPNGatewayArgs {
+	var c VPNGatewayArgs
+	if a != nil {
+		c = *a
+	}
+	if c.InstanceType == "" {
+		c.InstanceType = DefaultInstanceType
+	}
+	if c.ClientCIDR == "" {
+		c.ClientCIDR = DefaultClientCIDR
+	}
+	if c.ListenPort == 0 {
+		c.ListenPort = DefaultListenPort
+	}
+	if c.RootVolumeSizeGiB == 0 {
+		c.RootVolumeSizeGiB = DefaultRootVolumeSizeGiB
+	}
+	c.AllowedCIDRs = slices.Clone(c.AllowedCIDRs)
+	c.Peers = slices.Clone(c.Peers)
+	c.RouteTableIDs = slices.Clone(c.RouteTableIDs)
+	return c
+}
+
+var (
+	amiRe          = regexp.MustCompile(`^ami-([0-9a-f]{8}|[0-9a-f]{17})$`)
+	instanceTypeRe = regexp.MustCompile(`^[a-z][a-z0-9-]*\.[a-z0-9]+$`)
+)
+
+func (a VPNGatewayArgs) validate() error {
+	if a.VPCID == nil {
+		return fmt.Errorf("VPCID is required")
+	}
+	if a.SubnetID == nil {
+		return fmt.Errorf("SubnetID is required (a public subnet)")
+	}
+	vpcCIDR, err := netip.ParsePrefix(a.VPCCIDR)
+	if err != nil || !vpcCIDR.Addr().Is4() {
+		return fmt.Errorf("VPCCIDR %q is not an IPv4 CIDR", a.VPCCIDR)
+	}
+	if !amiRe.MatchString(a.AMIID) {
+		return fmt.Errorf("AMIID %q is not an AMI id (ami- and 8 or 17 hex digits): pin an Amazon Linux 2023 image", a.AMIID)
+	}
+	if !instanceTypeRe.MatchString(a.InstanceType) {
+		return fmt.Errorf("InstanceType %q is not an EC2 instance type (such as t3.small)", a.InstanceType)
+	}
+	client, err := netip.ParsePrefix(a.ClientCIDR)
+	switch {
+	case err != nil || !client.Addr().Is4():
+		return fmt.Errorf("ClientCIDR %q is not an IPv4 CIDR", a.ClientCIDR)
+	case client.Bits() < 16 || client.Bits() > 29:
+		return fmt.Errorf("ClientCIDR %s is /%d: allowed are /16 to /29", client, client.Bits())
+	case client != client.Masked():
+		return fmt.Errorf("ClientCIDR %s is not a network address (did you mean %s?)", client, client.Masked())
+	case client.Overlaps(vpcCIDR.Masked()):
+		return fmt.Errorf("ClientCIDR %s overlaps VPCCIDR %s: clients need addresses outside the VPC", client, vpcCIDR)
+	}
+	if a.ListenPort < 1024 || a.ListenPort > 65535 {
+		return fmt.Errorf("ListenPort %d is outside 1024 to 65535", a.ListenPort)
+	}
+	if err := a.validateAllowedCIDRs(); err != nil {
+		return err
+	}
+	if err := validatePeers(a.Peers, client); err != nil {
+		return err
+	}
+	if len(a.RouteTableIDs) == 0 {
+		return fmt.Errorf("RouteTableIDs is empty: give the route tables of the subnets clients reach (private, database), or nothing can answer them")
+	}
+	for i, id := range a.RouteTableIDs {
+		if id == nil {
+			return fmt.Errorf("RouteTableIDs[%d] is nil", i)
+		}
+	}
+	switch {
+	case a.PrivateZoneID != nil && a.PrivateZoneName == "":
+		return fmt.Errorf("PrivateZoneName is empty but PrivateZoneID is set: give both or neither")
+	case a.PrivateZoneID == nil && a.PrivateZoneName != "":
+		return fmt.Errorf("PrivateZoneID is not set but PrivateZoneName is %q: give both or neither", a.PrivateZoneName)
+	case a.PrivateZoneName != "":
+		if err := dnsname.Check(a.PrivateZoneName, false); err != nil {
+			return fmt.Errorf("PrivateZoneName %w", err)
+		}
+	}
+	if a.RootVolumeSizeGiB < 8 || a.RootVolumeSizeGiB > 16384 {
+		return fmt.Errorf("RootVolumeSizeGiB %d is outside 8 to 16384", a.RootVolumeSizeGiB)
+	}
+	return nil
+}
+
+func (a VPNGatewayArgs) validateAllowedCIDRs() error {
+	if len(a.AllowedCIDRs) == 0 {
+		return fmt.Errorf("AllowedCIDRs is empty: name the networks that may reach UDP %d (0.0.0.0/0 only with AllowAnySource)", a.ListenPort)
+	}
+	seen := map[netip.Prefix]bool{}
+	for i, s := range a.AllowedCIDRs {
+		p, err := netip.ParsePrefix(s)
+		switch {
+		case err != nil:
+			return fmt.Errorf("AllowedCIDRs[%d] %q is not a CIDR", i, s)
+		case p != p.Masked():
+			return fmt.Errorf("AllowedCIDRs[%d] %s is not a network address (did you mean %s?)", i, p, p.Masked())
+		case p.Bits() == 0 && !a.AllowAnySource:
+			return fmt.Errorf("AllowedCIDRs[%d] %s opens the VPN port to the internet: name the networks, or set AllowAnySource", i, p)
+		case seen[p]:
+			return fmt.Errorf("AllowedCIDRs[%d] %s is listed twice", i, p)
+		}
+		seen[p] = true
+	}
+	return nil
+}
+
+// ValidPublicKey reports why key is not a WireGuard public key (base64 of 32 bytes), or nil.
+func ValidPublicKey(key string) error {
+	b, err := base64.StdEncoding.DecodeString(key)
+	if len(key) != 44 || err != nil || len(b) != 32 {
+		return fmt.Errorf("%q is not a WireGuard key (44 characters of base64 of 32 bytes, as `wg pubkey` prints)", key)
+	}
+	return nil
+}
+
+func validatePeers(peers []Peer, client netip.Prefix) error {
+	server := client.Addr().Next()
+	broadcast := lastAddr(client)
+	names, keys, ips := map[string]bool{}, map[string]bool{}, map[netip.Addr]string{}
+	for i, p := range peers {
+		if !dnsname.IsLabel(p.Name) {
+			return fmt.Errorf("Peers[%d].Name %q is not a DNS label (lower-case letters, digits and inner hyphens, 1-63 characters)", i, p.Name)
+		}
+		if names[p.Name] {
+			return fmt.Errorf("Peers[%d].Name %q is used twice", i, p.Name)
+		}
+		names[p.Name] = true
+		if err := ValidPublicKey(p.PublicKey); err != nil {
+			return fmt.Errorf("Peers[%d].PublicKey (%s): %w", i, p.Name, err)
+		}
+		if keys[p.PublicKey] {
+			return fmt.Errorf("Peers[%d].PublicKey (%s) is another peer's key", i, p.Name)
+		}
+		keys[p.PublicKey] = true
+		ip, err := netip.ParsePrefix(p.AllowedIP)
+		switch {
+		case err != nil || !ip.Addr().Is4() || ip.Bits() != 32:
+			return fmt.Errorf("Peers[%d].AllowedIP (%s) %q is not an IPv4 /32 (such as %s/32)", i, p.Name, p.AllowedIP, server.Next())
+		case !client.Contains(ip.Addr()):
+			return fmt.Errorf("Peers[%d].AllowedIP (%s) %s is outside ClientCIDR %s", i, p.Name, ip, client)
+		case ip.Addr() == client.Addr() || ip.Addr() == broadcast:
+			return fmt.Errorf("Peers[%d].AllowedIP (%s) %s is the network or broadcast address of ClientCIDR %s", i, p.Name, ip, client)
+		case ip.Addr() == server:
+			return fmt.Errorf("Peers[%d].AllowedIP (%s) %s is the server's own address", i, p.Name, ip)
+		}
+		if other, ok := ips[ip.Addr()]; ok {
+			return fmt.Errorf("Peers[%d].AllowedIP (%s) %s is also peer %s's", i, p.Name, ip, other)
+		}
+		ips[ip.Addr()] = p.Name
+	}
+	return nil
+}
+
+// lastAddr returns the last (broadcast) address of an IPv4 prefix.
+func lastAddr(p netip.Prefix) netip.Addr {
+	b := p.Masked().Addr().As4()
+	host := 32 - p.Bits()
+	for i := 3; i >= 0 && host > 0; i-- {
+		n := min(host, 8)
+		b[i] |= byte(1<<n - 1)
+		host -= n
+	}
+	return netip.AddrFrom4(b)
+}
+
+// serverAddress is the server's tunnel address: the first host of ClientCIDR, with its prefix
+// length (10.99.0.1/24).
+func serverAddress(clientCIDR string) string {
+	p := netip.MustParsePrefix(clientCIDR)
+	return netip.PrefixFrom(p.Addr().Next(), p.Bits()).String()
+}
+
+// ValidateArgs checks args after defaults; missing network inputs (which the stack adds later) are
+// stood in for, so the configuration layer can report errors under its config key.
+func ValidateArgs(a VPNGatewayArgs) error {
+	d := a.withDefaults()
+	if d.VPCID == nil {
+		d.VPCID = pulumi.String("vpc-0")
+	}
+	if d.SubnetID == nil {
+		d.SubnetID = pulumi.String("subnet-0")
+	}
+	if len(d.RouteTableIDs) == 0 {
+		d.RouteTableIDs = pulumi.StringArray{pulumi.String("rtb-0")}
+	}
+	if d.PrivateZoneID == nil && d.PrivateZoneName != "" {
+		d.PrivateZoneID = pulumi.String("Z0")
+	}
+	if d.VPCCIDR == "" {
+		d.VPCCIDR = "192.0.2.0/24" // TEST-NET-1: overlaps no client range
+	}
+	return d.validate()
+}
