@@ -17,6 +17,7 @@ func newNetwork(ctx *pulumi.Context, cfg *config.Config, opts []pulumi.ResourceO
 		DatabaseEgress:       cfg.Network.DatabaseEgress,
 		InterfaceEndpoints:   cfg.Network.InterfaceEndpoints,
 		FlowLogRetentionDays: cfg.Network.FlowLogRetentionDays,
+		PrivateZoneName:      cfg.Network.PrivateZoneName,
 	}, opts...)
 }
 

@@ -33,6 +33,14 @@ func Run(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
+	sql, err := newSQLServer(ctx, cfg, net, cl, opts)
+	if err != nil {
+		return err
+	}
+	gw, err := newVPN(ctx, cfg, net, cl, opts)
+	if err != nil {
+		return err
+	}
 	reg, err := newRegistry(ctx, cfg, cl.NodeRoleARNs, opts)
 	if err != nil {
 		return err
@@ -58,6 +66,7 @@ func Run(ctx *pulumi.Context) error {
 	exportRegistry(ctx, reg)
 	exportCertificate(ctx, cert)
 	exportAddons(ctx, pa)
+	exportHosts(ctx, net, sql, gw)
 	return nil
 }
 

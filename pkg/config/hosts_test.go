@@ -62,7 +62,9 @@ func TestHostDefaults(t *testing.T) {
 func TestHostValidation(t *testing.T) {
 	const p = "flowmart-platform:"
 	sql := func(fields string) string { return `{"amiId":"ami-0b7c3e9f25d1a4068"` + fields + `}` }
-	vpn := func(fields string) string { return `{"amiId":"ami-0f4e2d7c1b9a83650","allowedCidrs":["198.51.100.0/24"]` + fields + `}` }
+	vpn := func(fields string) string {
+		return `{"amiId":"ami-0f4e2d7c1b9a83650","allowedCidrs":["198.51.100.0/24"]` + fields + `}`
+	}
 	cases := []struct {
 		env    string
 		set    map[string]string
@@ -71,7 +73,7 @@ func TestHostValidation(t *testing.T) {
 	}{
 		{"dev", map[string]string{p + "sqlServer": ""}, "sqlServer.amiId", "required key is missing"},
 		{"dev", map[string]string{p + "sqlServer": sql(`,"edition":"Datacenter"`)}, "sqlServer.edition", `"Datacenter" is not a SQL Server edition`},
-		{"production", map[string]string{p + "sqlServer": sql(`,"edition":"Developer"`)}, "sqlServer.edition", `"Developer" is not licensed or sized for production`},
+		{"production", map[string]string{p + "sqlServer": sql(`,"edition":"Developer"`)}, "sqlServer.edition", `"Developer" is licensed for development and test only`},
 		{"dev", map[string]string{p + "sqlServer": sql(`,"availabilityZone":"eu-west-1c"`)}, "sqlServer.availabilityZone", `"eu-west-1c" is not one of availabilityZones`},
 		{"dev", map[string]string{p + "sqlServer": sql(`,"backupRetentionDays":-3`)}, "sqlServer.backupRetentionDays", "-3 must be between 1 and 36500"},
 		{"dev", map[string]string{p + "sqlServer": sql(`,"onPremisesCidrs":["office"]`)}, "sqlServer.onPremisesCidrs[0]", `"office" is not a CIDR`},

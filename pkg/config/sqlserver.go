@@ -4,17 +4,14 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
-	"strings"
+
+	"github.com/flowmart/platform/components/sqlserver"
 )
 
 // SQL Server keys.
 const KeySQLServer = "sqlServer"
 
 var sqlServerKeys = []keySpec{{KeySQLServer, typeObject, false}}
-
-// SQLServerEditions are the license-included editions a stack may name. Developer is free but not
-// licensed for production use, so production refuses it (and Express, which caps memory at 1.4 GB).
-var SQLServerEditions = []string{"Developer", "Express", "Web", "Standard", "Enterprise"}
 
 // SQLServerConfig is the `sqlServer` object: the SQL Server host of the stack.
 type SQLServerConfig struct {
@@ -48,7 +45,7 @@ type SQLServerVolumesConfig struct {
 	Backup *VolumeConfig `json:"backup,omitempty"`
 }
 
-// VolumeConfig sizes one gp3 volume; IOPS and throughput default to the gp3 baseline.
+// VolumeConfig sizes one gp3 volume; an unset field takes that volume's default in components/sqlserver.
 type VolumeConfig struct {
 	SizeGiB         int `json:"sizeGiB"`
 	IOPS            int `json:"iops,omitempty"`
@@ -73,11 +70,11 @@ func (c *Config) validateSQLServer() error {
 	if s.AMIID == "" {
 		return errorf(key("amiId"), "required key is missing (the pinned Windows Server + SQL Server license-included AMI id, ami-<hex>: a newer AMI is adopted only by changing it)")
 	}
-	if !slices.Contains(SQLServerEditions, s.Edition) {
-		return errorf(key("edition"), "%q is not a SQL Server edition (allowed: %s)", s.Edition, strings.Join(SQLServerEditions, ", "))
+	if !slices.Contains(sqlserver.Editions, sqlserver.Edition(s.Edition)) {
+		return errorf(key("edition"), "%q is not a SQL Server edition (allowed: Developer, Standard, Enterprise)", s.Edition)
 	}
-	if c.Environment == Production && (s.Edition == "Developer" || s.Edition == "Express") {
-		return errorf(key("edition"), "%q is not licensed or sized for production (allowed in production: Web, Standard, Enterprise)", s.Edition)
+	if c.Environment == Production && s.Edition == string(sqlserver.Developer) {
+		return errorf(key("edition"), "%q is licensed for development and test only, not production (allowed in production: Standard, Enterprise)", s.Edition)
 	}
 	if !slices.Contains(c.Network.AvailabilityZones, s.AvailabilityZone) {
 		return errorf(key("availabilityZone"), "%q is not one of availabilityZones %q", s.AvailabilityZone, c.Network.AvailabilityZones)

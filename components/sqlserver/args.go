@@ -1,0 +1,402 @@
+package sqlserver
+
+import (
+	"fmt"
+	"maps"
+	"net/netip"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/flowmart/platform/pkg/dnsname"
+)
+
+// Edition is the SQL Server edition of the license-included AMI.
+type Edition string
+
+const (
+	// Developer is free and licensed for development and test only: the dev environment's edition.
+	Developer Edition = "Developer"
+	// Standard is the production edition for most workloads.
+	Standard Edition = "Standard"
+	// Enterprise is the production edition for large or highly available workloads.
+	Enterprise Edition = "Enterprise"
+)
+
+// Editions lists the allowed editions.
+var Editions = []Edition{Developer, Standard, Enterprise}
+
+// Alarm subscription protocols.
+const (
+	ProtocolEmail = "email"
+	ProtocolHTTPS = "https"
+)
+
+// AlarmSubscription sends the host's alarms to a pager or a mailbox.
+type AlarmSubscription struct {
+	// Protocol is "email" or "https". Required.
+	Protocol string
+	// Endpoint is an e-mail address, or an https:// URL (e.g. a paging service's webhook). Required.
+	Endpoint string
+}
+
+// Volume sizes one gp3 EBS volume. A zero field takes the volume's default.
+type Volume struct {
+	// SizeGiB is the size, 1 to 16384 GiB.
+	SizeGiB int
+	// IOPS is the provisioned IOPS, 3000 (the gp3 baseline) to 16000; above 3000 at most 500 per GiB.
+	IOPS int
+	// ThroughputMiBps is the provisioned throughput, 125 to 1000 MiB/s and at most IOPS/4.
+	ThroughputMiBps int
+}
+
+// gp3 limits.
+const (
+	gp3MinSizeGiB       = 1
+	gp3MaxSizeGiB       = 16384
+	gp3BaselineIOPS     = 3000
+	gp3MaxIOPS          = 16000
+	gp3MaxIOPSPerGiB    = 500
+	gp3MinThroughput    = 125
+	gp3MaxThroughput    = 1000
+	gp3IOPSPerMiBps     = 4
+	rootMinSizeGiB      = 30 // a Windows Server root volume
+	maxRecoveryWindow   = 30
+	minRecoveryWindow   = 7
+	maxApproveAfterDays = 360
+	maxRetentionDays    = 36500 // AWS Backup keeps a recovery point at most 100 years
+)
+
+// Default volumes, sized for a small OLTP database; each field can be overridden alone.
+var (
+	DefaultDataVolume   = Volume{SizeGiB: 500, IOPS: 6000, ThroughputMiBps: 250}
+	DefaultLogVolume    = Volume{SizeGiB: 200, IOPS: 4000, ThroughputMiBps: 250}
+	DefaultTempDBVolume = Volume{SizeGiB: 100, IOPS: 3000, ThroughputMiBps: 250}
+	DefaultBackupVolume = Volume{SizeGiB: 1000, IOPS: 3000, ThroughputMiBps: 250}
+)
+
+// Defaults of optional settings.
+const (
+	DefaultInstanceType              = "r6i.xlarge"
+	DefaultRootVolumeSizeGiB         = 100
+	DefaultPatchApproveAfterDays     = 7
+	DefaultMaintenanceWindowSchedule = "cron(0 3 ? * SUN *)"
+	DefaultMaintenanceWindowHours    = 3
+	DefaultMaintenanceWindowCutoff   = 1
+	DefaultBackupSchedule            = "cron(0 1 * * ? *)"
+	DefaultSecretRecoveryWindowDays  = 30
+	DefaultHostName                  = "sqlserver"
+)
+
+// SQLServerHostArgs configures a SQLServerHost. Fields that decide which resources exist are plain
+// values; values passed into children are inputs.
+type SQLServerHostArgs struct {
+	// AMIID is the Windows Server + SQL Server license-included AMI (ami- and 8 or 17 hex digits).
+	// Required: nothing floats. A newer AMI in config never replaces the host by itself (the
+	// instance ignores changes to its AMI); rebuild deliberately with `pulumi up --replace <urn>`:
+	// the databases survive because they live on separate volumes.
+	AMIID string
+	// Edition is the SQL Server edition of AMIID: Developer (dev only), Standard or Enterprise.
+	// Required: it must match the AMI, which decides what is installed and billed.
+	Edition Edition
+	// InstanceType is the EC2 instance type. Defaults to r6i.xlarge (memory optimized).
+	InstanceType string
+	// VPCID is the VPC of the host's security group. Required.
+	VPCID pulumi.StringInput
+	// SubnetID is the database subnet the host runs in. Required.
+	SubnetID pulumi.StringInput
+	// AvailabilityZone is SubnetID's availability zone, e.g. eu-west-1a: the EBS volumes are
+	// created there. Required.
+	AvailabilityZone string
+	// NodeSecurityGroupID is the cluster nodes' security group, allowed to reach SQL Server on
+	// 1433. Required.
+	NodeSecurityGroupID pulumi.StringInput
+	// VPNClientCIDR is the VPN clients' range, allowed to reach SQL Server on 1433. Defaults to no
+	// VPN access.
+	VPNClientCIDR string
+	// OnPremisesCIDRs are the on-premises networks that replicate with this host: allowed in and
+	// out on 1433 and 5022 (the availability-group / mirroring endpoint). Defaults to none.
+	OnPremisesCIDRs []string
+	// RootVolumeSizeGiB is the encrypted gp3 system volume (C:). Defaults to 100 GiB.
+	RootVolumeSizeGiB int
+	// DataVolume (D:, xvdf) holds the database files. Defaults to DefaultDataVolume.
+	DataVolume Volume
+	// LogVolume (L:, xvdg) holds the transaction logs. Defaults to DefaultLogVolume.
+	LogVolume Volume
+	// TempDBVolume (T:, xvdh) holds tempdb. Defaults to DefaultTempDBVolume.
+	TempDBVolume Volume
+	// BackupVolume (B:, xvdi) holds native SQL Server backups. Defaults to DefaultBackupVolume.
+	BackupVolume Volume
+	// KMSKeyARN encrypts the volumes, the password secret, the backup vault and the alarm topic;
+	// its key policy must let cloudwatch.amazonaws.com use kms:Decrypt and kms:GenerateDataKey*.
+	// Defaults to a new key with rotation.
+	KMSKeyARN pulumi.StringPtrInput
+	// SecretRecoveryWindowDays is how long a deleted sa password secret can be restored, 7 to 30.
+	// Defaults to 30 days.
+	SecretRecoveryWindowDays int
+	// PatchApproveAfterDays is how long after release Critical and Important security updates and
+	// critical updates are approved, 1 to 360. Defaults to 7 days.
+	PatchApproveAfterDays int
+	// MaintenanceWindowSchedule is when patches are installed (a cron() or rate() expression, UTC).
+	// Defaults to Sundays at 03:00: cron(0 3 ? * SUN *).
+	MaintenanceWindowSchedule string
+	// MaintenanceWindowHours is the patching window's length, 1 to 24. Defaults to 3 hours.
+	MaintenanceWindowHours int
+	// MaintenanceWindowCutoffHours is how long before the window's end no new task starts, less
+	// than MaintenanceWindowHours. Defaults to 1 hour.
+	MaintenanceWindowCutoffHours int
+	// BackupSchedule is when AWS Backup takes its daily VSS-consistent backup (a cron()
+	// expression, UTC). Defaults to 01:00 every day: cron(0 1 * * ? *).
+	BackupSchedule string
+	// BackupRetentionDays is how long AWS Backup keeps a recovery point, 1 to 36500. Required.
+	BackupRetentionDays int
+	// AlarmSubscriptions receive the host's alarms and recoveries. Defaults to none (subscribe to
+	// the AlarmTopicARN output elsewhere).
+	AlarmSubscriptions []AlarmSubscription
+	// PrivateZoneID is the private Route 53 zone (created by the Network component) the host
+	// registers in. Required.
+	PrivateZoneID pulumi.StringInput
+	// PrivateZoneName is PrivateZoneID's name, e.g. production.internal. Required.
+	PrivateZoneName string
+	// HostName is the host's label in the private zone. Defaults to sqlserver
+	// (sqlserver.<PrivateZoneName>).
+	HostName string
+	// Protect protects the instance, its volumes, the password secret, the created KMS key and
+	// the backup vault from deletion, and turns on EC2 termination protection. Defaults to false.
+	Protect bool
+	// Tags are added to every resource of the host. Defaults to none (the provider's default tags
+	// still apply).
+	Tags map[string]string
+}
+
+func (a *SQLServerHostArgs) withDefaults() SQLServerHostArgs {
+	var c SQLServerHostArgs
+	if a != nil {
+		c = *a
+	}
+	c.OnPremisesCIDRs = slices.Clone(c.OnPremisesCIDRs)
+	c.AlarmSubscriptions = slices.Clone(c.AlarmSubscriptions)
+	c.Tags = maps.Clone(c.Tags)
+	if c.InstanceType == "" {
+		c.InstanceType = DefaultInstanceType
+	}
+	if c.RootVolumeSizeGiB == 0 {
+		c.RootVolumeSizeGiB = DefaultRootVolumeSizeGiB
+	}
+	c.DataVolume = c.DataVolume.withDefaults(DefaultDataVolume)
+	c.LogVolume = c.LogVolume.withDefaults(DefaultLogVolume)
+	c.TempDBVolume = c.TempDBVolume.withDefaults(DefaultTempDBVolume)
+	c.BackupVolume = c.BackupVolume.withDefaults(DefaultBackupVolume)
+	if c.SecretRecoveryWindowDays == 0 {
+		c.SecretRecoveryWindowDays = DefaultSecretRecoveryWindowDays
+	}
+	if c.PatchApproveAfterDays == 0 {
+		c.PatchApproveAfterDays = DefaultPatchApproveAfterDays
+	}
+	if c.MaintenanceWindowSchedule == "" {
+		c.MaintenanceWindowSchedule = DefaultMaintenanceWindowSchedule
+	}
+	if c.MaintenanceWindowHours == 0 {
+		c.MaintenanceWindowHours = DefaultMaintenanceWindowHours
+	}
+	if c.MaintenanceWindowCutoffHours == 0 {
+		c.MaintenanceWindowCutoffHours = DefaultMaintenanceWindowCutoff
+	}
+	if c.BackupSchedule == "" {
+		c.BackupSchedule = DefaultBackupSchedule
+	}
+	if c.HostName == "" {
+		c.HostName = DefaultHostName
+	}
+	return c
+}
+
+func (v Volume) withDefaults(d Volume) Volume {
+	if v.SizeGiB == 0 {
+		v.SizeGiB = d.SizeGiB
+	}
+	if v.IOPS == 0 {
+		v.IOPS = d.IOPS
+	}
+	if v.ThroughputMiBps == 0 {
+		v.ThroughputMiBps = d.ThroughputMiBps
+	}
+	return v
+}
+
+var (
+	amiRe          = regexp.MustCompile(`^ami-([0-9a-f]{8}|[0-9a-f]{17})$`)
+	azRe           = regexp.MustCompile(`^[a-z]{2}(-[a-z0-9]+)*-[0-9]+[a-z]$`)
+	instanceTypeRe = regexp.MustCompile(`^[a-z][a-z0-9-]*\.[a-z0-9]+$`)
+	scheduleRe     = regexp.MustCompile(`^(cron|rate)\([^()]+\)$`)
+	cronRe         = regexp.MustCompile(`^cron\([^()]+\)$`)
+)
+
+// ValidateVolume reports why v is not a valid gp3 volume, or nil: 1-16384 GiB, 3000-16000 IOPS
+// (above the 3000 baseline at most 500 per GiB), 125-1000 MiB/s and at most IOPS/4 MiB/s.
+func ValidateVolume(v Volume) error {
+	switch {
+	case v.SizeGiB < gp3MinSizeGiB || v.SizeGiB > gp3MaxSizeGiB:
+		return fmt.Errorf("SizeGiB %d is outside %d to %d", v.SizeGiB, gp3MinSizeGiB, gp3MaxSizeGiB)
+	case v.IOPS < gp3BaselineIOPS || v.IOPS > gp3MaxIOPS:
+		return fmt.Errorf("IOPS %d is outside %d to %d", v.IOPS, gp3BaselineIOPS, gp3MaxIOPS)
+	case v.IOPS > gp3BaselineIOPS && v.IOPS > gp3MaxIOPSPerGiB*v.SizeGiB:
+		return fmt.Errorf("IOPS %d is more than %d per GiB of a %d GiB volume (at most %d)", v.IOPS, gp3MaxIOPSPerGiB, v.SizeGiB, max(gp3BaselineIOPS, gp3MaxIOPSPerGiB*v.SizeGiB))
+	case v.ThroughputMiBps < gp3MinThroughput || v.ThroughputMiBps > gp3MaxThroughput:
+		return fmt.Errorf("ThroughputMiBps %d is outside %d to %d", v.ThroughputMiBps, gp3MinThroughput, gp3MaxThroughput)
+	case v.ThroughputMiBps > v.IOPS/gp3IOPSPerMiBps:
+		return fmt.Errorf("ThroughputMiBps %d is more than IOPS/4 (at most %d with %d IOPS)", v.ThroughputMiBps, v.IOPS/gp3IOPSPerMiBps, v.IOPS)
+	}
+	return nil
+}
+
+// validateCIDR reports why s is not an allowed source: a canonical CIDR that is not the internet.
+func validateCIDR(s string) error {
+	p, err := netip.ParsePrefix(s)
+	if err != nil {
+		return fmt.Errorf("%q is not a CIDR", s)
+	}
+	if p.Bits() == 0 {
+		return fmt.Errorf("%q is the whole internet: SQL Server is never open to it (give the networks that need it)", s)
+	}
+	if p.Masked() != p {
+		return fmt.Errorf("%q is not a canonical CIDR (want %s)", s, p.Masked())
+	}
+	return nil
+}
+
+func (a SQLServerHostArgs) validate() error {
+	required := []struct {
+		field string
+		set   bool
+	}{
+		{"VPCID", a.VPCID != nil},
+		{"SubnetID", a.SubnetID != nil},
+		{"NodeSecurityGroupID", a.NodeSecurityGroupID != nil},
+		{"PrivateZoneID", a.PrivateZoneID != nil},
+	}
+	for _, r := range required {
+		if !r.set {
+			return fmt.Errorf("%s is required", r.field)
+		}
+	}
+	if !amiRe.MatchString(a.AMIID) {
+		return fmt.Errorf("AMIID %q is not an AMI id (ami- and 8 or 17 lower-case hex digits); the host needs a pinned image", a.AMIID)
+	}
+	if !slices.Contains(Editions, a.Edition) {
+		return fmt.Errorf("Edition %q is not one of Developer, Standard, Enterprise", a.Edition)
+	}
+	if !instanceTypeRe.MatchString(a.InstanceType) {
+		return fmt.Errorf("InstanceType %q is not an EC2 instance type (such as r6i.xlarge)", a.InstanceType)
+	}
+	if !azRe.MatchString(a.AvailabilityZone) {
+		return fmt.Errorf("AvailabilityZone %q is not an availability zone (such as eu-west-1a, the zone of SubnetID)", a.AvailabilityZone)
+	}
+	if a.VPNClientCIDR != "" {
+		if err := validateCIDR(a.VPNClientCIDR); err != nil {
+			return fmt.Errorf("VPNClientCIDR: %w", err)
+		}
+	}
+	seen := map[string]bool{}
+	for i, c := range a.OnPremisesCIDRs {
+		if err := validateCIDR(c); err != nil {
+			return fmt.Errorf("OnPremisesCIDRs[%d]: %w", i, err)
+		}
+		if seen[c] {
+			return fmt.Errorf("OnPremisesCIDRs[%d]: %q is listed twice", i, c)
+		}
+		seen[c] = true
+	}
+	if a.RootVolumeSizeGiB < rootMinSizeGiB || a.RootVolumeSizeGiB > gp3MaxSizeGiB {
+		return fmt.Errorf("RootVolumeSizeGiB %d is outside %d to %d", a.RootVolumeSizeGiB, rootMinSizeGiB, gp3MaxSizeGiB)
+	}
+	for _, d := range a.drives() {
+		if err := ValidateVolume(d.volume); err != nil {
+			return fmt.Errorf("%s.%w", d.field, err)
+		}
+	}
+	if a.SecretRecoveryWindowDays < minRecoveryWindow || a.SecretRecoveryWindowDays > maxRecoveryWindow {
+		return fmt.Errorf("SecretRecoveryWindowDays %d is outside %d to %d", a.SecretRecoveryWindowDays, minRecoveryWindow, maxRecoveryWindow)
+	}
+	if a.PatchApproveAfterDays < 1 || a.PatchApproveAfterDays > maxApproveAfterDays {
+		return fmt.Errorf("PatchApproveAfterDays %d is outside 1 to %d", a.PatchApproveAfterDays, maxApproveAfterDays)
+	}
+	if !scheduleRe.MatchString(a.MaintenanceWindowSchedule) {
+		return fmt.Errorf("MaintenanceWindowSchedule %q is not a cron() or rate() expression (such as %s)", a.MaintenanceWindowSchedule, DefaultMaintenanceWindowSchedule)
+	}
+	if a.MaintenanceWindowHours < 1 || a.MaintenanceWindowHours > 24 {
+		return fmt.Errorf("MaintenanceWindowHours %d is outside 1 to 24", a.MaintenanceWindowHours)
+	}
+	if a.MaintenanceWindowCutoffHours < 0 || a.MaintenanceWindowCutoffHours >= a.MaintenanceWindowHours {
+		return fmt.Errorf("MaintenanceWindowCutoffHours %d must be at least 0 and less than MaintenanceWindowHours %d", a.MaintenanceWindowCutoffHours, a.MaintenanceWindowHours)
+	}
+	if !cronRe.MatchString(a.BackupSchedule) {
+		return fmt.Errorf("BackupSchedule %q is not a cron() expression (such as %s)", a.BackupSchedule, DefaultBackupSchedule)
+	}
+	if a.BackupRetentionDays < 1 || a.BackupRetentionDays > maxRetentionDays {
+		return fmt.Errorf("BackupRetentionDays %d is outside 1 to %d (it is required)", a.BackupRetentionDays, maxRetentionDays)
+	}
+	for i, s := range a.AlarmSubscriptions {
+		if err := s.validate(); err != nil {
+			return fmt.Errorf("AlarmSubscriptions[%d]: %w", i, err)
+		}
+	}
+	if err := dnsname.Check(a.PrivateZoneName, false); err != nil {
+		return fmt.Errorf("PrivateZoneName %w", err)
+	}
+	if !dnsname.IsLabel(a.HostName) {
+		return fmt.Errorf("HostName %q is not a DNS label (lower-case letters, digits and inner hyphens, 1-63 characters)", a.HostName)
+	}
+	return nil
+}
+
+func (s AlarmSubscription) validate() error {
+	switch s.Protocol {
+	case ProtocolEmail:
+		if at := strings.Index(s.Endpoint, "@"); at < 1 || at == len(s.Endpoint)-1 || strings.ContainsAny(s.Endpoint, " \t") {
+			return fmt.Errorf("email endpoint %q is not an e-mail address", s.Endpoint)
+		}
+	case ProtocolHTTPS:
+		if !strings.HasPrefix(s.Endpoint, "https://") || len(s.Endpoint) == len("https://") {
+			return fmt.Errorf("https endpoint %q must start with https://", s.Endpoint)
+		}
+	default:
+		return fmt.Errorf("Protocol %q is not one of email, https", s.Protocol)
+	}
+	return nil
+}
+
+// drive is one of the four SQL Server volumes: where it is attached and what Windows calls it.
+type drive struct {
+	key    string // child-name suffix and tag value
+	field  string // the Args field
+	device string // EC2 device name
+	letter string // Windows drive letter
+	label  string // NTFS label, and the folder SQL Server uses
+	backup bool   // selected by AWS Backup (tempdb is rebuilt at every start)
+	volume Volume
+}
+
+// drives lists the SQL Server volumes in device order.
+func (a SQLServerHostArgs) drives() []drive {
+	return []drive{
+		{"data", "DataVolume", "xvdf", "D", "SQLData", true, a.DataVolume},
+		{"log", "LogVolume", "xvdg", "L", "SQLLogs", true, a.LogVolume},
+		{"tempdb", "TempDBVolume", "xvdh", "T", "TempDB", false, a.TempDBVolume},
+		{"backup", "BackupVolume", "xvdi", "B", "SQLBackup", true, a.BackupVolume},
+	}
+}
+
+// ValidateArgs checks args after defaults; missing network, cluster and zone inputs (which the
+// stack adds later) are stood in for, so the configuration layer can report errors under its key.
+func ValidateArgs(a SQLServerHostArgs) error {
+	d := a.withDefaults()
+	for _, in := range []*pulumi.StringInput{&d.VPCID, &d.SubnetID, &d.NodeSecurityGroupID, &d.PrivateZoneID} {
+		if *in == nil {
+			*in = pulumi.String("placeholder")
+		}
+	}
+	return d.validate()
+}

@@ -1,0 +1,73 @@
+package sqlserver
+
+import (
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// PatchGroupTag is the tag SSM Patch Manager selects a patch group by.
+const PatchGroupTag = "Patch Group"
+
+// EditionTag is the instance tag naming the SQL Server edition.
+const EditionTag = "SQLServerEdition"
+
+// patchGroup is the host's patch group name.
+func (h *SQLServerHost) patchGroup() string { return h.hostName() }
+
+// instance creates the EC2 instance: the pinned AMI (changes to it are ignored, so a new AMI never
+// replaces the host; rebuild with `pulumi up --replace <urn>`, the data volumes survive), in the
+// database subnet without a public IP or key pair, IMDSv2 only with a hop limit of 1, EBS
+// optimized, detailed monitoring, an encrypted gp3 root volume, termination protection when
+// Protect. Its user data reads the sa password from Secrets Manager at boot and prepares the
+// volumes; it holds the secret's ARN and the volume ids, never the password.
+func (h *SQLServerHost) instance(ctx *pulumi.Context) error {
+	name := h.hostName()
+	ids := make([]any, 0, len(h.volumes)+1)
+	ids = append(ids, h.secret.Arn)
+	for _, v := range h.volumes {
+		ids = append(ids, v.ID().ToStringOutput())
+	}
+	drives := h.args.drives()
+	script := pulumi.All(ids...).ApplyT(func(v []any) string {
+		disks := make([]bootDisk, len(drives))
+		for i, d := range drives {
+			disks[i] = bootDisk{Device: d.device, VolumeID: v[i+1].(string), Letter: d.letter, Label: d.label}
+		}
+		return userData(h.name, h.args.Edition, v[0].(string), disks)
+	}).(pulumi.StringOutput)
+	deps := append([]pulumi.Resource{h.secretVersion}, h.roleDeps...)
+	inst, err := ec2.NewInstance(ctx, name, &ec2.InstanceArgs{
+		Ami:                      pulumi.String(h.args.AMIID),
+		InstanceType:             pulumi.String(h.args.InstanceType),
+		SubnetId:                 h.args.SubnetID,
+		AvailabilityZone:         pulumi.String(h.args.AvailabilityZone),
+		VpcSecurityGroupIds:      pulumi.StringArray{h.securityGroup.ID()},
+		IamInstanceProfile:       h.profile.Name,
+		AssociatePublicIpAddress: pulumi.Bool(false),
+		EbsOptimized:             pulumi.Bool(true),
+		Monitoring:               pulumi.Bool(true),
+		DisableApiTermination:    pulumi.Bool(h.args.Protect),
+		GetPasswordData:          pulumi.Bool(false),
+		MetadataOptions: &ec2.InstanceMetadataOptionsArgs{
+			HttpEndpoint:            pulumi.String("enabled"),
+			HttpTokens:              pulumi.String("required"),
+			HttpPutResponseHopLimit: pulumi.Int(1),
+			InstanceMetadataTags:    pulumi.String("disabled"), // "Patch Group" has a space, which instance metadata tags refuse
+		},
+		RootBlockDevice: &ec2.InstanceRootBlockDeviceArgs{
+			VolumeType:          pulumi.String("gp3"),
+			VolumeSize:          pulumi.Int(h.args.RootVolumeSizeGiB),
+			Encrypted:           pulumi.Bool(true),
+			KmsKeyId:            h.keyARN,
+			DeleteOnTermination: pulumi.Bool(true),
+			Tags:                h.tags(name + "-root"),
+		},
+		UserData: script,
+		Tags: h.tags(name, map[string]string{
+			PatchGroupTag: h.patchGroup(),
+			EditionTag:    string(h.args.Edition),
+		}),
+	}, h.protected(pulumi.IgnoreChanges([]string{"ami"}), pulumi.DependsOn(deps))...)
+	h.Instance = inst
+	return err
+}

@@ -1,0 +1,103 @@
+package sqlserver
+
+import (
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ssm"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// PatchDocument is the SSM document the maintenance window runs.
+const PatchDocument = "AWS-RunPatchBaseline"
+
+// patching creates the host's Windows patch baseline (Critical and Important security updates and
+// critical updates, approved PatchApproveAfterDays after release), registers it for the host's
+// patch group (the instance's "Patch Group" tag), and a maintenance window that runs
+// AWS-RunPatchBaseline (Install, reboot if needed) on the instance.
+func (h *SQLServerHost) patching(ctx *pulumi.Context) error {
+	days := pulumi.Int(h.args.PatchApproveAfterDays)
+	baseline, err := ssm.NewPatchBaseline(ctx, h.name+"-patch-baseline", &ssm.PatchBaselineArgs{
+		Name:            pulumi.String(h.hostName() + "-windows"),
+		Description:     pulumi.String("SQL Server host " + h.name + ": Critical and Important security updates and critical updates"),
+		OperatingSystem: pulumi.String("WINDOWS"),
+		ApprovalRules: ssm.PatchBaselineApprovalRuleArray{
+			&ssm.PatchBaselineApprovalRuleArgs{
+				ApproveAfterDays: days,
+				ComplianceLevel:  pulumi.String("CRITICAL"),
+				PatchFilters: ssm.PatchBaselineApprovalRulePatchFilterArray{
+					&ssm.PatchBaselineApprovalRulePatchFilterArgs{Key: pulumi.String("CLASSIFICATION"), Values: pulumi.ToStringArray([]string{"SecurityUpdates"})},
+					&ssm.PatchBaselineApprovalRulePatchFilterArgs{Key: pulumi.String("MSRC_SEVERITY"), Values: pulumi.ToStringArray([]string{"Critical", "Important"})},
+				},
+			},
+			&ssm.PatchBaselineApprovalRuleArgs{
+				ApproveAfterDays: days,
+				ComplianceLevel:  pulumi.String("HIGH"),
+				PatchFilters: ssm.PatchBaselineApprovalRulePatchFilterArray{
+					&ssm.PatchBaselineApprovalRulePatchFilterArgs{Key: pulumi.String("CLASSIFICATION"), Values: pulumi.ToStringArray([]string{"CriticalUpdates"})},
+				},
+			},
+		},
+		Tags: h.tags(h.name + "-patch-baseline"),
+	}, h.opts...)
+	if err != nil {
+		return err
+	}
+	if _, err := ssm.NewPatchGroup(ctx, h.name+"-patch-group", &ssm.PatchGroupArgs{
+		BaselineId: baseline.ID(),
+		PatchGroup: pulumi.String(h.patchGroup()),
+	}, h.opts...); err != nil {
+		return err
+	}
+	name := h.name + "-patching"
+	window, err := ssm.NewMaintenanceWindow(ctx, name, &ssm.MaintenanceWindowArgs{
+		Name:                     pulumi.String(h.hostName() + "-patching"),
+		Description:              pulumi.String("Patching of SQL Server host " + h.name),
+		Schedule:                 pulumi.String(h.args.MaintenanceWindowSchedule),
+		Duration:                 pulumi.Int(h.args.MaintenanceWindowHours),
+		Cutoff:                   pulumi.Int(h.args.MaintenanceWindowCutoffHours),
+		AllowUnassociatedTargets: pulumi.Bool(false),
+		Enabled:                  pulumi.Bool(true),
+		Tags:                     h.tags(name),
+	}, h.opts...)
+	if err != nil {
+		return err
+	}
+	target, err := ssm.NewMaintenanceWindowTarget(ctx, name, &ssm.MaintenanceWindowTargetArgs{
+		WindowId:     window.ID(),
+		Name:         pulumi.String(h.hostName()),
+		Description:  pulumi.String("SQL Server host " + h.name),
+		ResourceType: pulumi.String("INSTANCE"),
+		Targets: ssm.MaintenanceWindowTargetTargetArray{
+			&ssm.MaintenanceWindowTargetTargetArgs{Key: pulumi.String("InstanceIds"), Values: pulumi.StringArray{h.Instance.ID()}},
+		},
+	}, h.opts...)
+	if err != nil {
+		return err
+	}
+	param := func(name, value string) ssm.MaintenanceWindowTaskTaskInvocationParametersRunCommandParametersParameterInput {
+		return &ssm.MaintenanceWindowTaskTaskInvocationParametersRunCommandParametersParameterArgs{
+			Name: pulumi.String(name), Values: pulumi.ToStringArray([]string{value}),
+		}
+	}
+	_, err = ssm.NewMaintenanceWindowTask(ctx, name, &ssm.MaintenanceWindowTaskArgs{
+		WindowId:       window.ID(),
+		Name:           pulumi.String("install-patches"),
+		Description:    pulumi.String("Install approved patches on SQL Server host " + h.name + ", reboot if needed"),
+		TaskType:       pulumi.String("RUN_COMMAND"),
+		TaskArn:        pulumi.String(PatchDocument),
+		Priority:       pulumi.Int(1),
+		MaxConcurrency: pulumi.String("1"),
+		MaxErrors:      pulumi.String("0"),
+		Targets: ssm.MaintenanceWindowTaskTargetArray{
+			&ssm.MaintenanceWindowTaskTargetArgs{Key: pulumi.String("WindowTargetIds"), Values: pulumi.StringArray{target.ID()}},
+		},
+		TaskInvocationParameters: &ssm.MaintenanceWindowTaskTaskInvocationParametersArgs{
+			RunCommandParameters: &ssm.MaintenanceWindowTaskTaskInvocationParametersRunCommandParametersArgs{
+				TimeoutSeconds: pulumi.Int(600),
+				Parameters: ssm.MaintenanceWindowTaskTaskInvocationParametersRunCommandParametersParameterArray{
+					param("Operation", "Install"),
+					param("RebootOption", "RebootIfNeeded"),
+				},
+			},
+		},
+	}, h.opts...)
+	return err
+}
