@@ -26,8 +26,9 @@ func newSQLServer(ctx *pulumi.Context, cfg *config.Config, net *network.Network,
 
 // newVPN creates the WireGuard gateway in the first public subnet, routes the client range from
 // every private and database route table through it, lets clients reach the cluster API, and
-// registers vpn.<privateZoneName>.
-func newVPN(ctx *pulumi.Context, cfg *config.Config, net *network.Network, cl *cluster.Cluster, opts []pulumi.ResourceOption) (*vpn.VPNGateway, error) {
+// registers vpn.<privateZoneName>. Its private key is encrypted with the hosts' customer-managed
+// key (the SQL Server host's), so the environment's host secrets share one audited key.
+func newVPN(ctx *pulumi.Context, cfg *config.Config, net *network.Network, cl *cluster.Cluster, hostKeyARN pulumi.StringOutput, opts []pulumi.ResourceOption) (*vpn.VPNGateway, error) {
 	args := cfg.VPNArgs()
 	azs := slices.Sorted(slices.Values(cfg.Network.AvailabilityZones)) // zone-name order, as the network plans them
 	args.VPCID = net.VPCID.ToStringOutput()
@@ -39,6 +40,7 @@ func newVPN(ctx *pulumi.Context, cfg *config.Config, net *network.Network, cl *c
 	}
 	args.ClusterSecurityGroupID = cl.ClusterSecurityGroupID.ToStringPtrOutput()
 	args.PrivateZoneID = net.PrivateZoneID.ToStringPtrOutput()
+	args.KMSKeyARN = hostKeyARN.ToStringPtrOutput()
 	return vpn.NewVPNGateway(ctx, cfg.Stack+"-vpn", &args, opts...)
 }
 
@@ -56,4 +58,6 @@ func exportHosts(ctx *pulumi.Context, net *network.Network, sql *sqlserver.SQLSe
 	ctx.Export("vpnEndpoint", gw.Endpoint)
 	ctx.Export("vpnClientCidr", gw.ClientCIDR)
 	ctx.Export("vpnServerPublicKey", gw.ServerPublicKey)
+	ctx.Export("vpnClientDns", gw.ClientDNS)
+	ctx.Export("vpnClientConfig", gw.ClientConfig)
 }

@@ -65,8 +65,12 @@ type VPNGatewayArgs struct {
 	// open port reveals nothing to a scanner; that is why opening it is possible, but naming the
 	// networks stays the default. Defaults to false.
 	AllowAnySource bool
-	// Peers are the clients. Changing them replaces the host (user data only runs at first boot);
-	// the server's key, Elastic IP and routes stay. Defaults to none.
+	// Peers are the clients. Their [Peer] sections (public keys and tunnel addresses, no secret)
+	// are kept in the SSM parameter /flowmart/<name>/wireguard/peers, at most 4096 bytes (a
+	// Standard parameter: about 35 peers with short names). Changing peers updates that parameter
+	// only; the host reads it every minute and applies it live (`wg syncconf`), so the change takes
+	// effect within a minute, other peers' sessions stay up, and nothing is replaced. Defaults to
+	// none.
 	Peers []Peer
 	// RouteTableIDs are the route tables (private and database) that get a route to ClientCIDR
 	// through the host, one ec2.Route per entry, at least one: without them nothing in the VPC can
@@ -156,6 +160,9 @@ func (a VPNGatewayArgs) validate() error {
 	}
 	if err := validatePeers(a.Peers, client); err != nil {
 		return err
+	}
+	if n := len(peersConf(a.Peers)); n > maxPeersBytes {
+		return fmt.Errorf("Peers: %d peers take %d bytes in the peers' SSM parameter, over the %d bytes of a Standard parameter (shorten their names or remove peers)", len(a.Peers), n, maxPeersBytes)
 	}
 	if len(a.RouteTableIDs) == 0 {
 		return fmt.Errorf("RouteTableIDs is empty: give the route tables of the subnets clients reach (private, database), or nothing can answer them")
@@ -267,6 +274,11 @@ func lastAddr(p netip.Prefix) netip.Addr {
 func serverAddress(clientCIDR string) string {
 	p := netip.MustParsePrefix(clientCIDR)
 	return netip.PrefixFrom(p.Addr().Next(), p.Bits()).String()
+}
+
+// serverIP is the server's tunnel address alone (10.99.0.1): where its DNS forwarder listens.
+func serverIP(clientCIDR string) string {
+	return netip.MustParsePrefix(clientCIDR).Addr().Next().String()
 }
 
 // ValidateArgs checks args after defaults; missing network inputs (which the stack adds later) are

@@ -1,6 +1,9 @@
 package vpn
 
 import (
+	"crypto/sha256"
+	"encoding/base64"
+	"fmt"
 	"net/netip"
 	"strings"
 	"testing"
@@ -125,6 +128,33 @@ func TestValidate(t *testing.T) {
 				t.Errorf("not a one-line Go error: %q", err)
 			}
 		})
+	}
+}
+
+// The peers must fit a Standard SSM parameter (4096 bytes): 35 peers with short names do, 40 with
+// long names do not, and the error says how many bytes they take.
+func TestPeersSize(t *testing.T) {
+	peers := func(n int, name string) []Peer {
+		var ps []Peer
+		for i := range n {
+			key := sha256.Sum256([]byte{byte(i)})
+			ps = append(ps, Peer{Name: fmt.Sprintf(name, i), PublicKey: base64.StdEncoding.EncodeToString(key[:]), AllowedIP: fmt.Sprintf("10.99.0.%d/32", i+2)})
+		}
+		return ps
+	}
+	a := baseArgs()
+	a.Peers = peers(35, "laptop-%02d")
+	if err := a.withDefaults().validate(); err != nil {
+		t.Errorf("35 short peers: %v", err)
+	}
+	a.Peers = peers(40, "engineering-laptop-of-person-%02d")
+	n := len(peersConf(a.Peers))
+	want := fmt.Sprintf("Peers: 40 peers take %d bytes in the peers' SSM parameter, over the 4096 bytes of a Standard parameter (shorten their names or remove peers)", n)
+	if err := a.withDefaults().validate(); n <= maxPeersBytes || err == nil || err.Error() != want {
+		t.Errorf("40 long peers (%d bytes): %v", n, err)
+	}
+	if err := ValidateArgs(*a); err == nil || err.Error() != want {
+		t.Errorf("ValidateArgs: %v", err)
 	}
 }
 

@@ -61,13 +61,13 @@ func (g *VPNGateway) securityGroups(ctx *pulumi.Context) error {
 	return err
 }
 
-// instanceRole creates the host's role: the SSM managed-instance policy and an inline policy that
+// instanceRole creates the host's role: the SSM managed-instance policy, an inline policy that
 // reads only the private-key secret (and decrypts it through Secrets Manager when a customer
-// managed key encrypts it).
+// managed key encrypts it), and one that reads only the peers' parameter.
 func (g *VPNGateway) instanceRole(ctx *pulumi.Context) error {
 	name := g.name + "-role"
 	role, err := iam.NewRole(ctx, name, &iam.RoleArgs{
-		Description:      pulumi.String("WireGuard VPN gateway " + g.name + ": SSM sessions and its private key"),
+		Description:      pulumi.String("WireGuard VPN gateway " + g.name + ": SSM sessions, its private key and its peers"),
 		AssumeRolePolicy: pulumi.String(iampolicy.AssumeRole("ec2.amazonaws.com", nil).String()),
 		Tags:             g.tags(name),
 	}, g.opts...)
@@ -92,7 +92,14 @@ func (g *VPNGateway) instanceRole(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
-	g.roleDeps = []pulumi.Resource{ssm, read}
+	peers, err := iam.NewRolePolicy(ctx, g.name+"-read-peers", &iam.RolePolicyArgs{
+		Role:   role.Name,
+		Policy: iampolicy.Render(readPeersPolicy, g.peers.Arn),
+	}, g.opts...)
+	if err != nil {
+		return err
+	}
+	g.roleDeps = []pulumi.Resource{ssm, read, peers}
 	g.profile, err = iam.NewInstanceProfile(ctx, g.name+"-profile", &iam.InstanceProfileArgs{
 		Role: role.Name,
 		Tags: g.tags(g.name + "-profile"),
@@ -112,6 +119,12 @@ func readKeyPolicy(v []string) iampolicy.Document {
 		statements = append(statements, s)
 	}
 	return iampolicy.New(statements...)
+}
+
+// readPeersPolicy allows reading one SSM parameter ([0], its ARN): the peers'. A String
+// parameter needs no KMS permission.
+func readPeersPolicy(v []string) iampolicy.Document {
+	return iampolicy.New(iampolicy.Allow("ReadPeers", []string{"ssm:GetParameter"}, v[0]))
 }
 
 // regionOf returns the region of an ARN (arn:aws:secretsmanager:eu-west-1:...), or "".

@@ -6,6 +6,9 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"os/exec"
+	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -36,6 +39,7 @@ const (
 	typeEIPAssoc      = "aws:ec2/eipAssociation:EipAssociation"
 	typeRoute         = "aws:ec2/route:Route"
 	typeRecord        = "aws:route53/record:Record"
+	typeParameter     = "aws:ssm/parameter:Parameter"
 )
 
 var modes = []struct {
@@ -63,6 +67,8 @@ func build(t *testing.T, args *VPNGatewayArgs, deploy bool) *preview.Document {
 		ctx.Export("instanceId", g.InstanceID)
 		ctx.Export("securityGroupId", g.SecurityGroupID)
 		ctx.Export("privateKeySecretArn", g.PrivateKeySecretARN)
+		ctx.Export("clientDns", g.ClientDNS)
+		ctx.Export("clientConfig", g.ClientConfig)
 		ctx.Export("eni", g.Instance.PrimaryNetworkInterfaceId)
 		ctx.Export("privateIp", g.Instance.PrivateIp)
 		return nil
@@ -95,6 +101,7 @@ func TestChildrenNamesParentsTags(t *testing.T) {
 			{typeRandomBytes, "prod-vpn-private-key", false},
 			{typeSecret, "prod-vpn-private-key", true},
 			{typeSecretVersion, "prod-vpn-private-key", false},
+			{typeParameter, "prod-vpn-peers", true},
 			{typeSG, "prod-vpn-sg", true},
 			{typeIngress, "prod-vpn-wireguard-0", true},
 			{typeIngress, "prod-vpn-wireguard-1", true},
@@ -102,6 +109,7 @@ func TestChildrenNamesParentsTags(t *testing.T) {
 			{typeRole, "prod-vpn-role", true},
 			{typeAttachment, "prod-vpn-ssm", false},
 			{typeRolePolicy, "prod-vpn-read-key", false},
+			{typeRolePolicy, "prod-vpn-read-peers", false},
 			{typeProfile, "prod-vpn-profile", true},
 			{typeInstance, "prod-vpn-host", true},
 			{typeEIP, "prod-vpn-eip", true},
@@ -434,8 +442,8 @@ func (m *rawMocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) 
 }
 
 // The host: pinned AMI with changes ignored, IMDSv2 with hop limit 1, an encrypted gp3 root,
-// forwarding on, no public address or key pair of its own, monitoring, the role, and it waits for
-// the key and the role's policies.
+// forwarding on, no public address or key pair of its own, monitoring, the role, no replacement
+// when user data changes, and it waits for the key, the peers' parameter and the role's policies.
 func TestHost(t *testing.T) {
 	for _, m := range modes {
 		doc := build(t, baseArgs(), m.deploy)
@@ -452,7 +460,7 @@ func TestHost(t *testing.T) {
 		if in["sourceDestCheck"] != false || in["associatePublicIpAddress"] != false || in["monitoring"] != true || in["keyName"] != nil {
 			t.Errorf("%s: sourceDestCheck %v public %v monitoring %v key %v", m.name, in["sourceDestCheck"], in["associatePublicIpAddress"], in["monitoring"], in["keyName"])
 		}
-		if in["ami"] != "ami-0a1b2c3d4e5f60718" || in["instanceType"] != "t3.small" || in["subnetId"] != "subnet-public-a" || in["userDataReplaceOnChange"] != true {
+		if in["ami"] != "ami-0a1b2c3d4e5f60718" || in["instanceType"] != "t3.small" || in["subnetId"] != "subnet-public-a" || in["userDataReplaceOnChange"] != false {
 			t.Errorf("%s: host %v", m.name, in)
 		}
 		if !slices.Contains(h.IgnoreChanges, "ami") {
@@ -462,7 +470,7 @@ func TestHost(t *testing.T) {
 		if m.deploy && !strings.HasPrefix(in["iamInstanceProfile"].(string), "prod-vpn-profile") {
 			t.Errorf("instance profile %v", in["iamInstanceProfile"])
 		}
-		for _, dep := range []*preview.Resource{profile, get(t, doc, typeSecretVersion, "prod-vpn-private-key"), get(t, doc, typeRolePolicy, "prod-vpn-read-key"), get(t, doc, typeAttachment, "prod-vpn-ssm")} {
+		for _, dep := range []*preview.Resource{profile, get(t, doc, typeSecretVersion, "prod-vpn-private-key"), get(t, doc, typeRolePolicy, "prod-vpn-read-key"), get(t, doc, typeAttachment, "prod-vpn-ssm"), get(t, doc, typeParameter, "prod-vpn-peers"), get(t, doc, typeRolePolicy, "prod-vpn-read-peers")} {
 			if !slices.Contains(h.Dependencies, dep.URN) {
 				t.Errorf("%s: host does not wait for %s %s", m.name, dep.Type, dep.Name)
 			}
@@ -473,8 +481,9 @@ func TestHost(t *testing.T) {
 	}
 }
 
-// User data installs WireGuard, forwards, reads the key through the role into a 600 file, lists
-// every peer, starts the interface; it holds the secret's ARN and no key.
+// User data installs WireGuard and dnsmasq, forwards, reads the key through the role into a 600
+// file that describes the interface only, installs the peers' script, service and timer, starts
+// the interface; it holds the secret's ARN and the parameter's name, no key and no peer.
 func TestUserData(t *testing.T) {
 	doc := build(t, baseArgs(), true)
 	ud := get(t, doc, typeInstance, "prod-vpn-host").Inputs["userData"].(string)
@@ -482,15 +491,13 @@ func TestUserData(t *testing.T) {
 	for _, want := range []string{
 		"#!/bin/bash\n",
 		"set -euo pipefail",
-		"retry dnf install -y wireguard-tools",
+		"retry dnf install -y wireguard-tools dnsmasq",
 		"net.ipv4.ip_forward = 1",
 		"aws secretsmanager get-secret-value --region eu-west-1 --secret-id '" + arn + "' --query SecretString --output text",
 		"umask 077",
-		"cat > /etc/wireguard/wg0.conf <<EOF\n[Interface]\nAddress = 10.99.0.1/24\nListenPort = 51820\nMTU = 1420\nPrivateKey = ${server_key}\n",
-		"\n[Peer]\n# alice\nPublicKey = " + aliceKey + "\nAllowedIPs = 10.99.0.2/32\n",
-		"\n[Peer]\n# bob\nPublicKey = " + bobKey + "\nAllowedIPs = 10.99.0.3/32\nEOF\n",
+		"cat > /etc/wireguard/wg0.conf <<EOF\n[Interface]\nAddress = 10.99.0.1/24\nListenPort = 51820\nMTU = 1420\nPrivateKey = ${server_key}\nEOF\n",
 		"chmod 600 /etc/wireguard/wg0.conf",
-		"systemctl enable --now wg-quick@wg0",
+		"systemctl daemon-reload\nsystemctl enable wg-peers.service\nsystemctl enable --now wg-quick@wg0\nsystemctl enable --now wg-peers.timer dnsmasq.service\n",
 	} {
 		if !strings.Contains(ud, want) {
 			t.Errorf("user data lacks %q:\n%s", want, ud)
@@ -500,17 +507,239 @@ func TestUserData(t *testing.T) {
 	if strings.Contains(ud, private) || strings.Contains(ud, "ssh") || strings.Contains(ud, "authorized_keys") {
 		t.Errorf("user data holds the key or opens SSH:\n%s", ud)
 	}
-	// no peers yet: a server with an empty peer list still starts
+	for _, peer := range []string{"[Peer]", aliceKey, bobKey, "alice", "10.99.0.2/32"} {
+		if strings.Contains(ud, peer) {
+			t.Errorf("user data holds a peer (%s): peers belong in the parameter", peer)
+		}
+	}
+	// the same script with or without peers: a server with no peer yet still starts
 	args := baseArgs()
 	args.Peers = nil
-	empty := userData("prod-vpn", args.withDefaults(), arn)
-	if strings.Contains(empty, "[Peer]") || !strings.Contains(empty, "PrivateKey = ${server_key}\nEOF\n") {
-		t.Errorf("user data without peers:\n%s", empty)
+	if empty := userData("prod-vpn", args.withDefaults(), arn); empty != ud {
+		t.Errorf("user data depends on the peers:\n%s", empty)
+	}
+	// every here-document is closed, and the script and its peers' script parse
+	if opened, closed := strings.Count(ud, "<<'EOF'\n")+strings.Count(ud, "<<EOF\n"), strings.Count(ud, "\nEOF\n"); opened != closed {
+		t.Errorf("%d here-documents opened, %d closed", opened, closed)
+	}
+	bashSyntax(t, "user data", ud)
+	bashSyntax(t, "wg-peers", section(t, ud, "cat > /usr/local/sbin/wg-peers <<'EOF'\n"))
+}
+
+// section returns the here-document that follows opening in a script.
+func section(t *testing.T, script, opening string) string {
+	t.Helper()
+	_, rest, ok := strings.Cut(script, opening)
+	body, _, closed := strings.Cut(rest, "\nEOF\n")
+	if !ok || !closed {
+		t.Fatalf("no here-document %q", opening)
+	}
+	return body + "\n"
+}
+
+// bashSyntax checks a script with `bash -n` (which parses and runs nothing), when bash is here.
+func bashSyntax(t *testing.T, what, script string) {
+	t.Helper()
+	bash, err := exec.LookPath("bash")
+	if err != nil {
+		t.Logf("no bash: %s not parsed", what)
+		return
+	}
+	cmd := exec.Command(bash, "-n")
+	cmd.Stdin = strings.NewReader(script)
+	if out, err := cmd.CombinedOutput(); err != nil || len(out) > 0 {
+		t.Errorf("%s does not parse: %v %s", what, err, out)
 	}
 }
 
-// The role can use SSM and read the one secret; with a customer managed key, decrypt it only
-// through Secrets Manager.
+// The peers' script and units: the parameter is read with the role into a 600 file and applied
+// live with wg syncconf on the interface's own settings (its private key kept); the service runs
+// after and with wg0, the timer every minute.
+func TestUserDataAppliesPeersLive(t *testing.T) {
+	ud := userData("prod-vpn", baseArgs().withDefaults(), "arn:aws:secretsmanager:eu-west-1:111122223333:secret:k-AbCdEf")
+	script := section(t, ud, "cat > /usr/local/sbin/wg-peers <<'EOF'\n")
+	for _, want := range []string{
+		"#!/bin/bash\n",
+		"set -euo pipefail\numask 077\n",
+		`new="$(mktemp /etc/wireguard/.peers.XXXXXX)"`,
+		"aws ssm get-parameter --region eu-west-1 --name '/flowmart/prod-vpn/wireguard/peers' --query Parameter.Value --output text > \"$new\"\n",
+		"chmod 600 \"$new\"\n",
+		"interface=\"$(wg-quick strip wg0)\"\n",
+		"wg syncconf wg0 <(printf '%s\\n\\n' \"$interface\"; cat \"$new\")\n",
+		"mv -f \"$new\" /etc/wireguard/peers.conf",
+	} {
+		if !strings.Contains(script, want) {
+			t.Errorf("wg-peers lacks %q:\n%s", want, script)
+		}
+	}
+	if strings.Contains(script, "wg setconf") || strings.Contains(script, "wg-quick down") || strings.Contains(script, "restart") {
+		t.Errorf("wg-peers resets the interface:\n%s", script)
+	}
+	if !strings.Contains(ud, "chmod 700 /usr/local/sbin/wg-peers\n") {
+		t.Error("wg-peers is not made executable")
+	}
+	service := section(t, ud, "cat > /etc/systemd/system/wg-peers.service <<'EOF'\n")
+	for _, want := range []string{"Requires=wg-quick@wg0.service\n", "After=wg-quick@wg0.service network-online.target\n", "Type=oneshot\n", "ExecStart=/usr/local/sbin/wg-peers\n", "[Install]\nWantedBy=wg-quick@wg0.service\n"} {
+		if !strings.Contains(service, want) {
+			t.Errorf("wg-peers.service lacks %q:\n%s", want, service)
+		}
+	}
+	timer := section(t, ud, "cat > /etc/systemd/system/wg-peers.timer <<'EOF'\n")
+	for _, want := range []string{"[Timer]\nOnCalendar=minutely\n", "[Install]\nWantedBy=timers.target\n"} {
+		if !strings.Contains(timer, want) {
+			t.Errorf("wg-peers.timer lacks %q:\n%s", want, timer)
+		}
+	}
+}
+
+// dnsmasq listens on the server's tunnel address only (not the wildcard, not loopback), forwards
+// to the VPC resolver and nowhere else, and starts after the tunnel.
+func TestUserDataDNSForwarder(t *testing.T) {
+	args := baseArgs()
+	args.ClientCIDR = "172.16.30.0/24"
+	args.Peers = nil
+	ud := userData("prod-vpn", args.withDefaults(), "arn:aws:secretsmanager:eu-west-1:111122223333:secret:k-AbCdEf")
+	conf := section(t, ud, "cat > /etc/dnsmasq.conf <<'EOF'\n")
+	var settings []string
+	for _, line := range strings.Split(conf, "\n") {
+		if line != "" && !strings.HasPrefix(line, "#") {
+			settings = append(settings, line)
+		}
+	}
+	want := []string{"listen-address=172.16.30.1", "bind-interfaces", "no-resolv", "no-hosts", "server=169.254.169.253", "user=dnsmasq", "group=dnsmasq"}
+	if !slices.Equal(settings, want) {
+		t.Errorf("dnsmasq settings %q, want %q", settings, want)
+	}
+	dropIn := section(t, ud, "cat > /etc/systemd/system/dnsmasq.service.d/wireguard.conf <<'EOF'\n")
+	if !strings.Contains(dropIn, "[Unit]\n") || !strings.Contains(dropIn, "Requires=wg-quick@wg0.service\n") || !strings.Contains(dropIn, "After=wg-quick@wg0.service\n") {
+		t.Errorf("dnsmasq drop-in:\n%s", dropIn)
+	}
+	if i, j := strings.Index(ud, "systemctl enable --now wg-quick@wg0"), strings.Index(ud, "dnsmasq.service\n"); i < 0 || j < i {
+		t.Error("dnsmasq is not started after wg0")
+	}
+}
+
+// The peers are in the parameter /flowmart/<name>/wireguard/peers (a Standard String: public keys
+// only, so a preview shows them), tagged; a gateway without peers stores a comment, never an empty
+// value.
+func TestPeersParameter(t *testing.T) {
+	for _, m := range modes {
+		doc := build(t, baseArgs(), m.deploy)
+		p := get(t, doc, typeParameter, "prod-vpn-peers")
+		in := p.Inputs
+		if in["name"] != "/flowmart/prod-vpn/wireguard/peers" || in["type"] != "String" || in["tier"] != "Standard" || in["value"] != nil || in["keyId"] != nil {
+			t.Errorf("%s: parameter %v", m.name, in)
+		}
+		if d, _ := in["description"].(string); !strings.Contains(d, "prod-vpn") {
+			t.Errorf("%s: description %q", m.name, d)
+		}
+		value, _ := in["insecureValue"].(string)
+		for _, want := range []string{
+			"\n[Peer]\n# alice\nPublicKey = " + aliceKey + "\nAllowedIPs = 10.99.0.2/32\n",
+			"\n[Peer]\n# bob\nPublicKey = " + bobKey + "\nAllowedIPs = 10.99.0.3/32\n",
+		} {
+			if !strings.Contains(value, want) {
+				t.Errorf("%s: the parameter lacks %q:\n%s", m.name, want, value)
+			}
+		}
+		if strings.Contains(value, "PrivateKey") || strings.Contains(value, "[Interface]") || len(value) > maxPeersBytes {
+			t.Errorf("%s: the parameter holds more than peers:\n%s", m.name, value)
+		}
+	}
+	if v := peersConf(nil); !strings.HasPrefix(v, "# ") || strings.Contains(v, "[Peer]") {
+		t.Errorf("no peers: %q", v)
+	}
+}
+
+// A change of peers (one added, one removed, one moved) changes the parameter's value and nothing
+// else: the host's user data and every other input, dependency and option stay as they were, so
+// nothing is replaced or updated but the parameter.
+func TestPeersChangeOnlyTheParameter(t *testing.T) {
+	carol := base64.StdEncoding.EncodeToString([]byte("carol's public key, 32 bytes....")[:32])
+	changed := baseArgs()
+	changed.Peers = []Peer{
+		{Name: "alice", PublicKey: aliceKey, AllowedIP: "10.99.0.12/32"},
+		{Name: "carol", PublicKey: carol, AllowedIP: "10.99.0.4/32"},
+	}
+	for _, m := range modes {
+		before, after := build(t, baseArgs(), m.deploy), build(t, changed, m.deploy)
+		if len(before.Resources) != len(after.Resources) {
+			t.Fatalf("%s: %d resources, then %d", m.name, len(before.Resources), len(after.Resources))
+		}
+		var differ []string
+		for _, b := range before.Resources {
+			a := after.Get(b.Type, b.Name)
+			if a == nil {
+				t.Fatalf("%s: %s %s is gone", m.name, b.Type, b.Name)
+			}
+			if !reflect.DeepEqual(a.Inputs, b.Inputs) || !reflect.DeepEqual(a.Dependencies, b.Dependencies) || a.Protect != b.Protect || !slices.Equal(a.IgnoreChanges, b.IgnoreChanges) {
+				differ = append(differ, b.Type+" "+b.Name)
+			}
+		}
+		if !slices.Equal(differ, []string{typeParameter + " prod-vpn-peers"}) {
+			t.Errorf("%s: a change of peers changes %v, want the parameter only", m.name, differ)
+		}
+		ud := func(d *preview.Document) any { return get(t, d, typeInstance, "prod-vpn-host").Inputs["userData"] }
+		if ud(before) != ud(after) {
+			t.Errorf("%s: user data changed with the peers", m.name)
+		}
+		if v, _ := get(t, after, typeParameter, "prod-vpn-peers").Inputs["insecureValue"].(string); !strings.Contains(v, carol) || strings.Contains(v, bobKey) || !strings.Contains(v, "10.99.0.12/32") {
+			t.Errorf("%s: changed peers not in the parameter:\n%s", m.name, v)
+		}
+	}
+}
+
+// Clients get the tunnel address as their DNS server and a configuration template: the server's
+// public key, the endpoint, the DNS server and the routed ranges, and placeholders where the
+// client's own key and address go. No key material but the public key.
+func TestClientOutputs(t *testing.T) {
+	args := baseArgs()
+	args.VPCCIDR = "10.30.0.0/16"
+	doc := build(t, args, true)
+	o := doc.Outputs
+	if o["clientDns"] != "10.99.0.1" {
+		t.Errorf("clientDns %v", o["clientDns"])
+	}
+	pub, endpoint := o["serverPublicKey"].(string), o["endpoint"].(string)
+	cfg, _ := o["clientConfig"].(string)
+	want := "[Interface]\nPrivateKey = <your private key>\nAddress = <your allowedIp>\nDNS = 10.99.0.1\n\n" +
+		"[Peer]\nPublicKey = " + pub + "\nEndpoint = " + endpoint + "\nAllowedIPs = 10.30.0.0/16, 10.99.0.0/24\nPersistentKeepalive = 25\n"
+	if !strings.HasSuffix(cfg, "\n"+want) || !strings.HasPrefix(cfg, "# WireGuard client of VPN gateway prod-vpn") || !strings.HasPrefix(endpoint, "203.0.113.") {
+		t.Errorf("clientConfig:\n%s\nwant it to end with:\n%s", cfg, want)
+	}
+	keys := regexp.MustCompile(`[A-Za-z0-9+/]{40,}={0,2}`).FindAllString(cfg, -1)
+	if !slices.Equal(keys, []string{pub}) {
+		t.Errorf("key material in the template: %v, want the server's public key only", keys)
+	}
+	private := base64.StdEncoding.EncodeToString(preview.MockRandomBytes(get(t, doc, typeRandomBytes, "prod-vpn-private-key").URN, 32))
+	if strings.Contains(cfg, private) {
+		t.Error("the template holds the server's private key")
+	}
+	// the placeholder is obviously one: the secret patterns of FM-EC2-004 see no secret in the
+	// template, and would see the key were one filled in
+	rule, ok := policy.Lookup("FM-EC2-004")
+	if !ok {
+		t.Fatal("no FM-EC2-004")
+	}
+	check := func(text string) []policy.Violation {
+		return policy.EvaluateRules([]policy.Rule{rule}, policy.Context{Environment: policy.Production}, []policy.Resource{
+			{URN: "urn:client", Type: policy.TypeInstance, Name: "client", Inputs: map[string]any{"userData": text}},
+		})
+	}
+	if v := check(cfg); len(v) != 0 {
+		t.Errorf("FM-EC2-004 takes the template for a secret: %+v", v)
+	}
+	if v := check(strings.Replace(cfg, privateKeyPlaceholder, private, 1)); len(v) != 1 {
+		t.Errorf("FM-EC2-004 misses a filled-in key: %+v", v)
+	}
+	// a preview knows neither the key nor the address yet, but the DNS server already
+	if dns := build(t, args, false).Outputs["clientDns"]; dns != "10.99.0.1" {
+		t.Errorf("preview clientDns %v", dns)
+	}
+}
+
+// The role can use SSM, read the one secret and the one parameter of the peers; with a customer
+// managed key, decrypt the secret only through Secrets Manager.
 func TestRoleReadsOnlyTheKey(t *testing.T) {
 	type doc struct {
 		Statement []struct {
@@ -547,6 +776,14 @@ func TestRoleReadsOnlyTheKey(t *testing.T) {
 	}
 	if get(t, d, typeSecret, "prod-vpn-private-key").Inputs["kmsKeyId"] != nil {
 		t.Error("a key is set without KMSKeyARN")
+	}
+	peers := parse(t, get(t, d, typeRolePolicy, "prod-vpn-read-peers").Inputs["policy"].(string))
+	if len(peers.Statement) != 1 || peers.Statement[0].Effect != "Allow" || !slices.Equal(peers.Statement[0].Action, []string{"ssm:GetParameter"}) ||
+		!slices.Equal(peers.Statement[0].Resource, []string{"arn:aws:ssm:eu-west-1:111122223333:parameter/flowmart/prod-vpn/wireguard/peers"}) || peers.Statement[0].Condition != nil {
+		t.Errorf("peers policy %+v: want ssm:GetParameter on the peers' parameter only", peers)
+	}
+	if r := get(t, d, typeRolePolicy, "prod-vpn-read-peers"); r.Inputs["role"] != get(t, d, typeRolePolicy, "prod-vpn-read-key").Inputs["role"] {
+		t.Errorf("peers policy on role %v", r.Inputs["role"])
 	}
 
 	args := baseArgs()
@@ -716,6 +953,21 @@ func TestInvalidArgsFailTheProgram(t *testing.T) {
 	}, preview.Options{Project: "flowmart-platform", Stack: "test", Region: "eu-west-1", Account: "111122223333"})
 	if err == nil || err.Error() != `vpn gateway "x": AMIID "" is not an AMI id (ami- and 8 or 17 hex digits): pin an Amazon Linux 2023 image` {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+// The name is part of the peers' parameter name and of the host's scripts: anything but letters,
+// digits, '.', '-' and '_' is refused before any resource is made.
+func TestInvalidNameFailsTheProgram(t *testing.T) {
+	for _, name := range []string{"prod vpn", "prod/vpn", "vpn'; reboot", ""} {
+		_, err := preview.Run(func(ctx *pulumi.Context) error {
+			_, err := NewVPNGateway(ctx, name, baseArgs())
+			return err
+		}, preview.Options{Project: "flowmart-platform", Stack: "test", Region: "eu-west-1", Account: "111122223333"})
+		want := fmt.Sprintf("vpn gateway %q: the name may only hold letters, digits, '.', '-' and '_' (it names the SSM parameter /flowmart/<name>/wireguard/peers)", name)
+		if err == nil || err.Error() != want {
+			t.Errorf("name %q: err = %v", name, err)
+		}
 	}
 }
 

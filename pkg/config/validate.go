@@ -38,8 +38,8 @@ func (c *Config) Validate() error {
 		c.validateRegistry,
 		c.validateCertificate,
 		c.validateAddons,
+		c.validateVPN, // before the SQL Server host, which admits the VPN's client range
 		c.validateSQLServer,
-		c.validateVPN,
 		c.validateWaivers,
 	}
 	for _, check := range checks {

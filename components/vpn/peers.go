@@ -1,0 +1,53 @@
+package vpn
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ssm"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// maxPeersBytes is the largest value of a Standard SSM parameter (4 KB): about 35 peers with short
+// names.
+const maxPeersBytes = 4096
+
+// gatewayNameRe is what a gateway's name may hold: it is a segment of the peers' parameter name
+// (/flowmart/<name>/wireguard/peers) and is written into the host's scripts.
+var gatewayNameRe = regexp.MustCompile(`^[A-Za-z0-9_.-]+$`)
+
+// peersParameterName is the SSM parameter that holds the peers of the gateway named name.
+func peersParameterName(name string) string {
+	return "/flowmart/" + name + "/wireguard/peers"
+}
+
+// peersConf is the peers' section of the server's configuration, as stored in the parameter and
+// written to /etc/wireguard/peers.conf: one [Peer] block per peer, public keys and tunnel
+// addresses only, no secret. It always starts with a comment line, so it is never empty (an SSM
+// parameter cannot be) and a server without peers still applies it.
+func peersConf(peers []Peer) string {
+	var b strings.Builder
+	b.WriteString("# WireGuard peers, written by Pulumi (components/vpn): public keys and tunnel addresses, no secret.\n")
+	for _, p := range peers {
+		fmt.Fprintf(&b, "\n[Peer]\n# %s\nPublicKey = %s\nAllowedIPs = %s\n", p.Name, p.PublicKey, p.AllowedIP)
+	}
+	return b.String()
+}
+
+// peersParameter stores the peers' section in SSM (a String: public keys are not secret, so a
+// preview shows which peers change). The host reads it every minute and applies it live, so a
+// change of peers updates this parameter and nothing else.
+func (g *VPNGateway) peersParameter(ctx *pulumi.Context) error {
+	name := g.name + "-peers"
+	var err error
+	g.peers, err = ssm.NewParameter(ctx, name, &ssm.ParameterArgs{
+		Name:          pulumi.String(peersParameterName(g.name)),
+		Description:   pulumi.String("WireGuard peers of VPN gateway " + g.name + " (public keys and tunnel addresses), applied by the host within a minute"),
+		Type:          pulumi.String("String"),
+		Tier:          pulumi.String("Standard"),
+		InsecureValue: pulumi.String(peersConf(g.args.Peers)),
+		Tags:          g.tags(name),
+	}, g.opts...)
+	return err
+}
