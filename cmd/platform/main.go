@@ -1,10 +1,17 @@
 // Command platform is the FlowMart platform's command-line tool: an offline preview of a stack's
-// whole resource graph, without cloud credentials.
+// whole resource graph, without cloud credentials, and the health check of a deployed stack.
 //
 //	platform preview --stack dev [--json] [--config-file path] [--dir path]
+//	platform health --stack dev --outputs outputs.json
 //	platform version
 //
-// Exit status: 0 ok; 1 invalid configuration (one line on stderr); 2 any other failure.
+// `platform health` reads the file of `pulumi stack output --json --show-secrets` and checks, each
+// with a timeout and retries, one line each: the cluster's /readyz through kubectl, the rollout
+// of the add-on namespaces, the HTTPS endpoints of Argo CD, APISIX, Keycloak and Grafana (a valid
+// certificate and a status under 500), and SQL Server's port from its host through SSM Run Command.
+//
+// Exit status: 0 ok; 1 invalid configuration (one line on stderr); 2 any other failure; 5 a health
+// check failed.
 package main
 
 import (

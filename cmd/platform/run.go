@@ -25,6 +25,7 @@ const (
   platform diff --stack <name> --against <baseline.json> [--json]
   platform diff --stack <a> --stack <b> [--json]
   platform graph --stack <name>
+  platform health --stack <name> --outputs <file> [--namespaces <a,b>] [--retries <n>] [--interval <d>] [--timeout <d>]
   platform version`
 )
 
@@ -50,6 +51,8 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 		return diffCmd(args[1:], stdout, stderr)
 	case "graph":
 		return graphCmd(args[1:], stdout, stderr)
+	case "health":
+		return healthCmd(args[1:], stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "platform", versionString())
 		return exitOK

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# The offline preview of one stack for a pull request: the preview JSON with its policy report, the
+# diff against the reviewed golden graph, and a Markdown summary of both.
+#
+#   offline-preview.sh <stack> <report-dir>
+#
+# Writes <report-dir>/preview-<stack>.json, policy-<stack>.json, diff-<stack>.txt and
+# summary-<stack>.md; prints preview=<exit status> and diff=<exit status> for $GITHUB_OUTPUT.
+# `platform preview` exits 3 on a blocking policy violation, `platform diff` 4 when a protected or
+# stateful resource would be deleted or replaced (see the README).
+set -uo pipefail
+
+[ $# -eq 2 ] || { echo "usage: offline-preview.sh <stack> <report-dir>" >&2; exit 2; }
+stack=$1
+dir=$2
+mkdir -p "$dir"
+platform=${PLATFORM_BIN:-go run ./cmd/platform}
+golden="stacks/testdata/$stack.golden.json"
+
+# shellcheck disable=SC2086 # $platform is a command and its arguments
+$platform preview --stack "$stack" --json >"$dir/preview-$stack.json" 2>"$dir/preview-$stack.err"
+preview=$?
+# shellcheck disable=SC2086
+$platform diff --stack "$stack" --against "$golden" >"$dir/diff-$stack.txt" 2>&1
+diff=$?
+
+if jq -e . "$dir/preview-$stack.json" >/dev/null 2>&1; then
+  jq --arg stack "$stack" '{stack: $stack, violations: .violations}' "$dir/preview-$stack.json" >"$dir/policy-$stack.json"
+  resources=$(jq '.resources | length' "$dir/preview-$stack.json")
+  blocking=$(jq '[.violations[] | select(.enforcement == "mandatory" and (.waived | not))] | length' "$dir/policy-$stack.json")
+  violations=$(jq '.violations | length' "$dir/policy-$stack.json")
+else
+  echo '{"stack": "'"$stack"'", "violations": null}' >"$dir/policy-$stack.json"
+  resources="?" blocking="?" violations="?"
+fi
+
+{
+  echo "### Offline preview of \`$stack\`"
+  echo
+  echo "| | |"
+  echo "|---|---|"
+  echo "| Resources | $resources |"
+  case $preview in
+  0) echo "| Policy | ✅ $violations finding(s), none blocking |" ;;
+  3) echo "| Policy | ❌ $blocking blocking violation(s) of $violations |" ;;
+  *) echo "| Preview | ❌ failed (exit $preview): $(head -c 300 "$dir/preview-$stack.err" | tr '\n|' '  ') |" ;;
+  esac
+  case $diff in
+  0) echo "| Against \`$golden\` | $(head -n 1 "$dir/diff-$stack.txt" | sed 's/^Changes from [^:]*: //') |" ;;
+  4) echo "| Against \`$golden\` | ❌ a protected or stateful resource would be deleted or replaced |" ;;
+  *) echo "| Against \`$golden\` | ❌ diff failed (exit $diff) |" ;;
+  esac
+  echo
+  if [ "$violations" != "0" ] && [ "$violations" != "?" ]; then
+    echo "<details><summary>Policy findings ($violations)</summary>"
+    echo
+    echo "| Rule | Resource | Enforcement | Waived | Message |"
+    echo "|---|---|---|---|---|"
+    jq -r '.violations[] | "| \(.policy) | `\(.resource)` | \(.enforcement) | \(if .waived then "yes: " + .waiverReason else "no" end) | \(.message | gsub("\\|"; "/")) |"' "$dir/policy-$stack.json"
+    echo
+    echo "</details>"
+    echo
+  fi
+  echo "<details><summary>Changes against the golden graph</summary>"
+  echo
+  echo '```text'
+  head -c 30000 "$dir/diff-$stack.txt"
+  echo '```'
+  echo "</details>"
+} >"$dir/summary-$stack.md"
+
+echo "preview=$preview"
+echo "diff=$diff"

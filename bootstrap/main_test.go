@@ -1,0 +1,277 @@
+package main
+
+import (
+	"encoding/json"
+	"maps"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
+
+	"github.com/flowmart/platform/components/cicd"
+	"github.com/flowmart/platform/pkg/iampolicy"
+	"github.com/flowmart/platform/pkg/policy"
+	"github.com/flowmart/platform/pkg/preview"
+)
+
+var accounts = map[string]string{"dev": "111122223333", "staging": "444455556666", "production": "777788889999"}
+
+// runStack runs the program with a stack file's configuration, optionally changed, under the mocks.
+func runStack(t *testing.T, stack string, deploy bool, change map[string]string) (*preview.Document, error) {
+	t.Helper()
+	sf, err := preview.LoadStackFile(".", stack, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	values := maps.Clone(sf.Config)
+	for k, v := range change {
+		if v == "" {
+			delete(values, project+":"+k)
+			continue
+		}
+		values[project+":"+k] = v
+	}
+	return preview.Run(run, preview.Options{Project: sf.Project, Stack: stack, Config: values, SecretKeys: sf.SecretKeys, Deploy: deploy})
+}
+
+func parsePolicy(t *testing.T, r *preview.Resource) iampolicy.Document {
+	t.Helper()
+	if r == nil {
+		t.Fatal("no such resource")
+	}
+	var d iampolicy.Document
+	if err := json.Unmarshal([]byte(r.Inputs["policy"].(string)), &d); err != nil {
+		t.Fatalf("%s: %v", r.Name, err)
+	}
+	return d
+}
+
+func TestEveryStackFile(t *testing.T) {
+	for stack, account := range accounts {
+		for _, deploy := range []bool{false, true} {
+			doc, err := runStack(t, stack, deploy, nil)
+			if err != nil {
+				t.Fatalf("%s: %v", stack, err)
+			}
+			bucketName := "flowmart-pulumi-state-" + account + "-eu-west-1"
+
+			bucket := doc.Get("aws:s3/bucketV2:BucketV2", "flowmart-state")
+			if bucket == nil || bucket.Inputs["bucket"] != bucketName || bucket.Inputs["forceDestroy"] != false || !bucket.Protect {
+				t.Fatalf("%s: bucket %+v", stack, bucket)
+			}
+			key := doc.Get("aws:kms/key:Key", "flowmart-state-key")
+			if key == nil || key.Inputs["enableKeyRotation"] != true || !key.Protect {
+				t.Fatalf("%s: key %+v", stack, key)
+			}
+			if a := doc.Get("aws:kms/alias:Alias", "flowmart-state-key"); a == nil || a.Inputs["name"] != "alias/flowmart-pulumi-state" {
+				t.Errorf("%s: alias %+v", stack, a)
+			}
+			versioning := doc.Get("aws:s3/bucketVersioningV2:BucketVersioningV2", "flowmart-state")
+			if versioning == nil || versioning.Inputs["bucket"] != bucketName || versioning.Inputs["versioningConfiguration"].(map[string]any)["status"] != "Enabled" {
+				t.Errorf("%s: versioning %+v", stack, versioning)
+			}
+			sse := doc.Get("aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2", "flowmart-state")
+			rule := sse.Inputs["rules"].([]any)[0].(map[string]any)
+			byDefault := rule["applyServerSideEncryptionByDefault"].(map[string]any)
+			if byDefault["sseAlgorithm"] != "aws:kms" || byDefault["kmsMasterKeyId"] != doc.Outputs["stateKmsKeyArn"] || rule["bucketKeyEnabled"] != true ||
+				!slices.Contains(sse.Dependencies, key.URN) {
+				t.Errorf("%s: encryption %+v", stack, sse.Inputs)
+			}
+			pab := doc.Get("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "flowmart-state")
+			for _, k := range []string{"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"} {
+				if pab.Inputs[k] != true {
+					t.Errorf("%s: public access block %s = %v", stack, k, pab.Inputs[k])
+				}
+			}
+			if o := doc.Get("aws:s3/bucketOwnershipControls:BucketOwnershipControls", "flowmart-state"); o.Inputs["rule"].(map[string]any)["objectOwnership"] != "BucketOwnerEnforced" {
+				t.Errorf("%s: ownership %+v", stack, o.Inputs)
+			}
+			lc := doc.Get("aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2", "flowmart-state").Inputs["rules"].([]any)[0].(map[string]any)
+			if lc["noncurrentVersionExpiration"].(map[string]any)["noncurrentDays"] != 90.0 || lc["status"] != "Enabled" {
+				t.Errorf("%s: lifecycle %+v", stack, lc)
+			}
+
+			// The bucket policy denies non-TLS access to the same bucket the deploy role may write.
+			bp := doc.Get("aws:s3/bucketPolicy:BucketPolicy", "flowmart-state")
+			if !slices.Contains(bp.Dependencies, pab.URN) {
+				t.Errorf("%s: bucket policy does not wait for the public access block", stack)
+			}
+			tls := parsePolicy(t, bp)
+			deployState := parsePolicy(t, doc.Get("aws:iam/policy:Policy", "flowmart-deploy-"+stack+"-state"))
+			bucketARN := deployState.Statement[0].Resource[0]
+			if len(tls.Statement) != 2 || !slices.Equal(tls.Statement[0].Resource, []string{bucketARN, bucketARN + "/*"}) || tls.Statement[0].Effect != "Deny" ||
+				tls.Statement[0].Condition["Bool"].(map[string]any)["aws:SecureTransport"] != "false" {
+				t.Errorf("%s: TLS policy %+v (bucket %s)", stack, tls, bucketARN)
+			}
+			if deployState.Statement[2].Resource[0] != doc.Outputs["stateKmsKeyArn"] {
+				t.Errorf("%s: the deploy role decrypts %v, not the state key %v", stack, deployState.Statement[2].Resource, doc.Outputs["stateKmsKeyArn"])
+			}
+
+			// One explicit provider for everything, and the identity under it.
+			for _, r := range doc.Resources {
+				if r.Custom && r.Type != "pulumi:providers:aws" && !strings.Contains(r.Provider, "pulumi:providers:aws::aws::") {
+					t.Errorf("%s: %s %s does not use the explicit provider (%q)", stack, r.Type, r.Name, r.Provider)
+				}
+			}
+			role := doc.Get("aws:iam/role:Role", cicd.DeployRoleName("flowmart", stack))
+			if role == nil || !role.Protect || doc.Get("aws:iam/openIdConnectProvider:OpenIdConnectProvider", "flowmart-github-oidc") == nil {
+				t.Fatalf("%s: deploy role %+v", stack, role)
+			}
+
+			wantBackend := "s3://" + bucketName + "?region=eu-west-1&awssdk=v2"
+			if doc.Outputs["backendUrl"] != wantBackend || doc.Outputs["stateBucket"] != bucketName {
+				t.Errorf("%s: outputs %v", stack, doc.Outputs)
+			}
+			if arns := doc.Outputs["deployRoleArns"].(map[string]string); arns[stack] != "arn:aws:iam::"+account+":role/flowmart-deploy-"+stack {
+				t.Errorf("%s: deploy role ARNs %v", stack, arns)
+			}
+
+			doc.EvaluatePolicy(policy.Context{Environment: policy.Production})
+			for _, v := range doc.Violations {
+				t.Errorf("%s: %s %s: %s", stack, v.Policy, v.Resource, v.Message)
+			}
+		}
+	}
+}
+
+// The platform stack files name, as the role their AWS provider assumes, the deploy role this
+// program creates in the same account.
+func TestPlatformStacksAssumeTheDeployRole(t *testing.T) {
+	for stack, account := range accounts {
+		sf, err := preview.LoadStackFile("..", stack, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, ok := sf.Config["flowmart-platform:assumeRoleArn"]
+		if !ok {
+			continue // ambient credentials: the workflow's OIDC role is used as is
+		}
+		if want := "arn:aws:iam::" + account + ":role/" + cicd.DeployRoleName(defaultNamePrefix, stack); got != want {
+			t.Errorf("Pulumi.%s.yaml: assumeRoleArn %s, but the bootstrap creates %s", stack, got, want)
+		}
+		if sf.Config["flowmart-platform:accountId"] != account {
+			t.Errorf("Pulumi.%s.yaml: account %s, bootstrap/Pulumi.%s.yaml: %s", stack, sf.Config["flowmart-platform:accountId"], stack, account)
+		}
+	}
+}
+
+func TestOptionalSettings(t *testing.T) {
+	doc, err := runStack(t, "production", true, map[string]string{
+		keyNamePrefix:       "shop",
+		keyStateBucketName:  "shop-state.example",
+		keyNoncurrentDays:   "30",
+		keyOIDCProviderARN:  "arn:aws:iam::777788889999:oidc-provider/token.actions.githubusercontent.com",
+		keyDriftBranch:      "trunk",
+		keyProtectIdentity:  "false",
+		keyEnvironments:     `["production","production-eu"]`,
+		keyTags:             `{"CostCenter":"platform"}`,
+		keyRepository:       "flowmart/infra",
+		"pulumi:unused-key": "",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b := doc.Get("aws:s3/bucketV2:BucketV2", "shop-state"); b == nil || b.Inputs["bucket"] != "shop-state.example" || !b.Protect {
+		t.Errorf("bucket %+v", b)
+	}
+	if doc.Find("aws:iam/openIdConnectProvider:OpenIdConnectProvider") != nil {
+		t.Error("an OIDC provider was created although one was given")
+	}
+	for _, name := range []string{"shop-deploy-production", "shop-deploy-production-eu", "shop-preview", "shop-drift"} {
+		if r := doc.Get("aws:iam/role:Role", name); r == nil || r.Protect {
+			t.Errorf("role %s: %+v", name, r)
+		}
+	}
+	lc := doc.Get("aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2", "shop-state").Inputs["rules"].([]any)[0].(map[string]any)
+	if lc["noncurrentVersionExpiration"].(map[string]any)["noncurrentDays"] != 30.0 {
+		t.Errorf("lifecycle %+v", lc)
+	}
+	p := doc.Get("pulumi:providers:aws", "aws")
+	tags := p.Inputs["defaultTags"].(map[string]any)["tags"].(map[string]any)
+	if tags["CostCenter"] != "platform" || tags["Project"] != project || tags["Environment"] != "production,production-eu" || tags["ManagedBy"] != "pulumi" {
+		t.Errorf("default tags %v", tags)
+	}
+	if got := p.Inputs["allowedAccountIds"]; len(got.([]any)) != 1 || got.([]any)[0] != "777788889999" {
+		t.Errorf("allowed accounts %v", got)
+	}
+}
+
+func TestConfigErrors(t *testing.T) {
+	cases := []struct {
+		key, value, want string
+	}{
+		{keyAccountID, "", "flowmart-bootstrap:accountId: is required"},
+		{keyAccountID, "7777", `flowmart-bootstrap:accountId: "7777" is not an AWS account id`},
+		{keyRegion, "", "flowmart-bootstrap:region: is required"},
+		{keyRegion, "europe", `flowmart-bootstrap:region: "europe" is not an AWS region`},
+		{keyRepository, "", "flowmart-bootstrap:repository: is required"},
+		{keyRepository, "platform", `Repository: "platform" is not a GitHub repository`},
+		{keyEnvironments, "[]", "flowmart-bootstrap:environments: [] is not a non-empty list"},
+		{keyEnvironments, `["Prod"]`, `Environments[0].Name: "Prod" is not an environment name`},
+		{keyNamePrefix, "Shop_", `flowmart-bootstrap:namePrefix: "Shop_" is not a name prefix`},
+		{keyStateBucketName, "State_Bucket", `flowmart-bootstrap:stateBucketName: "State_Bucket" is not an S3 bucket name`},
+		{keyNoncurrentDays, "0", `flowmart-bootstrap:stateNoncurrentVersionDays: "0" is not a positive number of days`},
+		{keyOIDCProviderARN, "arn:aws:iam::777788889999:oidc-provider/example.com", `flowmart-bootstrap:oidcProviderArn: "arn:aws:iam::777788889999:oidc-provider/example.com" is not the ARN of a GitHub OIDC provider`},
+		{keyProtectIdentity, "maybe", `flowmart-bootstrap:protectIdentity: "maybe" is not true or false`},
+		{keyTags, `{"a":1}`, `flowmart-bootstrap:tags: {"a":1} is not an object of strings`},
+		{keyDriftBranch, "feature/*", `DriftBranch: "feature/*" is not a branch name`},
+	}
+	for _, c := range cases {
+		t.Run(c.key+"="+c.value, func(t *testing.T) {
+			_, err := runStack(t, "dev", false, map[string]string{c.key: c.value})
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("err = %v, want %q", err, c.want)
+			}
+			if strings.Contains(err.Error(), "\n") {
+				t.Fatalf("multi-line error %q", err)
+			}
+		})
+	}
+}
+
+// Pulumi.yaml declares exactly the keys the loader reads, with their types and a description, and
+// no defaults (they live in config.go).
+func TestPulumiYAMLInStep(t *testing.T) {
+	p, err := workspace.LoadProject("Pulumi.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Name.String() != project || p.Runtime.Name() != "go" {
+		t.Errorf("project %s runtime %s", p.Name, p.Runtime.Name())
+	}
+	declared := map[string]string{}
+	for k, v := range p.Config {
+		if strings.HasPrefix(k, "pulumi:") {
+			continue
+		}
+		declared[k] = v.TypeName()
+		if v.Description == "" {
+			t.Errorf("Pulumi.yaml: %s has no description", k)
+		}
+		if v.Default != nil {
+			t.Errorf("Pulumi.yaml: %s has a default; defaults live in config.go", k)
+		}
+	}
+	if !maps.Equal(declared, configKeys) {
+		t.Errorf("Pulumi.yaml declares %v, the loader reads %v", declared, configKeys)
+	}
+}
+
+func TestTLSOnlyPolicy(t *testing.T) {
+	d := TLSOnlyPolicy("arn:aws:s3:::b")
+	if len(d.Statement) != 2 {
+		t.Fatal(d)
+	}
+	for _, s := range d.Statement {
+		if s.Effect != "Deny" || s.Principal["AWS"] != "*" || !slices.Equal(s.Resource, []string{"arn:aws:s3:::b", "arn:aws:s3:::b/*"}) || len(s.Condition) != 1 {
+			t.Errorf("%+v", s)
+		}
+	}
+	if got := d.Statement[1].Condition["NumericLessThan"].(map[string]any)["s3:TlsVersion"]; got != "1.2" {
+		t.Errorf("TLS version %v", got)
+	}
+	if backendURL("b", "eu-west-1") != "s3://b?region=eu-west-1&awssdk=v2" {
+		t.Error(backendURL("b", "eu-west-1"))
+	}
+}

@@ -1,0 +1,334 @@
+package cicd
+
+import (
+	"github.com/flowmart/platform/pkg/iampolicy"
+)
+
+// ReadOnlyAccessARN is the AWS managed policy the preview and drift roles get.
+const ReadOnlyAccessARN = "arn:aws:iam::aws:policy/ReadOnlyAccess"
+
+// MaxManagedPolicyChars is IAM's limit on a managed policy document (characters, whitespace
+// excluded); each deploy policy group must stay under it.
+const MaxManagedPolicyChars = 6144
+
+// Scope is what a deploy role's permissions are limited to.
+type Scope struct {
+	AccountID     string   // the account every ARN names
+	Regions       []string // the regions of the regional services
+	IAMNamePrefix string   // the IAM roles, policies and instance profiles the role may manage
+	StateBucket   string   // ARN of the state bucket
+	StateKey      string   // ARN of the state bucket's KMS key
+	RoleName      string   // the deploy role itself, which may assume itself (see SelfAssume)
+}
+
+// PolicyGroup is one managed policy of a deploy role.
+type PolicyGroup struct {
+	Name     string // suffix of the policy name, e.g. "network"
+	Document iampolicy.Document
+}
+
+// PolicyGroupNames are the deploy role's managed policies, in the order they are attached. The
+// permissions are split so that each stays under IAM's managed-policy size limit.
+var PolicyGroupNames = []string{"network", "kubernetes", "data", "edge", "iam", "state"}
+
+// PassedToServices are the services the deploy role may pass its stacks' roles to: the EKS cluster
+// role, node roles through instance profiles, Pod Identity roles, the flow-log role, backups and
+// maintenance-window tasks.
+var PassedToServices = []string{"eks.amazonaws.com", "ec2.amazonaws.com", "pods.eks.amazonaws.com", "vpc-flow-logs.amazonaws.com", "backup.amazonaws.com", "ssm.amazonaws.com"}
+
+// ServiceLinkedRoles are the service-linked roles a first deploy in a fresh account creates.
+var ServiceLinkedRoles = []string{"eks.amazonaws.com", "eks-nodegroup.amazonaws.com", "autoscaling.amazonaws.com", "elasticloadbalancing.amazonaws.com", "backup.amazonaws.com"}
+
+// DeployPolicies returns the permissions of a deploy role: what the platform program creates
+// (ec2, eks, ecr, kms, logs, iam under the prefix, secretsmanager, ssm, backup, route53, sns,
+// cloudwatch, acm, autoscaling, elasticloadbalancing, sts) and the state bucket, with no
+// "service:*" action. Writes name ARNs of the account and regions; the few actions AWS only
+// allows on "*" carry an aws:RequestedRegion condition.
+func DeployPolicies(s Scope) []PolicyGroup {
+	docs := map[string]iampolicy.Document{
+		"network":    networkPolicy(s),
+		"kubernetes": kubernetesPolicy(s),
+		"data":       dataPolicy(s),
+		"edge":       edgePolicy(s),
+		"iam":        iamPolicy(s),
+		"state":      deployStatePolicy(s),
+	}
+	out := make([]PolicyGroup, 0, len(PolicyGroupNames))
+	for _, n := range PolicyGroupNames {
+		out = append(out, PolicyGroup{Name: n, Document: docs[n]})
+	}
+	return out
+}
+
+// regional returns the ARN pattern arn:aws:<service>:<region>:<account>:<resource> per region.
+func (s Scope) regional(service, resource string) []string {
+	out := make([]string, 0, len(s.Regions))
+	for _, r := range s.Regions {
+		out = append(out, "arn:aws:"+service+":"+r+":"+s.AccountID+":"+resource)
+	}
+	return out
+}
+
+// awsOwned returns the pattern of a resource AWS owns (no account), e.g. public AMIs, per region.
+func (s Scope) awsOwned(service, resource string) []string {
+	out := make([]string, 0, len(s.Regions))
+	for _, r := range s.Regions {
+		out = append(out, "arn:aws:"+service+":"+r+"::"+resource)
+	}
+	return out
+}
+
+// inRegions is the condition of a statement on "*": only requests to the scope's regions.
+func (s Scope) inRegions() map[string]any {
+	return map[string]any{"StringEquals": map[string]any{"aws:RequestedRegion": s.Regions}}
+}
+
+func concat(lists ...[]string) []string {
+	var out []string
+	for _, l := range lists {
+		out = append(out, l...)
+	}
+	return out
+}
+
+// read is a statement of read-only actions on every resource of the scope's regions (the
+// condition keeps "Describe*"-style wildcards from reaching any other region).
+func (s Scope) read(sid string, actions ...string) iampolicy.Statement {
+	return iampolicy.Statement{Sid: sid, Effect: "Allow", Action: actions, Resource: []string{"*"}, Condition: s.inRegions()}
+}
+
+func networkPolicy(s Scope) iampolicy.Document {
+	return iampolicy.New(
+		s.read("NetworkRead", "ec2:Describe*", "ec2:Get*", "autoscaling:Describe*", "elasticloadbalancing:Describe*"),
+		iampolicy.Allow("EC2Write", []string{
+			"ec2:Create*", "ec2:Delete*", "ec2:Modify*", "ec2:Associate*", "ec2:Disassociate*",
+			"ec2:Attach*", "ec2:Detach*", "ec2:Authorize*", "ec2:Revoke*", "ec2:Allocate*",
+			"ec2:Release*", "ec2:Replace*", "ec2:Update*", "ec2:Enable*", "ec2:Disable*",
+			"ec2:RunInstances", "ec2:StartInstances", "ec2:StopInstances", "ec2:RebootInstances",
+			"ec2:TerminateInstances", "ec2:ImportKeyPair",
+		}, concat(s.regional("ec2", "*"), s.awsOwned("ec2", "image/*"), s.awsOwned("ec2", "snapshot/*"))...),
+		iampolicy.Allow("AutoScalingWrite", []string{
+			"autoscaling:Create*", "autoscaling:Delete*", "autoscaling:Update*", "autoscaling:Put*",
+			"autoscaling:Attach*", "autoscaling:Detach*", "autoscaling:Set*", "autoscaling:Suspend*",
+			"autoscaling:Resume*", "autoscaling:StartInstanceRefresh", "autoscaling:CancelInstanceRefresh",
+			"autoscaling:EnableMetricsCollection", "autoscaling:DisableMetricsCollection",
+		}, s.regional("autoscaling", "*")...),
+		iampolicy.Allow("LoadBalancingWrite", []string{
+			"elasticloadbalancing:Create*", "elasticloadbalancing:Delete*", "elasticloadbalancing:Modify*",
+			"elasticloadbalancing:Add*", "elasticloadbalancing:Remove*", "elasticloadbalancing:Register*",
+			"elasticloadbalancing:Deregister*", "elasticloadbalancing:Set*",
+		}, s.regional("elasticloadbalancing", "*")...),
+	)
+}
+
+func kubernetesPolicy(s Scope) iampolicy.Document {
+	return iampolicy.New(
+		s.read("KubernetesRead", "eks:Describe*", "eks:List*", "ecr:Describe*", "ecr:List*", "ecr:Get*", "ecr:BatchGet*", "ecr:BatchCheck*"),
+		iampolicy.Allow("EKSWrite", []string{
+			"eks:Create*", "eks:Delete*", "eks:Update*", "eks:Associate*", "eks:Disassociate*",
+			"eks:TagResource", "eks:UntagResource",
+		}, s.regional("eks", "*")...),
+		iampolicy.Allow("ECRWrite", []string{
+			"ecr:CreateRepository", "ecr:DeleteRepository", "ecr:PutLifecyclePolicy", "ecr:DeleteLifecyclePolicy",
+			"ecr:SetRepositoryPolicy", "ecr:DeleteRepositoryPolicy", "ecr:PutImageTagMutability",
+			"ecr:PutImageScanningConfiguration", "ecr:TagResource", "ecr:UntagResource",
+		}, s.regional("ecr", "repository/*")...),
+		iampolicy.Allow("ECRToken", []string{"ecr:GetAuthorizationToken"}, "*"),
+		iampolicy.Statement{Sid: "ECRRegistry", Effect: "Allow", Action: []string{
+			"ecr:PutRegistryScanningConfiguration", "ecr:CreatePullThroughCacheRule",
+			"ecr:DeletePullThroughCacheRule", "ecr:UpdatePullThroughCacheRule",
+		}, Resource: []string{"*"}, Condition: s.inRegions()},
+	)
+}
+
+func dataPolicy(s Scope) iampolicy.Document {
+	return iampolicy.New(
+		s.read("DataRead", "kms:Describe*", "kms:List*", "kms:Get*", "logs:Describe*", "logs:List*", "logs:Get*",
+			"cloudwatch:Describe*", "cloudwatch:List*", "cloudwatch:Get*", "sns:List*", "sns:Get*",
+			"backup:Describe*", "backup:List*", "backup:Get*", "secretsmanager:List*", "secretsmanager:GetRandomPassword",
+			"ssm:Describe*", "ssm:List*", "ssm:GetCommandInvocation"),
+		iampolicy.Statement{Sid: "DataCreate", Effect: "Allow", Action: []string{"kms:CreateKey", "backup-storage:MountCapsule",
+			"ssm:CreatePatchBaseline", "ssm:CreateMaintenanceWindow"},
+			Resource: []string{"*"}, Condition: s.inRegions()},
+		iampolicy.Allow("KMSWrite", []string{
+			"kms:CreateAlias", "kms:DeleteAlias", "kms:UpdateAlias", "kms:EnableKeyRotation", "kms:DisableKeyRotation",
+			"kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion", "kms:PutKeyPolicy", "kms:TagResource",
+			"kms:UntagResource", "kms:UpdateKeyDescription", "kms:CreateGrant", "kms:RetireGrant",
+			"kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*",
+		}, concat(s.regional("kms", "key/*"), s.regional("kms", "alias/*"))...),
+		iampolicy.Allow("LogsWrite", []string{
+			"logs:CreateLogGroup", "logs:DeleteLogGroup", "logs:PutRetentionPolicy", "logs:DeleteRetentionPolicy",
+			"logs:TagResource", "logs:UntagResource", "logs:TagLogGroup", "logs:UntagLogGroup",
+			"logs:AssociateKmsKey", "logs:DisassociateKmsKey",
+		}, s.regional("logs", "*")...),
+		iampolicy.Allow("LogsDelivery", []string{"logs:CreateLogDelivery", "logs:PutResourcePolicy"}, "*"),
+		iampolicy.Allow("AlarmsWrite", []string{
+			"cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms", "cloudwatch:TagResource", "cloudwatch:UntagResource",
+			"cloudwatch:EnableAlarmActions", "cloudwatch:DisableAlarmActions",
+			"sns:CreateTopic", "sns:DeleteTopic", "sns:SetTopicAttributes", "sns:Subscribe", "sns:Unsubscribe", "sns:SetSubscriptionAttributes",
+			"sns:TagResource", "sns:UntagResource",
+		}, concat(s.regional("cloudwatch", "alarm:*"), s.regional("sns", "*"))...),
+		iampolicy.Allow("BackupWrite", []string{
+			"backup:Create*", "backup:Delete*", "backup:Update*", "backup:Put*", "backup:TagResource", "backup:UntagResource",
+		}, s.regional("backup", "*")...),
+		iampolicy.Allow("SecretsWrite", []string{
+			"secretsmanager:CreateSecret", "secretsmanager:DeleteSecret", "secretsmanager:PutSecretValue",
+			"secretsmanager:UpdateSecret", "secretsmanager:TagResource", "secretsmanager:UntagResource",
+			"secretsmanager:RotateSecret", "secretsmanager:CancelRotateSecret", "secretsmanager:RestoreSecret",
+			"secretsmanager:PutResourcePolicy", "secretsmanager:DeleteResourcePolicy",
+			"secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue", "secretsmanager:GetResourcePolicy",
+		}, s.regional("secretsmanager", "secret:*")...),
+		// Parameters, associations, documents, and the SQL Server host's patch baseline, patch group
+		// and maintenance window.
+		iampolicy.Allow("SSMWrite", []string{
+			"ssm:Create*", "ssm:Delete*", "ssm:Update*", "ssm:Put*", "ssm:Register*", "ssm:Deregister*",
+			"ssm:GetParameter*", "ssm:GetPatchBaseline*", "ssm:GetMaintenanceWindow*", "ssm:GetDocument",
+			"ssm:AddTagsToResource", "ssm:RemoveTagsFromResource", "ssm:LabelParameterVersion",
+		}, s.regional("ssm", "*")...),
+		// AWS's public parameters (AMI and add-on ids), read only.
+		iampolicy.Allow("SSMPublicParameters", []string{"ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"},
+			s.awsOwned("ssm", "parameter/aws/service/*")...),
+		// The health check runs AWS-RunPowerShellScript on the SQL Server host.
+		iampolicy.Allow("SSMRunCommand", []string{"ssm:SendCommand"},
+			concat(s.awsOwned("ssm", "document/AWS-RunPowerShellScript"), s.regional("ec2", "instance/*"))...),
+	)
+}
+
+func edgePolicy(s Scope) iampolicy.Document {
+	return iampolicy.New(
+		s.read("CertificateRead", "acm:Describe*", "acm:List*", "acm:Get*"),
+		// Route 53 is global (its requests are not in the stack's region): exact read actions.
+		iampolicy.Allow("ZoneRead", []string{
+			"route53:GetHostedZone", "route53:ListHostedZones", "route53:ListHostedZonesByName", "route53:ListHostedZonesByVPC",
+			"route53:ListResourceRecordSets", "route53:GetChange", "route53:ListTagsForResource", "route53:GetDNSSEC",
+		}, "*"),
+		iampolicy.Statement{Sid: "CertificateRequest", Effect: "Allow", Action: []string{"acm:RequestCertificate"},
+			Resource: []string{"*"}, Condition: s.inRegions()},
+		iampolicy.Allow("CertificateWrite", []string{
+			"acm:AddTagsToCertificate", "acm:RemoveTagsFromCertificate", "acm:DeleteCertificate",
+			"acm:UpdateCertificateOptions",
+		}, s.regional("acm", "certificate/*")...),
+		// Only private hosted zones (a request naming a VPC): public DNS is Cloudflare's.
+		iampolicy.Statement{Sid: "PrivateZoneCreate", Effect: "Allow", Action: []string{"route53:CreateHostedZone"},
+			Resource: []string{"*"}, Condition: map[string]any{"Null": map[string]any{"route53:VPCs": "false"}}},
+		iampolicy.Allow("ZoneWrite", []string{
+			"route53:ChangeResourceRecordSets", "route53:ChangeTagsForResource", "route53:DeleteHostedZone",
+			"route53:UpdateHostedZoneComment", "route53:AssociateVPCWithHostedZone", "route53:DisassociateVPCFromHostedZone",
+		}, "arn:aws:route53:::hostedzone/*"),
+	)
+}
+
+func iamPolicy(s Scope) iampolicy.Document {
+	p := "arn:aws:iam::" + s.AccountID + ":"
+	var oidc []string
+	for _, r := range s.Regions {
+		oidc = append(oidc, p+"oidc-provider/oidc.eks."+r+".amazonaws.com/id/*")
+	}
+	return iampolicy.New(
+		// IAM is global: exact read actions rather than a region condition.
+		iampolicy.Allow("IAMRead", []string{
+			"iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:ListRoleTags",
+			"iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListPolicyVersions", "iam:ListPolicyTags",
+			"iam:GetInstanceProfile", "iam:ListInstanceProfilesForRole", "iam:ListInstanceProfileTags",
+			"iam:GetOpenIDConnectProvider", "iam:ListOpenIDConnectProviders", "iam:ListOpenIDConnectProviderTags",
+			"iam:GetServiceLinkedRoleDeletionStatus",
+		}, "*"),
+		iampolicy.Allow("OwnRolesAndPolicies", []string{
+			"iam:CreateRole", "iam:DeleteRole", "iam:UpdateRole", "iam:UpdateRoleDescription", "iam:UpdateAssumeRolePolicy",
+			"iam:TagRole", "iam:UntagRole", "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:AttachRolePolicy",
+			"iam:DetachRolePolicy", "iam:CreatePolicy", "iam:DeletePolicy", "iam:CreatePolicyVersion",
+			"iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:TagPolicy", "iam:UntagPolicy",
+			"iam:CreateInstanceProfile", "iam:DeleteInstanceProfile", "iam:AddRoleToInstanceProfile",
+			"iam:RemoveRoleFromInstanceProfile", "iam:TagInstanceProfile", "iam:UntagInstanceProfile",
+		}, p+"role/"+s.IAMNamePrefix+"*", p+"policy/"+s.IAMNamePrefix+"*", p+"instance-profile/"+s.IAMNamePrefix+"*"),
+		// The EKS clusters' IRSA providers: their issuer URL, not a name, identifies them.
+		iampolicy.Allow("ClusterOIDCProviders", []string{
+			"iam:CreateOpenIDConnectProvider", "iam:DeleteOpenIDConnectProvider", "iam:UpdateOpenIDConnectProviderThumbprint",
+			"iam:AddClientIDToOpenIDConnectProvider", "iam:RemoveClientIDFromOpenIDConnectProvider",
+			"iam:TagOpenIDConnectProvider", "iam:UntagOpenIDConnectProvider",
+		}, oidc...),
+		iampolicy.Statement{Sid: "PassOwnRoles", Effect: "Allow", Action: []string{"iam:PassRole"},
+			Resource:  []string{p + "role/" + s.IAMNamePrefix + "*"},
+			Condition: map[string]any{"StringEquals": map[string]any{"iam:PassedToService": PassedToServices}}},
+		iampolicy.Statement{Sid: "ServiceLinkedRoles", Effect: "Allow", Action: []string{"iam:CreateServiceLinkedRole"},
+			Resource:  []string{p + "role/aws-service-role/*"},
+			Condition: map[string]any{"StringEquals": map[string]any{"iam:AWSServiceName": ServiceLinkedRoles}}},
+	)
+}
+
+// statePolicy gives the Pulumi state: objects read (and written when write), the key to decrypt
+// (and encrypt when write). Every role also needs sts:GetCallerIdentity, which the AWS provider
+// calls first.
+func statePolicy(bucket, key string, write bool) iampolicy.Document {
+	objects := []string{"s3:GetObject", "s3:GetObjectVersion"}
+	crypto := []string{"kms:Decrypt", "kms:DescribeKey"}
+	if write {
+		objects = append(objects, "s3:PutObject", "s3:DeleteObject")
+		crypto = append(crypto, "kms:Encrypt", "kms:GenerateDataKey")
+	}
+	return iampolicy.New(
+		iampolicy.Allow("StateBucket", []string{"s3:ListBucket", "s3:GetBucketLocation", "s3:GetBucketVersioning"}, bucket),
+		iampolicy.Allow("StateObjects", objects, bucket+"/*"),
+		iampolicy.Allow("StateKey", crypto, key),
+		iampolicy.Allow("CallerIdentity", []string{"sts:GetCallerIdentity"}, "*"),
+	)
+}
+
+// deployStatePolicy is the state bucket read and written, and the role assuming itself: the
+// stacks' AWS provider assumes assumeRoleArn (the deploy role) with the credentials the workflow
+// got for that same role.
+func deployStatePolicy(s Scope) iampolicy.Document {
+	doc := statePolicy(s.StateBucket, s.StateKey, true)
+	if s.RoleName != "" {
+		doc.Statement = append(doc.Statement, iampolicy.Allow("AssumeSelf", []string{"sts:AssumeRole", "sts:TagSession"},
+			"arn:aws:iam::"+s.AccountID+":role/"+s.RoleName))
+	}
+	return doc
+}
+
+// DriftSecretsPolicy lets the drift role read what `pulumi refresh` reads beyond ReadOnlyAccess:
+// the stacks' Secrets Manager secret values (names under the environments' prefixes) and
+// SecureString parameters, decrypted only through Secrets Manager and SSM.
+func DriftSecretsPolicy(s Scope, prefixes []string) iampolicy.Document {
+	var secrets []string
+	for _, prefix := range prefixes {
+		secrets = append(secrets, s.regional("secretsmanager", "secret:"+prefix+"*")...)
+	}
+	var via []string
+	for _, r := range s.Regions {
+		via = append(via, "secretsmanager."+r+".amazonaws.com", "ssm."+r+".amazonaws.com")
+	}
+	return iampolicy.New(
+		iampolicy.Allow("StackSecrets", []string{"secretsmanager:GetSecretValue"}, secrets...),
+		iampolicy.Statement{Sid: "StackSecretsKey", Effect: "Allow", Action: []string{"kms:Decrypt"}, Resource: s.regional("kms", "key/*"),
+			Condition: map[string]any{"StringEquals": map[string]any{"kms:ViaService": via}}},
+	)
+}
+
+// TrustPolicy lets GitHub's OIDC tokens for exactly one subject (the sub claim, e.g.
+// repo:flowmart/platform:environment:production) and the STS audience assume a role.
+func TrustPolicy(oidcProviderARN, subject string) iampolicy.Document {
+	return iampolicy.New(iampolicy.Statement{
+		Sid:       "GitHubActions",
+		Effect:    "Allow",
+		Principal: map[string]any{"Federated": oidcProviderARN},
+		Action:    []string{"sts:AssumeRoleWithWebIdentity"},
+		Condition: map[string]any{"StringEquals": map[string]any{
+			GitHubOIDCHost + ":aud": GitHubOIDCAudience,
+			GitHubOIDCHost + ":sub": subject,
+		}},
+	})
+}
+
+// SelfAssume is the trust statement that lets a role assume itself, and nothing else in the
+// account: a stack's assumeRoleArn names the deploy role, which the workflow already holds. (A
+// role cannot name itself as principal before it exists, hence the account and a condition.)
+func SelfAssume(accountID, roleName string) iampolicy.Statement {
+	return iampolicy.Statement{
+		Sid:       "AssumeSelf",
+		Effect:    "Allow",
+		Principal: map[string]any{"AWS": "arn:aws:iam::" + accountID + ":root"},
+		Action:    []string{"sts:AssumeRole", "sts:TagSession"},
+		Condition: map[string]any{"ArnEquals": map[string]any{"aws:PrincipalArn": "arn:aws:iam::" + accountID + ":role/" + roleName}},
+	}
+}
