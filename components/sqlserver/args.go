@@ -94,10 +94,16 @@ const (
 // values; values passed into children are inputs.
 type SQLServerHostArgs struct {
 	// AMIID is the Windows Server + SQL Server license-included AMI (ami- and 8 or 17 hex digits).
-	// Required: nothing floats. A newer AMI in config never replaces the host by itself (the
-	// instance ignores changes to its AMI); rebuild deliberately with `pulumi up --replace <urn>`:
-	// the databases survive because they live on separate volumes.
+	// Required: nothing floats. A newer AMI in config never replaces the host by itself: the
+	// instance ignores changes to its AMI (and `pulumi up --replace` would rebuild it on the AMI
+	// it runs, since Pulumi keeps an ignored input's recorded value). To move to a new AMI, set
+	// AMIID and AllowAMIReplacement for one deploy; the databases survive because they live on
+	// separate volumes.
 	AMIID string
+	// AllowAMIReplacement stops ignoring changes to AMIID, so a changed AMIID replaces the host on
+	// the next deploy. Set it for that deploy only (in production, after `pulumi state unprotect`
+	// of the instance, and after a fresh backup). Defaults to false.
+	AllowAMIReplacement bool
 	// Edition is the SQL Server edition of AMIID: Developer (dev only), Standard or Enterprise.
 	// Required: it must match the AMI, which decides what is installed and billed.
 	Edition Edition

@@ -67,7 +67,16 @@ func (h *SQLServerHost) instance(ctx *pulumi.Context) error {
 			PatchGroupTag: h.patchGroup(),
 			EditionTag:    string(h.args.Edition),
 		}),
-	}, h.protected(pulumi.IgnoreChanges([]string{"ami"}), pulumi.DependsOn(deps))...)
+	}, h.protected(pulumi.IgnoreChanges(amiIgnored(h.args.AllowAMIReplacement)), pulumi.DependsOn(deps))...)
 	h.Instance = inst
 	return err
+}
+
+// amiIgnored is the instance's ignoreChanges: the AMI, unless a replacement onto a new one is
+// allowed for this deploy.
+func amiIgnored(allowReplacement bool) []string {
+	if allowReplacement {
+		return nil
+	}
+	return []string{"ami"}
 }

@@ -891,3 +891,16 @@ func TestNoInvokeAtAll(t *testing.T) {
 		t.Errorf("invokes: %v", m.calls)
 	}
 }
+
+// AllowAMIReplacement is the one deliberate way onto a new AMI: the instance stops ignoring it.
+func TestAllowAMIReplacementStopsIgnoringTheAMI(t *testing.T) {
+	args := baseArgs()
+	args.AllowAMIReplacement = true
+	args.AMIID = "ami-0fedcba9876543210"
+	both(t, args, func(t *testing.T, doc *preview.Document) {
+		inst := one(t, doc, typInstance, "prod-sqlserver")
+		if len(inst.IgnoreChanges) != 0 || inst.Inputs["ami"] != "ami-0fedcba9876543210" {
+			t.Errorf("ami %v ignoreChanges %v: a changed AMI would still be ignored", inst.Inputs["ami"], inst.IgnoreChanges)
+		}
+	})
+}

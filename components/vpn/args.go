@@ -45,10 +45,12 @@ type VPNGatewayArgs struct {
 	// AMIID pins the Amazon Linux 2023 image (ami- and 8 or 17 hex digits). Required: nothing
 	// floats. Changes to it are ignored (ignoreChanges ami), so a new AMI never replaces the host on
 	// its own. `pulumi up --replace <host URN>` rebuilds the host, but on the AMI it runs: Pulumi
-	// keeps an ignored input's recorded value even when replacing. To move to a new AMI, set AMIID,
-	// then `pulumi destroy --target <host URN> --target-dependents` (the host, its routes, Elastic
-	// IP association and DNS record; the key and the address stay) and `pulumi up`.
+	// keeps an ignored input's recorded value even when replacing. To move to a new AMI, set AMIID
+	// and AllowAMIReplacement for one deploy (the key, the Elastic IP and the peers stay).
 	AMIID string
+	// AllowAMIReplacement stops ignoring changes to AMIID, so a changed AMIID replaces the host on
+	// the next deploy. Set it for that deploy only. Defaults to false.
+	AllowAMIReplacement bool
 	// InstanceType is the EC2 instance type. Defaults to t3.small.
 	InstanceType string
 	// ClientCIDR is the tunnel's IPv4 range, from /16 to /29, outside the VPC: the server takes its

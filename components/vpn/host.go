@@ -52,7 +52,7 @@ func (g *VPNGateway) host(ctx *pulumi.Context) error {
 		UserDataReplaceOnChange: pulumi.Bool(false),
 		Tags:                    g.tags(name),
 	}, append(append([]pulumi.ResourceOption(nil), g.opts...),
-		pulumi.IgnoreChanges([]string{"ami"}),
+		pulumi.IgnoreChanges(amiIgnored(g.args.AllowAMIReplacement)),
 		pulumi.DependsOn(deps))...)
 	return err
 }
@@ -204,4 +204,13 @@ systemctl enable wg-peers.service
 systemctl enable --now wg-quick@wg0
 systemctl enable --now wg-peers.timer dnsmasq.service
 `, name, regionOf(secretARN), secretARN, serverAddress(a.ClientCIDR), a.ListenPort, serverIP(a.ClientCIDR), peersParameterName(name))
+}
+
+// amiIgnored is the host's ignoreChanges: the AMI, unless a replacement onto a new one is allowed
+// for this deploy.
+func amiIgnored(allowReplacement bool) []string {
+	if allowReplacement {
+		return nil
+	}
+	return []string{"ami"}
 }

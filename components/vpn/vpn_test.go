@@ -1062,3 +1062,15 @@ func TestMockOutputs(t *testing.T) {
 		t.Errorf("random bytes use the AWS provider: %s", rb.Provider)
 	}
 }
+
+// AllowAMIReplacement is the one deliberate way onto a new AMI: the host stops ignoring it.
+func TestAllowAMIReplacementStopsIgnoringTheAMI(t *testing.T) {
+	args := baseArgs()
+	args.AllowAMIReplacement = true
+	for _, deploy := range []bool{false, true} {
+		h := get(t, build(t, args, deploy), typeInstance, "prod-vpn-host")
+		if len(h.IgnoreChanges) != 0 {
+			t.Errorf("deploy=%v: ignoreChanges %v: a changed AMI would still be ignored", deploy, h.IgnoreChanges)
+		}
+	}
+}

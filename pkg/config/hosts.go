@@ -11,6 +11,7 @@ func (c *Config) SQLServerArgs() sqlserver.SQLServerHostArgs {
 	s := c.SQLServer
 	a := sqlserver.SQLServerHostArgs{
 		AMIID:                     s.AMIID,
+		AllowAMIReplacement:       s.AllowAMIReplacement,
 		Edition:                   sqlserver.Edition(s.Edition),
 		InstanceType:              s.InstanceType,
 		AvailabilityZone:          s.AvailabilityZone,
@@ -46,15 +47,16 @@ func (v *VolumeConfig) volume() sqlserver.Volume {
 func (c *Config) VPNArgs() vpn.VPNGatewayArgs {
 	v := c.VPN
 	a := vpn.VPNGatewayArgs{
-		VPCCIDR:         c.Network.VPCCIDR.String(),
-		AMIID:           v.AMIID,
-		InstanceType:    v.InstanceType,
-		ClientCIDR:      v.ClientCIDR,
-		ListenPort:      v.ListenPort,
-		AllowedCIDRs:    v.AllowedCIDRs,
-		AllowAnySource:  v.AllowAnySource,
-		PrivateZoneName: c.Network.PrivateZoneName,
-		Protect:         c.Protected(),
+		VPCCIDR:             c.Network.VPCCIDR.String(),
+		AMIID:               v.AMIID,
+		AllowAMIReplacement: v.AllowAMIReplacement,
+		InstanceType:        v.InstanceType,
+		ClientCIDR:          v.ClientCIDR,
+		ListenPort:          v.ListenPort,
+		AllowedCIDRs:        v.AllowedCIDRs,
+		AllowAnySource:      v.AllowAnySource,
+		PrivateZoneName:     c.Network.PrivateZoneName,
+		Protect:             c.Protected(),
 	}
 	for _, p := range v.Peers {
 		a.Peers = append(a.Peers, vpn.Peer{Name: p.Name, PublicKey: p.PublicKey, AllowedIP: p.AllowedIP})

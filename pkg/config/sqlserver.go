@@ -17,6 +17,8 @@ var sqlServerKeys = []keySpec{{KeySQLServer, typeObject, false}}
 type SQLServerConfig struct {
 	// AMIID is the pinned Windows Server + SQL Server license-included AMI. Required.
 	AMIID string `json:"amiId"`
+	// AllowAMIReplacement lets a changed amiId replace the host on this deploy (set it once).
+	AllowAMIReplacement bool `json:"allowAmiReplacement,omitempty"`
 	// Edition is the SQL Server edition of that AMI; defaults per environment (defaults.go).
 	Edition string `json:"edition,omitempty"`
 	// InstanceType defaults per environment (memory-optimized).

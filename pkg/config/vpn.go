@@ -14,6 +14,8 @@ var vpnKeys = []keySpec{{KeyVPN, typeObject, false}}
 type VPNConfig struct {
 	// AMIID is the pinned Amazon Linux 2023 AMI. Required.
 	AMIID string `json:"amiId"`
+	// AllowAMIReplacement lets a changed amiId replace the host on this deploy (set it once).
+	AllowAMIReplacement bool `json:"allowAmiReplacement,omitempty"`
 	// InstanceType defaults to the component's (t3.small).
 	InstanceType string `json:"instanceType,omitempty"`
 	// ClientCIDR is the address range of VPN clients; defaults per environment (defaults.go).
