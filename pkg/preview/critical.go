@@ -25,6 +25,7 @@ var CreateSeconds = map[string]int{
 	"aws:ec2/vpcEndpoint:VpcEndpoint":                     90, // interface endpoints; gateway endpoints are DefaultCreateSeconds
 	"aws:acm/certificateValidation:CertificateValidation": 120,
 	"aws:ec2/instance:Instance":                           90,
+	"aws:ssm/association:Association":                     300, // SQL Server host: waits for the CloudWatch agent install on a booting Windows host
 	"kubernetes:helm.sh/v3:Release":                       120, // atomic install waits for readiness
 }
 
