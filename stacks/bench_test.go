@@ -58,7 +58,7 @@ func scaledOptions(b *testing.B, n int) preview.Options {
 		b.Fatal(err)
 	}
 	groups := cluster["nodeGroups"].([]any)
-	for i := 0; i < n/10; i++ {
+	for i := range n / 10 {
 		groups = append(groups, map[string]any{"name": fmt.Sprintf("pool-%02d", i), "kind": "Managed", "instanceTypes": []string{"m6i.large"},
 			"minSize": 1, "maxSize": 3, "releaseVersion": "1.33.5-20261015"})
 	}

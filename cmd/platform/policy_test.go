@@ -105,7 +105,7 @@ func TestMandatoryViolationExit3AndWaivers(t *testing.T) {
 
 	code, out, _ = runCmd("preview", "--config-file", path)
 	if code != exitPolicy || !strings.Contains(out, "mandatory  FM-ECR-002  production-storefront: imageTagMutability is \"MUTABLE\"") {
-		t.Errorf("tree: exit %d, lacks the violation line:\n%s", code, out[strings.Index(out, "\nPolicies"):])
+		t.Errorf("tree: exit %d, lacks the violation line:\n%s", code, out)
 	}
 
 	// Waive every one (one by URN, the others by name): reported as waived, exit 0.
@@ -142,7 +142,10 @@ func TestMandatoryViolationExit3AndWaivers(t *testing.T) {
 		}
 	}
 	code, out, _ = runCmd("preview", "--config-file", path)
-	summary := out[strings.Index(out, "\nPolicies"):]
+	_, summary, found := strings.Cut(out, "\nPolicies")
+	if !found {
+		t.Fatalf("no policy summary in:\n%s", out)
+	}
 	if code != exitOK || !strings.Contains(summary, fmt.Sprintf("%4d  waived", len(vs)+stackWaived)) ||
 		!strings.Contains(summary, "FM-ECR-002  production-storefront: images are rebuilt") ||
 		!strings.Contains(summary, "waived     FM-ECR-002  production-storefront:") {

@@ -75,11 +75,11 @@ func TestBrokenStackFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	replace := func(old, new string) string {
+	replace := func(old, replacement string) string {
 		if !strings.Contains(string(dev), old) {
 			t.Fatalf("Pulumi.dev.yaml has no %q", old)
 		}
-		return strings.Replace(string(dev), old, new, 1)
+		return strings.Replace(string(dev), old, replacement, 1)
 	}
 	cases := []struct {
 		name, content, want string

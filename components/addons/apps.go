@@ -57,6 +57,7 @@ func (c *PlatformAddons) imageUpdater(ctx *pulumi.Context) error {
 		"serviceAccount":   map[string]any{"create": true, "name": imageUpdaterServiceAccount},
 	}
 	if r := c.args.ECRRegistry; r != "" {
+		//nolint:gosec // G101: "credentials" names the image updater's login script, not a secret
 		values["config"] = map[string]any{"registries": []any{map[string]any{
 			"name": "ECR", "api_url": "https://" + r, "prefix": r, "ping": true, "insecure": false,
 			"credentials": "ext:/scripts/ecr-login.sh", "credsexpire": "10h",
@@ -120,7 +121,7 @@ func (c *PlatformAddons) apisix(ctx *pulumi.Context) error {
 			"deployment": map[string]any{"mode": "traditional", "role": "traditional"},
 			"admin": map[string]any{
 				"enabled":     true,
-				"credentials": map[string]any{"secretName": "apisix-admin-keys"},
+				"credentials": map[string]any{"secretName": "apisix-admin-keys"}, //nolint:gosec // G101: a reference to a Kubernetes Secret by name, no value
 			},
 		}
 		values["etcd"] = map[string]any{
@@ -167,7 +168,7 @@ func (c *PlatformAddons) keycloak(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
-	dbOpts := append(c.k8sOpts, pulumi.DependsOn([]pulumi.Resource{operator, ns}))
+	dbOpts := append(append([]pulumi.ResourceOption(nil), c.k8sOpts...), pulumi.DependsOn([]pulumi.Resource{operator, ns}))
 	if c.args.Protect {
 		dbOpts = append(dbOpts, pulumi.Protect(true))
 	}

@@ -24,7 +24,7 @@ const (
 // NodeGroupKinds lists the allowed kinds.
 var NodeGroupKinds = []NodeGroupKind{Managed, SelfManaged}
 
-// AMI types a node group may run (AL2023, the default, and Bottlerocket).
+// AMITypes lists the AMI types a node group may run (AL2023, the default, and Bottlerocket).
 var AMITypes = []string{"AL2023_x86_64_STANDARD", "AL2023_ARM_64_STANDARD", "BOTTLEROCKET_x86_64", "BOTTLEROCKET_ARM_64"}
 
 // UpgradePolicies are the EKS support types.

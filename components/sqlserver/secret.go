@@ -51,7 +51,8 @@ func (h *SQLServerHost) adminPassword(ctx *pulumi.Context) error {
 
 // secretJSON renders the secret's value.
 func secretJSON(password string) (string, error) {
-	b, err := json.Marshal(struct {
+	// The secret's value is this password: it goes only into the secret version.
+	b, err := json.Marshal(struct { //nolint:gosec // G117: the password is the secret's value, stored only in Secrets Manager
 		Username string `json:"username"`
 		Password string `json:"password"`
 	}{SecretUsername, password})

@@ -118,7 +118,7 @@ func NewSQLServerHost(ctx *pulumi.Context, name string, args *SQLServerHostArgs,
 
 // hostName is the name of the instance, its security group and role, and of the names AWS shows
 // (alarms, topic, vault, patch group): name+"-sqlserver", or name itself when it already says
-// sqlserver. It always contains "sqlserver", which is how the policy rules recognise the host.
+// sqlserver. It always contains "sqlserver", which is how the policy rules recognize the host.
 func (h *SQLServerHost) hostName() string { return HostResourceName(h.name) }
 
 // HostResourceName is the resource name of the instance of a SQLServerHost named name:

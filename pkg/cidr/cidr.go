@@ -16,6 +16,7 @@
 package cidr
 
 import (
+	"encoding/binary"
 	"fmt"
 	"net/netip"
 	"sort"
@@ -24,6 +25,7 @@ import (
 // Tier is a class of subnet with its own routing.
 type Tier string
 
+// The tiers, each with its own block of the VPC.
 const (
 	Public   Tier = "public"
 	Private  Tier = "private"
@@ -34,6 +36,7 @@ const (
 // Tiers lists every tier the plan knows, in layout order.
 var Tiers = []Tier{Private, Public, Database, Intra}
 
+// Bounds of the layout.
 const (
 	// MinPrefix and MaxPrefix bound the VPC prefix length the layout supports.
 	MinPrefix = 16
@@ -161,7 +164,7 @@ func containsTier(ts []Tier, t Tier) bool {
 // nth returns the i-th sub-prefix of length bits inside p.
 func nth(p netip.Prefix, bits, i int) netip.Prefix {
 	a := p.Addr().As4()
-	base := uint32(a[0])<<24 | uint32(a[1])<<16 | uint32(a[2])<<8 | uint32(a[3])
-	v := base + uint32(i)<<(32-bits)
-	return netip.PrefixFrom(netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)}), bits)
+	offset := uint32(i) << (32 - bits) //nolint:gosec // G115: i is an AZ slot (0-7) or a sixteenth of the VPC (12-14)
+	binary.BigEndian.PutUint32(a[:], binary.BigEndian.Uint32(a[:])+offset)
+	return netip.PrefixFrom(netip.AddrFrom4(a), bits)
 }

@@ -114,7 +114,7 @@ func randomSubset(r *rand.Rand, region string) []string {
 // subnets overlap, whatever the VPC size, AZ set and order.
 func TestPlanStabilityAndNonOverlapProperty(t *testing.T) {
 	r := rand.New(rand.NewSource(1))
-	for i := 0; i < 500; i++ {
+	for range 500 {
 		bits := MinPrefix + r.Intn(MaxPrefix-MinPrefix+1)
 		vpc := netip.PrefixFrom(netip.AddrFrom4([4]byte{10, byte(r.Intn(256)), 0, 0}), bits).Masked()
 		azs := randomSubset(r, "eu-central-1")

@@ -9,7 +9,7 @@ import (
 	"github.com/flowmart/platform/components/cluster"
 )
 
-// Cluster keys.
+// KeyCluster is the cluster's key.
 const KeyCluster = "cluster"
 
 var clusterKeys = []keySpec{{KeyCluster, typeObject, false}}

@@ -18,6 +18,7 @@ const Project = "flowmart-platform"
 // Environment is the kind of environment a stack is.
 type Environment string
 
+// The environments, each with its own defaults (defaults.go).
 const (
 	Dev        Environment = "dev"
 	Staging    Environment = "staging"
@@ -210,18 +211,16 @@ func (r *reader) stringMap(key string) map[string]string {
 }
 
 // object decodes an object or array key into v, naming the key on error. Component sections use it.
-func (r *reader) object(key string, v any) bool {
+func (r *reader) object(key string, v any) {
 	raw, ok := r.raw(key)
 	if !ok || raw == "" {
-		return false
+		return
 	}
 	dec := json.NewDecoder(strings.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		r.fail(errorf(key, "%s", strings.TrimPrefix(err.Error(), "json: ")))
-		return false
 	}
-	return true
 }
 
 func clip(s string) string {

@@ -8,7 +8,7 @@ import (
 	"github.com/flowmart/platform/components/sqlserver"
 )
 
-// SQL Server keys.
+// KeySQLServer is the SQL Server host's key.
 const KeySQLServer = "sqlServer"
 
 var sqlServerKeys = []keySpec{{KeySQLServer, typeObject, false}}

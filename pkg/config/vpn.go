@@ -5,7 +5,7 @@ import (
 	"net/netip"
 )
 
-// VPN keys.
+// KeyVPN is the VPN gateway's key.
 const KeyVPN = "vpn"
 
 var vpnKeys = []keySpec{{KeyVPN, typeObject, false}}

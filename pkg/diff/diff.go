@@ -19,6 +19,7 @@ import (
 // Kind of change.
 type Kind string
 
+// The kinds of change.
 const (
 	Create  Kind = "create"
 	Delete  Kind = "delete"

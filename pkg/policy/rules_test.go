@@ -6,8 +6,6 @@ import (
 	"testing"
 )
 
-const stackURN = "urn:pulumi:production::flowmart-platform::pulumi:pulumi:Stack::flowmart-platform-production"
-
 func urn(typ, name string) string {
 	return "urn:pulumi:production::flowmart-platform::flowmart:test:Component$" + typ + "::" + name
 }
