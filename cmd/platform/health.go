@@ -449,6 +449,9 @@ func waitInvocation(ctx context.Context, cfg healthConfig, regionArgs []string, 
 				}
 				return "", fmt.Errorf("command %s on %s ended %s (%s)", id, instance, inv.Status, inv.StatusDetails)
 			}
+		} else if ctx.Err() != nil {
+			// the try's deadline passed while asking: the command did not finish in time
+			return "", fmt.Errorf("command %s on %s still running", id, instance)
 		} else if !strings.Contains(err.Error(), "InvocationDoesNotExist") {
 			return "", err
 		}

@@ -344,7 +344,7 @@ func TestHealthFailures(t *testing.T) {
 			r := &fakeRunner{answer: answer}
 			cfg := testConfig(t, outputs, r, client)
 			if c.name == "invocation never ends" {
-				cfg.timeout = 50 * time.Millisecond
+				cfg.timeout = 500 * time.Millisecond // long enough for send-command on a loaded machine; the polls never end
 				cfg.sleep = sleepContext
 			}
 			code, lines, all := runHealth(t, cfg)
