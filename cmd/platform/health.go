@@ -428,31 +428,15 @@ func waitInvocation(ctx context.Context, cfg healthConfig, regionArgs []string, 
 		args := append([]string{"ssm", "get-command-invocation"}, regionArgs...)
 		args = append(args, "--command-id", id, "--instance-id", instance, "--output", "json")
 		out, err := cfg.run.Run(ctx, "aws", args...)
-		if err == nil {
-			var inv struct {
-				Status                string `json:"Status"`
-				StatusDetails         string `json:"StatusDetails"`
-				StandardOutputContent string `json:"StandardOutputContent"`
+		switch {
+		case err == nil:
+			if detail, done, err := invocationResult(out, id, instance, port); done {
+				return detail, err
 			}
-			if jerr := json.Unmarshal(out, &inv); jerr != nil {
-				return "", fmt.Errorf("ssm get-command-invocation: unreadable answer")
-			}
-			switch inv.Status {
-			case "Success":
-				if !strings.Contains(inv.StandardOutputContent, "TcpTestSucceeded=True") {
-					return "", fmt.Errorf("command %s succeeded without TcpTestSucceeded=True", id)
-				}
-				return fmt.Sprintf("port %d reachable from %s through SSM", port, instance), nil
-			case "Failed", "TimedOut", "Cancelled", "Cancelling", "Undeliverable", "Terminated", "DeliveryTimedOut", "ExecutionTimedOut": //nolint:misspell // SSM's own spelling of the statuses
-				if strings.Contains(inv.StandardOutputContent, "TcpTestSucceeded=False") {
-					return "", fmt.Errorf("port %d not reachable from %s (Test-NetConnection failed)", port, instance)
-				}
-				return "", fmt.Errorf("command %s on %s ended %s (%s)", id, instance, inv.Status, inv.StatusDetails)
-			}
-		} else if ctx.Err() != nil {
+		case ctx.Err() != nil:
 			// the try's deadline passed while asking: the command did not finish in time
 			return "", fmt.Errorf("command %s on %s still running", id, instance)
-		} else if !strings.Contains(err.Error(), "InvocationDoesNotExist") {
+		case !strings.Contains(err.Error(), "InvocationDoesNotExist"):
 			return "", err
 		}
 		// Pending, InProgress, Delayed, or not registered yet: ask again.
@@ -460,6 +444,32 @@ func waitInvocation(ctx context.Context, cfg healthConfig, regionArgs []string, 
 			return "", fmt.Errorf("command %s on %s still running", id, instance)
 		}
 	}
+}
+
+// invocationResult reads one get-command-invocation answer: done when the command has ended, with
+// the check's detail or error.
+func invocationResult(out []byte, id, instance string, port int) (detail string, done bool, err error) {
+	var inv struct {
+		Status                string `json:"Status"`
+		StatusDetails         string `json:"StatusDetails"`
+		StandardOutputContent string `json:"StandardOutputContent"`
+	}
+	if jerr := json.Unmarshal(out, &inv); jerr != nil {
+		return "", true, fmt.Errorf("ssm get-command-invocation: unreadable answer")
+	}
+	switch inv.Status {
+	case "Success":
+		if !strings.Contains(inv.StandardOutputContent, "TcpTestSucceeded=True") {
+			return "", true, fmt.Errorf("command %s succeeded without TcpTestSucceeded=True", id)
+		}
+		return fmt.Sprintf("port %d reachable from %s through SSM", port, instance), true, nil
+	case "Failed", "TimedOut", "Cancelled", "Cancelling", "Undeliverable", "Terminated", "DeliveryTimedOut", "ExecutionTimedOut": //nolint:misspell // SSM's own spelling of the statuses
+		if strings.Contains(inv.StandardOutputContent, "TcpTestSucceeded=False") {
+			return "", true, fmt.Errorf("port %d not reachable from %s (Test-NetConnection failed)", port, instance)
+		}
+		return "", true, fmt.Errorf("command %s on %s ended %s (%s)", id, instance, inv.Status, inv.StatusDetails)
+	}
+	return "", false, nil // Pending, InProgress, Delayed
 }
 
 func portOf(v any) (int, error) {
