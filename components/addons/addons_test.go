@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -62,11 +61,7 @@ func previewErr(mutate func(*PlatformAddonsArgs)) (*preview.Document, error) {
 
 func runErr(o preview.Options, mutate func(*PlatformAddonsArgs)) (*preview.Document, *PlatformAddons, error) {
 	var comp *PlatformAddons
-	doc, err := preview.Run(func(ctx *pulumi.Context) error {
-		p, err := aws.NewProvider(ctx, "aws", &aws.ProviderArgs{Region: pulumi.String("eu-west-1")})
-		if err != nil {
-			return err
-		}
+	doc, err := preview.RunWithAWS(func(ctx *pulumi.Context, provider pulumi.ResourceOption) error {
 		k8s, err := kubernetes.NewProvider(ctx, "k8s", &kubernetes.ProviderArgs{})
 		if err != nil {
 			return err
@@ -76,7 +71,7 @@ func runErr(o preview.Options, mutate func(*PlatformAddonsArgs)) (*preview.Docum
 		if mutate != nil {
 			mutate(a)
 		}
-		comp, err = NewPlatformAddons(ctx, "test", a, pulumi.Provider(p))
+		comp, err = NewPlatformAddons(ctx, "test", a, provider)
 		if err != nil {
 			return err
 		}

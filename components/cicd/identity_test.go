@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/flowmart/platform/pkg/iampolicy"
@@ -26,12 +25,8 @@ const (
 // build runs a program that creates one DeployIdentity called flowmart under the mock recorder.
 func build(t *testing.T, args *DeployIdentityArgs, deploy bool) *preview.Document {
 	t.Helper()
-	doc, err := preview.Run(func(ctx *pulumi.Context) error {
-		p, err := aws.NewProvider(ctx, "aws", &aws.ProviderArgs{Region: pulumi.String("eu-west-1")})
-		if err != nil {
-			return err
-		}
-		id, err := NewDeployIdentity(ctx, "flowmart", args, pulumi.Provider(p))
+	doc, err := preview.RunWithAWS(func(ctx *pulumi.Context, provider pulumi.ResourceOption) error {
+		id, err := NewDeployIdentity(ctx, "flowmart", args, provider)
 		if err != nil {
 			return err
 		}

@@ -87,12 +87,8 @@ func TestValidate(t *testing.T) {
 
 func build(t *testing.T, args *ClusterArgs, deploy bool) *preview.Document {
 	t.Helper()
-	doc, err := preview.Run(func(ctx *pulumi.Context) error {
-		p, err := aws.NewProvider(ctx, "aws", &aws.ProviderArgs{Region: pulumi.String("eu-west-1")})
-		if err != nil {
-			return err
-		}
-		c, err := NewCluster(ctx, "prod", args, pulumi.Provider(p))
+	doc, err := preview.RunWithAWS(func(ctx *pulumi.Context, provider pulumi.ResourceOption) error {
+		c, err := NewCluster(ctx, "prod", args, provider)
 		if err != nil {
 			return err
 		}

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/flowmart/platform/pkg/preview"
@@ -68,12 +67,9 @@ func TestValidate(t *testing.T) {
 func build(t *testing.T, args *NetworkArgs, deploy bool) *preview.Document {
 	t.Helper()
 	var net *Network
-	doc, err := preview.Run(func(ctx *pulumi.Context) error {
-		p, err := aws.NewProvider(ctx, "aws", &aws.ProviderArgs{Region: pulumi.String("eu-west-1")})
-		if err != nil {
-			return err
-		}
-		net, err = NewNetwork(ctx, "prod", args, pulumi.Provider(p))
+	doc, err := preview.RunWithAWS(func(ctx *pulumi.Context, provider pulumi.ResourceOption) error {
+		var err error
+		net, err = NewNetwork(ctx, "prod", args, provider)
 		if err != nil {
 			return err
 		}
@@ -340,14 +336,10 @@ func TestAddingAnAZKeepsSubnets(t *testing.T) {
 // outputs (empty without a zone).
 func TestPrivateZone(t *testing.T) {
 	run := func(zoneName string) (*preview.Document, map[string]any) {
-		doc, err := preview.Run(func(ctx *pulumi.Context) error {
-			p, err := aws.NewProvider(ctx, "aws", &aws.ProviderArgs{Region: pulumi.String("eu-west-1")})
-			if err != nil {
-				return err
-			}
+		doc, err := preview.RunWithAWS(func(ctx *pulumi.Context, provider pulumi.ResourceOption) error {
 			args := baseArgs("eu-west-1a", "eu-west-1b")
 			args.PrivateZoneName = zoneName
-			net, err := NewNetwork(ctx, "prod", args, pulumi.Provider(p))
+			net, err := NewNetwork(ctx, "prod", args, provider)
 			if err != nil {
 				return err
 			}

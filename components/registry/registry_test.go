@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/flowmart/platform/pkg/preview"
@@ -221,12 +220,8 @@ func checkPolicy(t *testing.T, policy string, pull, push []string) {
 // build runs a program that creates one Registry under the mock recorder.
 func build(t *testing.T, args *RegistryArgs, deploy bool) *preview.Document {
 	t.Helper()
-	doc, err := preview.Run(func(ctx *pulumi.Context) error {
-		p, err := aws.NewProvider(ctx, "aws", &aws.ProviderArgs{Region: pulumi.String("eu-west-1")})
-		if err != nil {
-			return err
-		}
-		reg, err := NewRegistry(ctx, "prod", args, pulumi.Provider(p))
+	doc, err := preview.RunWithAWS(func(ctx *pulumi.Context, provider pulumi.ResourceOption) error {
+		reg, err := NewRegistry(ctx, "prod", args, provider)
 		if err != nil {
 			return err
 		}

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -67,12 +66,8 @@ func fullArgs(protect bool) *SQLServerHostArgs {
 // preview (deploy false) or an update, and exports every output.
 func build(t *testing.T, args *SQLServerHostArgs, deploy bool) *preview.Document {
 	t.Helper()
-	doc, err := preview.Run(func(ctx *pulumi.Context) error {
-		p, err := aws.NewProvider(ctx, "aws", &aws.ProviderArgs{Region: pulumi.String("eu-west-1")})
-		if err != nil {
-			return err
-		}
-		h, err := NewSQLServerHost(ctx, "prod", args, pulumi.Provider(p))
+	doc, err := preview.RunWithAWS(func(ctx *pulumi.Context, provider pulumi.ResourceOption) error {
+		h, err := NewSQLServerHost(ctx, "prod", args, provider)
 		if err != nil {
 			return err
 		}

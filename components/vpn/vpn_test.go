@@ -13,7 +13,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-random/sdk/v4/go/random"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -51,12 +50,8 @@ var modes = []struct {
 // every output, plus the instance's network interface and private address (the escape hatch).
 func build(t *testing.T, args *VPNGatewayArgs, deploy bool) *preview.Document {
 	t.Helper()
-	doc, err := preview.Run(func(ctx *pulumi.Context) error {
-		p, err := aws.NewProvider(ctx, "aws", &aws.ProviderArgs{Region: pulumi.String("eu-west-1")})
-		if err != nil {
-			return err
-		}
-		g, err := NewVPNGateway(ctx, "prod-vpn", args, pulumi.Provider(p))
+	doc, err := preview.RunWithAWS(func(ctx *pulumi.Context, provider pulumi.ResourceOption) error {
+		g, err := NewVPNGateway(ctx, "prod-vpn", args, provider)
 		if err != nil {
 			return err
 		}
@@ -1011,24 +1006,20 @@ func TestNoInvokeAtAll(t *testing.T) {
 // bytes are secret and as long as asked, and an association reports the Elastic IP's address and
 // the instance's interface and private address.
 func TestMockOutputs(t *testing.T) {
-	doc, err := preview.Run(func(ctx *pulumi.Context) error {
-		p, err := aws.NewProvider(ctx, "aws", &aws.ProviderArgs{Region: pulumi.String("eu-west-1")})
-		if err != nil {
-			return err
-		}
+	doc, err := preview.RunWithAWS(func(ctx *pulumi.Context, provider pulumi.ResourceOption) error {
 		rb, err := random.NewRandomBytes(ctx, "k", &random.RandomBytesArgs{Length: pulumi.Int(48)})
 		if err != nil {
 			return err
 		}
-		eip, err := ec2.NewEip(ctx, "ip", &ec2.EipArgs{Domain: pulumi.String("vpc")}, pulumi.Provider(p))
+		eip, err := ec2.NewEip(ctx, "ip", &ec2.EipArgs{Domain: pulumi.String("vpc")}, provider)
 		if err != nil {
 			return err
 		}
-		inst, err := ec2.NewInstance(ctx, "host", &ec2.InstanceArgs{Ami: pulumi.String("ami-0a1b2c3d")}, pulumi.Provider(p))
+		inst, err := ec2.NewInstance(ctx, "host", &ec2.InstanceArgs{Ami: pulumi.String("ami-0a1b2c3d")}, provider)
 		if err != nil {
 			return err
 		}
-		assoc, err := ec2.NewEipAssociation(ctx, "ip", &ec2.EipAssociationArgs{AllocationId: eip.AllocationId, InstanceId: inst.ID()}, pulumi.Provider(p))
+		assoc, err := ec2.NewEipAssociation(ctx, "ip", &ec2.EipAssociationArgs{AllocationId: eip.AllocationId, InstanceId: inst.ID()}, provider)
 		if err != nil {
 			return err
 		}

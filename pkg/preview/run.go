@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
 )
@@ -114,3 +115,20 @@ type oneLine struct {
 
 func (o oneLine) Error() string { return o.msg }
 func (o oneLine) Unwrap() error { return o.err }
+
+// RunWithAWS runs program under the mock recorder as a component test or an importing program
+// would: with one explicit AWS provider named "aws" in o.Region, which program passes to its
+// components through provider (pulumi.Provider of it).
+func RunWithAWS(program func(ctx *pulumi.Context, provider pulumi.ResourceOption) error, o Options) (*Document, error) {
+	return Run(func(ctx *pulumi.Context) error {
+		region := o.Region
+		if region == "" {
+			region = o.Config[o.Project+":region"]
+		}
+		p, err := aws.NewProvider(ctx, "aws", &aws.ProviderArgs{Region: pulumi.String(region)})
+		if err != nil {
+			return err
+		}
+		return program(ctx, pulumi.Provider(p))
+	}, o)
+}
