@@ -2,6 +2,7 @@ package diff
 
 import (
 	"encoding/json"
+	"os"
 	"strings"
 	"testing"
 
@@ -166,5 +167,28 @@ func TestEnvironments(t *testing.T) {
 	var sb strings.Builder
 	if err := rep.WriteText(&sb); err != nil || !strings.Contains(sb.String(), "instanceType: \"r6i.large\" | \"r6i.2xlarge\"") {
 		t.Errorf("text: %v\n%s", err, sb.String())
+	}
+}
+
+// Every custom resource type the stacks create has an entry in the replacement table: a type
+// missing there would be reported as an in-place update even when it is replaced.
+func TestEveryStackTypeHasReplacementRules(t *testing.T) {
+	for _, env := range []string{"dev", "staging", "production"} {
+		b, err := os.ReadFile("../../stacks/testdata/" + env + ".golden.json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var doc preview.Document
+		if err := json.Unmarshal(b, &doc); err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range doc.Resources {
+			if !r.Custom || strings.HasPrefix(r.Type, "pulumi:providers:") {
+				continue
+			}
+			if _, ok := forcesReplacement[r.Type]; !ok {
+				t.Errorf("%s: %s (%s) has no entry in forcesReplacement", env, r.Type, r.Name)
+			}
+		}
 	}
 }
