@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/flowmart/platform/pkg/preview"
@@ -505,37 +504,24 @@ func TestPodIdentityOrdering(t *testing.T) {
 	}
 }
 
-// strictMocks answers every resource with its inputs and records every invoke.
-type strictMocks struct{ calls []string }
-
-func (m *strictMocks) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
-	return args.Name + "-id", args.Inputs, nil
-}
-
-func (m *strictMocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
-	m.calls = append(m.calls, args.Token)
-	return resource.PropertyMap{}, nil
-}
-
 // Not even the lookups the preview's recorder answers (caller identity, region, partition): the
 // component takes everything as inputs.
 func TestNoInvokeAtAll(t *testing.T) {
 	args := baseArgs()
 	args.EnableIRSA = true
 	args.NodeGroups = []NodeGroup{managedGroup(), selfGroup()}
-	m := &strictMocks{}
-	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+	calls, err := preview.Invokes(func(ctx *pulumi.Context) error {
 		p, err := aws.NewProvider(ctx, "aws", &aws.ProviderArgs{Region: pulumi.String("eu-west-1")})
 		if err != nil {
 			return err
 		}
 		_, err = NewCluster(ctx, "prod", args, pulumi.Provider(p))
 		return err
-	}, pulumi.WithMocks("flowmart-platform", "test", m))
+	}, preview.Options{Project: "flowmart-platform", Stack: "test", Region: "eu-west-1", Account: "111122223333"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(m.calls) != 0 {
-		t.Errorf("invokes: %v", m.calls)
+	if len(calls) != 0 {
+		t.Errorf("invokes: %v", calls)
 	}
 }

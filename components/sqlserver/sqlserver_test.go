@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/flowmart/platform/pkg/policy"
@@ -857,33 +856,18 @@ func TestInvalidArgsFailTheProgramWithOneLine(t *testing.T) {
 	}
 }
 
-// strictMocks answers every resource with its inputs and records every invoke.
-type strictMocks struct{ calls []string }
-
-func (m *strictMocks) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
-	out := args.Inputs.Copy()
-	out["arn"] = resource.NewStringProperty("arn:aws:iam::111122223333:role/" + args.Name)
-	return args.Name + "-id", out, nil
-}
-
-func (m *strictMocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
-	m.calls = append(m.calls, args.Token)
-	return resource.PropertyMap{}, nil
-}
-
 // The component looks nothing up (not even the account: the key policy takes it from the role's
 // ARN), so it previews offline and in any account.
 func TestNoInvokeAtAll(t *testing.T) {
-	m := &strictMocks{}
-	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+	calls, err := preview.Invokes(func(ctx *pulumi.Context) error {
 		_, err := NewSQLServerHost(ctx, "prod", fullArgs(true))
 		return err
-	}, pulumi.WithMocks("flowmart-platform", "test", m))
+	}, preview.Options{Project: "flowmart-platform", Stack: "test", Region: "eu-west-1", Account: "111122223333", Deploy: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(m.calls) != 0 {
-		t.Errorf("invokes: %v", m.calls)
+	if len(calls) != 0 {
+		t.Errorf("invokes: %v", calls)
 	}
 }
 

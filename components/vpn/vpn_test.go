@@ -966,39 +966,21 @@ func TestInvalidNameFailsTheProgram(t *testing.T) {
 	}
 }
 
-// strictMocks answers every resource with its inputs (and random bytes with 32 zero bytes) and
-// records every invoke.
-type strictMocks struct{ calls []string }
-
-func (m *strictMocks) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
-	state := args.Inputs.Copy()
-	if args.TypeToken == typeRandomBytes {
-		state["base64"] = resource.MakeSecret(resource.NewStringProperty(base64.StdEncoding.EncodeToString(make([]byte, 32))))
-	}
-	return args.Name + "-id", state, nil
-}
-
-func (m *strictMocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
-	m.calls = append(m.calls, args.Token)
-	return resource.PropertyMap{}, nil
-}
-
 // No lookup at all (not even region or caller identity): the component takes everything as inputs.
 func TestNoInvokeAtAll(t *testing.T) {
 	args := baseArgs()
 	args.ClusterSecurityGroupID = pulumi.String("sg-0cluster")
 	args.PrivateZoneID, args.PrivateZoneName = pulumi.String("Z0PRIVATE"), "prod.internal"
 	args.KMSKeyARN = pulumi.String("arn:aws:kms:eu-west-1:111122223333:key/k")
-	m := &strictMocks{}
-	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+	calls, err := preview.Invokes(func(ctx *pulumi.Context) error {
 		_, err := NewVPNGateway(ctx, "prod-vpn", args)
 		return err
-	}, pulumi.WithMocks("flowmart-platform", "test", m))
+	}, preview.Options{Project: "flowmart-platform", Stack: "test", Region: "eu-west-1", Account: "111122223333", Deploy: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(m.calls) != 0 {
-		t.Errorf("invokes: %v", m.calls)
+	if len(calls) != 0 {
+		t.Errorf("invokes: %v", calls)
 	}
 }
 

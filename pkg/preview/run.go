@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
 )
@@ -131,4 +133,33 @@ func RunWithAWS(program func(ctx *pulumi.Context, provider pulumi.ResourceOption
 		}
 		return program(ctx, pulumi.Provider(p))
 	}, o)
+}
+
+// Invokes runs program under the recorder's mocks, answering no lookup at all (not even caller
+// identity, region or partition), and returns the token of every lookup the program made. A
+// component whose program makes none takes everything as inputs: it previews offline and deploys
+// in any account without a live lookup.
+func Invokes(program pulumi.RunFunc, o Options) ([]string, error) {
+	m := &noLookups{recorder: newRecorder(o.Project, o.Stack, o.Region, o.Account)}
+	err := pulumi.RunErr(program, pulumi.WithMocks(o.Project, o.Stack, m), func(info *pulumi.RunInfo) {
+		info.DryRun = !o.Deploy
+	})
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return append([]string(nil), m.calls...), err
+}
+
+// noLookups is the recorder with every lookup recorded and answered with nothing.
+type noLookups struct {
+	*recorder
+	mu    sync.Mutex
+	calls []string
+}
+
+// Call implements pulumi.MockResourceMonitor.
+func (m *noLookups) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.calls = append(m.calls, args.Token)
+	return resource.PropertyMap{}, nil
 }
