@@ -15,7 +15,18 @@ stack=$1
 dir=$2
 mkdir -p "$dir"
 platform=${PLATFORM_BIN:-go run ./cmd/platform}
+# The graph is compared with the golden of the branch the pull request goes into (GOLDEN_REF,
+# e.g. origin/main): the pull request's own golden already matches its graph (go test checks it).
 golden="stacks/testdata/$stack.golden.json"
+label=$golden
+if [ -n "${GOLDEN_REF:-}" ]; then
+  if git show "$GOLDEN_REF:$golden" >"$dir/base-$stack.golden.json" 2>/dev/null; then
+    golden="$dir/base-$stack.golden.json"
+    label="$GOLDEN_REF:stacks/testdata/$stack.golden.json"
+  else
+    echo "no $golden at $GOLDEN_REF (a new stack?): comparing with the pull request's own golden" >&2
+  fi
+fi
 
 # shellcheck disable=SC2086 # $platform is a command and its arguments
 $platform preview --stack "$stack" --json >"$dir/preview-$stack.json" 2>"$dir/preview-$stack.err"
@@ -46,9 +57,9 @@ fi
   *) echo "| Preview | ❌ failed (exit $preview): $(head -c 300 "$dir/preview-$stack.err" | tr '\n|' '  ') |" ;;
   esac
   case $diff in
-  0) echo "| Against \`$golden\` | $(head -n 1 "$dir/diff-$stack.txt" | sed 's/^Changes from [^:]*: //') |" ;;
-  4) echo "| Against \`$golden\` | ❌ a protected or stateful resource would be deleted or replaced |" ;;
-  *) echo "| Against \`$golden\` | ❌ diff failed (exit $diff) |" ;;
+  0) echo "| Against \`$label\` | $(head -n 1 "$dir/diff-$stack.txt" | sed 's/^Changes from [^:]*: //') |" ;;
+  4) echo "| Against \`$label\` | ❌ a protected or stateful resource would be deleted or replaced |" ;;
+  *) echo "| Against \`$label\` | ❌ diff failed (exit $diff) |" ;;
   esac
   echo
   if [ "$violations" != "0" ] && [ "$violations" != "?" ]; then
