@@ -94,14 +94,14 @@ func TestAddonsErrors(t *testing.T) {
 		{"bad log retention", "dev", map[string]string{keyAddons: `{"logRetentionDays":10}`}, "addons.logRetentionDays", "10 is not a CloudWatch Logs retention"},
 		{"too many replicas", "dev", map[string]string{keyAddons: `{"replicas":50}`}, "addons.replicas", "50 is outside 1 to 10"},
 		{"routes without ingress", "dev", map[string]string{keyAddons: `{"ingress":{"enabled":false}}`}, "addons.ingress.enabled", "routes need the ingress controller"},
-		{"values not an object", "dev", map[string]string{keyAddons: `{"argocd":{"values":[1]}}`}, "addons", "cannot unmarshal array"},
+		{"values not an object", "dev", map[string]string{keyAddons: `{"argocd":{"values":[1]}}`}, "addons.argocd.values", "is an array, want an object"},
 		{"duplicate host", "dev", map[string]string{keyRoutes: "[" + route("a", "a.dev.shop.example.com", 80) + "," + route("b", "a.dev.shop.example.com", 80) + "]"},
 			"routes[1].host", `"a.dev.shop.example.com" is used twice (also by Routes[0])`},
 		{"host outside domain", "dev", map[string]string{keyRoutes: "[" + route("a", "a.staging.shop.example.com", 80) + "]"},
 			"routes[0].host", `"a.staging.shop.example.com" is not dev.shop.example.com or a name under it`},
 		{"bad port", "dev", map[string]string{keyRoutes: "[" + route("a", "a.dev.shop.example.com", 0) + "]"}, "routes[0].port", "0 is outside 1 to 65535"},
 		{"reserved host", "staging", map[string]string{keyRoutes: "[" + route("a", "argocd.staging.shop.example.com", 80) + "]"}, "routes[0].host", "is reserved for the platform"},
-		{"not a list", "dev", map[string]string{keyRoutes: `{"name":"a"}`}, "routes", "cannot unmarshal object"},
+		{"not a list", "dev", map[string]string{keyRoutes: `{"name":"a"}`}, "routes", "is an object, want a list"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -5,6 +5,8 @@ package config
 
 import (
 	"encoding/json"
+	"errors"
+	"reflect"
 	"sort"
 	"strconv"
 	"strings"
@@ -218,8 +220,55 @@ func (r *reader) object(key string, v any) {
 	}
 	dec := json.NewDecoder(strings.NewReader(raw))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
+	err := dec.Decode(v)
+	var te *json.UnmarshalTypeError
+	switch {
+	case err == nil:
+	case errors.As(err, &te):
+		// name the field and the kinds as users write them, not the Go types behind them
+		if te.Field != "" {
+			key += "." + te.Field
+		}
+		r.fail(errorf(key, "is %s, want %s", jsonKind(te.Value), goKind(te.Type)))
+	default:
 		r.fail(errorf(key, "%s", strings.TrimPrefix(err.Error(), "json: ")))
+	}
+}
+
+// jsonKind is the kind of a JSON value as encoding/json names it ("array", "number 5"), with its
+// article.
+func jsonKind(v string) string {
+	kind, _, _ := strings.Cut(v, " ")
+	switch kind {
+	case "array", "object":
+		return "an " + kind
+	case "bool":
+		return "a boolean"
+	default:
+		return "a " + kind
+	}
+}
+
+// goKind is what a Go type is in a stack file.
+func goKind(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Struct, reflect.Map:
+		return "an object"
+	case reflect.Slice, reflect.Array:
+		return "a list"
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "a boolean"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	default:
+		return "a " + t.Kind().String()
 	}
 }
 

@@ -77,7 +77,7 @@ func TestRegistryAndCertificateErrors(t *testing.T) {
 		{"leading slash", map[string]string{p + "repositories": `[{"name":"/storefront"}]`}, "repositories[0].name", "is not an ECR repository name"},
 		{"duplicate name", map[string]string{p + "repositories": `[{"name":"orders"},{"name":"orders"}]`}, "repositories[1].name", `"orders" is listed twice (also at repositories[0])`},
 		{"unknown field", map[string]string{p + "repositories": `[{"name":"orders","mutable":true}]`}, "repositories", `unknown field "mutable"`},
-		{"not a list", map[string]string{p + "repositories": `{"name":"orders"}`}, "repositories", "cannot unmarshal"},
+		{"not a list", map[string]string{p + "repositories": `{"name":"orders"}`}, "repositories", "is an object, want a list"},
 		{"tagged without prefixes", map[string]string{p + "repositories": `[{"name":"orders","lifecycle":[{"tagStatus":"tagged","countType":"imageCountMoreThan","countNumber":5}]}]`}, "repositories[0].lifecycle", "tag status tagged needs tag prefixes"},
 		{"any first", map[string]string{p + "repositories": `[{"name":"orders","lifecycle":[{"tagStatus":"any","countType":"imageCountMoreThan","countNumber":5},{"tagStatus":"untagged","countType":"sinceImagePushed","countNumber":1}]}]`}, "repositories[0].lifecycle", "tag status any must be the last rule"},
 		{"zero count", map[string]string{p + "repositories": `[{"name":"orders","lifecycle":[{"tagStatus":"untagged","countType":"sinceImagePushed","countNumber":0}]}]`}, "repositories[0].lifecycle", "count number 0 must be at least 1"},

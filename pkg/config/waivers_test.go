@@ -24,7 +24,7 @@ func TestPolicyWaivers(t *testing.T) {
 		{`[{"resource":"dev-vpn-eip","reason":"r"}]`, "policyWaivers[0].policy", "is empty"},
 		{`[{"policy":"FM-EC2-003","reason":"r"}]`, "policyWaivers[0].resource", "is empty"},
 		{`[{"policy":"FM-EC2-003","resource":"x","reason":"r","until":"2026"}]`, "policyWaivers", `unknown field "until"`},
-		{`{"policy":"FM-EC2-003"}`, "policyWaivers", "cannot unmarshal"},
+		{`{"policy":"FM-EC2-003"}`, "policyWaivers", "is an object, want a list"},
 	}
 	for _, b := range bad {
 		_, err := mutate(t, "dev", map[string]string{key: b.value})
