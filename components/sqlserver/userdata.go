@@ -13,7 +13,8 @@ type bootDisk struct {
 // bootScript is the instance's user data, run once by EC2Launch at the first boot of every
 // instance (a rebuilt one included). It holds no secret: the sa password is read from Secrets
 // Manager through the instance role into a variable and handed to sqlcmd in its environment. It is
-// idempotent: a disk that already has a partition keeps its data and only gets its drive letter.
+// idempotent: a disk that already has a partition keeps its data and only gets its drive letter,
+// and the user databases found on it are attached to the new host's master.
 var bootScript = template.Must(template.New("userdata").Parse(`<powershell>
 # SQL Server host {{.Host}} ({{.Edition}} edition), bootstrapped by the flowmart SQLServerHost component.
 # No secret below: the sa login is read from Secrets Manager through the instance role.
@@ -80,6 +81,15 @@ SELECT @move += N'ALTER DATABASE tempdb MODIFY FILE (NAME = ' + QUOTENAME(name) 
   FROM sys.master_files WHERE database_id = 2;
 EXEC (@move);
 '@
+# A rebuilt host: its master is new, but the databases on D: survived. Attach each one this master
+# does not know yet (SQL Server finds its log where it was, on L:); one that fails is reported in
+# the transcript and does not stop the others.
+foreach ($mdf in @(Get-ChildItem -Path 'D:\SQLData' -Filter '*.mdf' -File -ErrorAction SilentlyContinue)) {
+  $name = $mdf.BaseName.Replace("'", "''")
+  $ident = $mdf.BaseName.Replace(']', ']]')
+  $file = $mdf.FullName.Replace("'", "''")
+  Add-Content -Path $tsql -Encoding UTF8 -Value "IF DB_ID(N'$name') IS NULL BEGIN BEGIN TRY CREATE DATABASE [$ident] ON (FILENAME = N'$file') FOR ATTACH; PRINT N'attached $name'; END TRY BEGIN CATCH PRINT N'not attached $name: ' + ERROR_MESSAGE(); END CATCH END;"
+}
 try {
   & sqlcmd.exe -S localhost -E -b -i $tsql
   if ($LASTEXITCODE -ne 0) { throw "sqlcmd failed with exit code $LASTEXITCODE" }

@@ -106,3 +106,23 @@ func TestChildNameSuffixesAreStable(t *testing.T) {
 		t.Errorf("subscriptionName = %s", a)
 	}
 }
+
+// A rebuilt host attaches the user databases its data volume still holds, each on its own so one
+// failure does not stop the others, and only those its new master does not know.
+func TestBootScriptAttachesSurvivingDatabases(t *testing.T) {
+	ud := userData("prod", Standard, testSecretARN, testDisks)
+	for _, want := range []string{
+		`Get-ChildItem -Path 'D:\SQLData' -Filter '*.mdf' -File`,
+		`IF DB_ID(N'$name') IS NULL`,
+		`CREATE DATABASE [$ident] ON (FILENAME = N'$file') FOR ATTACH`,
+		`BEGIN TRY`, `BEGIN CATCH PRINT N'not attached $name: ' + ERROR_MESSAGE(); END CATCH`,
+	} {
+		if !strings.Contains(ud, want) {
+			t.Errorf("boot script lacks %q", want)
+		}
+	}
+	// the attach statements go into the file sqlcmd runs, before the service restarts
+	if i, j, k := strings.Index(ud, "Add-Content -Path $tsql"), strings.Index(ud, "& sqlcmd.exe"), strings.Index(ud, "Restart-Service"); i < 0 || i > j || j > k {
+		t.Errorf("attach (%d) must come before sqlcmd (%d) and the restart (%d)", i, j, k)
+	}
+}
