@@ -5,6 +5,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -151,8 +152,9 @@ func TestValidationErrors(t *testing.T) {
 	}
 }
 
-// Pulumi.yaml declares exactly the keys the loader reads, with the same types and secrecy, and no
-// defaults (defaults live in Go only).
+// Pulumi.yaml declares exactly the keys the loader reads, with the same types and secrecy; an
+// optional key's default is the empty value of its type (the CLI requires a key without one), never
+// an environment value (those live in Go only).
 func TestPulumiYAMLMatchesKeys(t *testing.T) {
 	b, err := os.ReadFile(filepath.Join("..", "..", "Pulumi.yaml"))
 	if err != nil {
@@ -183,8 +185,22 @@ func TestPulumiYAMLMatchesKeys(t *testing.T) {
 		if spec.Description == "" {
 			t.Errorf("Pulumi.yaml: %s has no description", k)
 		}
-		if spec.Default != nil {
-			t.Errorf("Pulumi.yaml: %s has a default; defaults live in pkg/config/defaults.go", k)
+		switch d := spec.Default.(type) {
+		case nil:
+		case string, bool, int:
+			if d != reflect.Zero(reflect.TypeOf(d)).Interface() {
+				t.Errorf("Pulumi.yaml: %s has the default %v; environment defaults live in pkg/config/defaults.go", k, d)
+			}
+		case []any:
+			if len(d) != 0 {
+				t.Errorf("Pulumi.yaml: %s has the default %v; environment defaults live in pkg/config/defaults.go", k, d)
+			}
+		case map[string]any:
+			if len(d) != 0 {
+				t.Errorf("Pulumi.yaml: %s has the default %v; environment defaults live in pkg/config/defaults.go", k, d)
+			}
+		default:
+			t.Errorf("Pulumi.yaml: %s has the default %v of an unexpected kind", k, d)
 		}
 		if spec.Type == "array" && spec.Items == nil {
 			t.Errorf("Pulumi.yaml: array %s has no items type", k)

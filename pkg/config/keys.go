@@ -56,7 +56,7 @@ var coreKeys = []keySpec{
 	{KeyRegion, typeString, false},
 	{KeyAccountID, typeString, false},
 	{KeyAssumeRoleARN, typeString, false},
-	{KeyAssumeRoleExternalID, typeString, true},
+	{KeyAssumeRoleExternalID, typeString, false}, // read only as a secret; optional, so not typed secret (the CLI would require it)
 	{KeyDomain, typeString, false},
 	{KeyTags, typeObject, false},
 }
