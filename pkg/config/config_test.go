@@ -2,6 +2,7 @@ package config_test
 
 import (
 	"errors"
+	"fmt"
 	"maps"
 	"os"
 	"path/filepath"
@@ -185,22 +186,8 @@ func TestPulumiYAMLMatchesKeys(t *testing.T) {
 		if spec.Description == "" {
 			t.Errorf("Pulumi.yaml: %s has no description", k)
 		}
-		switch d := spec.Default.(type) {
-		case nil:
-		case string, bool, int:
-			if d != reflect.Zero(reflect.TypeOf(d)).Interface() {
-				t.Errorf("Pulumi.yaml: %s has the default %v; environment defaults live in pkg/config/defaults.go", k, d)
-			}
-		case []any:
-			if len(d) != 0 {
-				t.Errorf("Pulumi.yaml: %s has the default %v; environment defaults live in pkg/config/defaults.go", k, d)
-			}
-		case map[string]any:
-			if len(d) != 0 {
-				t.Errorf("Pulumi.yaml: %s has the default %v; environment defaults live in pkg/config/defaults.go", k, d)
-			}
-		default:
-			t.Errorf("Pulumi.yaml: %s has the default %v of an unexpected kind", k, d)
+		if err := emptyDefault(spec.Default); err != nil {
+			t.Errorf("Pulumi.yaml: %s %v", k, err)
 		}
 		if spec.Type == "array" && spec.Items == nil {
 			t.Errorf("Pulumi.yaml: array %s has no items type", k)
@@ -266,5 +253,38 @@ func TestOfflineSecrets(t *testing.T) {
 	again, _, filled := config.OfflineSecrets(sf.Project, values, nil, preview.Secret)
 	if again[key] != "set" || len(filled) != 0 {
 		t.Fatalf("a set secret was replaced: %q %v", again[key], filled)
+	}
+}
+
+// emptyDefault reports why a Pulumi.yaml default is not the empty value of its type, or nil: an
+// optional key's default only marks it optional; environment defaults live in defaults.go.
+func emptyDefault(d any) error {
+	empty := false
+	switch v := d.(type) {
+	case nil:
+		empty = true
+	case string, bool, int:
+		empty = v == reflect.Zero(reflect.TypeOf(v)).Interface()
+	case []any:
+		empty = len(v) == 0
+	case map[string]any:
+		empty = len(v) == 0
+	}
+	if !empty {
+		return fmt.Errorf("has the default %v: only the empty value of a type may be one (environment defaults live in pkg/config/defaults.go)", d)
+	}
+	return nil
+}
+
+func TestEmptyDefault(t *testing.T) {
+	for _, d := range []any{nil, "", 0, false, []any{}, map[string]any{}} {
+		if err := emptyDefault(d); err != nil {
+			t.Errorf("%#v: %v", d, err)
+		}
+	}
+	for _, d := range []any{"Single", 30, true, []any{"sts"}, map[string]any{"Owner": "x"}, 1.5} {
+		if emptyDefault(d) == nil {
+			t.Errorf("%#v passed as an empty default", d)
+		}
 	}
 }
