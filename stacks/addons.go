@@ -9,7 +9,7 @@ import (
 	"github.com/flowmart/platform/components/addons"
 	"github.com/flowmart/platform/components/certificate"
 	"github.com/flowmart/platform/components/network"
-	"github.com/flowmart/platform/pkg/config"
+	"github.com/flowmart/platform/stacks/config"
 )
 
 // addonsCluster is what the add-ons take from the cluster.

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/flowmart/platform/pkg/config"
+	"github.com/flowmart/platform/stacks/config"
 	"github.com/flowmart/platform/pkg/preview"
 )
 

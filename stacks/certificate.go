@@ -5,7 +5,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/flowmart/platform/components/certificate"
-	"github.com/flowmart/platform/pkg/config"
+	"github.com/flowmart/platform/stacks/config"
 )
 
 // cloudflareProvider is the one Cloudflare provider of the stack, authenticated with the secret

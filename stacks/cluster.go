@@ -5,7 +5,7 @@ import (
 
 	"github.com/flowmart/platform/components/cluster"
 	"github.com/flowmart/platform/components/network"
-	"github.com/flowmart/platform/pkg/config"
+	"github.com/flowmart/platform/stacks/config"
 )
 
 // newCluster creates the EKS cluster on the network's private subnets, protected in production,

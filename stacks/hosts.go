@@ -10,7 +10,7 @@ import (
 	"github.com/flowmart/platform/components/sqlserver"
 	"github.com/flowmart/platform/components/vpn"
 	"github.com/flowmart/platform/pkg/cidr"
-	"github.com/flowmart/platform/pkg/config"
+	"github.com/flowmart/platform/stacks/config"
 )
 
 // newSQLServer creates the SQL Server host in the database subnet of its zone: nodes and VPN

@@ -4,7 +4,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/flowmart/platform/components/network"
-	"github.com/flowmart/platform/pkg/config"
+	"github.com/flowmart/platform/stacks/config"
 )
 
 func newNetwork(ctx *pulumi.Context, cfg *config.Config, opts []pulumi.ResourceOption) (*network.Network, error) {

@@ -1,7 +1,7 @@
 package stacks
 
 import (
-	"github.com/flowmart/platform/pkg/config"
+	"github.com/flowmart/platform/stacks/config"
 	"github.com/flowmart/platform/pkg/policy"
 	"github.com/flowmart/platform/pkg/preview"
 )

@@ -9,7 +9,7 @@ import (
 	"runtime/debug"
 	"strings"
 
-	"github.com/flowmart/platform/pkg/config"
+	"github.com/flowmart/platform/stacks/config"
 	"github.com/flowmart/platform/pkg/preview"
 	"github.com/flowmart/platform/stacks"
 )

@@ -13,7 +13,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/flowmart/platform/pkg/config"
+	"github.com/flowmart/platform/stacks/config"
 	"github.com/flowmart/platform/pkg/preview"
 )
 
@@ -271,7 +271,7 @@ func emptyDefault(d any) error {
 		empty = len(v) == 0
 	}
 	if !empty {
-		return fmt.Errorf("has the default %v: only the empty value of a type may be one (environment defaults live in pkg/config/defaults.go)", d)
+		return fmt.Errorf("has the default %v: only the empty value of a type may be one (environment defaults live in stacks/config/defaults.go)", d)
 	}
 	return nil
 }
