@@ -77,7 +77,11 @@ type PlatformAddons struct {
 	// known at plan time: the stack creates a DNS record for each.
 	Hosts []string
 
-	// Releases holds every Helm release by add-on key (see Charts), an escape hatch.
+	// Releases holds every installed Helm release by add-on key, an escape hatch: "lbc" (AWS Load
+	// Balancer Controller), "ingress" (the IngressController's chart), "argocd", "image-updater",
+	// "apisix", "cnpg" (the CloudNativePG operator, with Keycloak), "keycloak", "metrics-server",
+	// "monitoring" (kube-prometheus-stack) and "fluent-bit". A disabled add-on has no key. The
+	// key is also the release's child name suffix (name+"-"+key) and the key of Charts.
 	Releases map[string]*helmv3.Release
 	// IngressService is the LoadBalancer Service in front of the ingress controller.
 	IngressService *corev1.Service

@@ -33,7 +33,7 @@ func testArgs() *PlatformAddonsArgs {
 		ClusterName:    pulumi.String("flowmart-test"),
 		Region:         "eu-west-1",
 		VPCID:          pulumi.String("vpc-0a1b2c3d4e5f60718"),
-		VPCCIDR:        "10.10.0.0/16",
+		VPCCIDR:        pulumi.String("10.10.0.0/16"),
 		Domain:         "dev.shop.example.com",
 		CertificateARN: pulumi.String(certARN),
 		ECRRegistry:    "111122223333.dkr.ecr.eu-west-1.amazonaws.com",

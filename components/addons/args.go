@@ -10,6 +10,9 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/flowmart/platform/pkg/dnsname"
+	"github.com/flowmart/platform/pkg/fielderr"
+	"github.com/flowmart/platform/pkg/known"
+	"github.com/flowmart/platform/pkg/logretention"
 )
 
 // IngressController names the ingress controller behind the load balancer.
@@ -39,6 +42,9 @@ const (
 
 // APISIXModes lists the allowed modes.
 var APISIXModes = []APISIXMode{APISIXStandalone, APISIXEtcd}
+
+// platformNamespaces are the namespaces of the add-ons, which routes may not take over.
+var platformNamespaces = []string{nsKubeSystem, nsIngress, nsArgoCD, nsAPISIX, nsKeycloak, nsCNPG, nsMonitoring, nsLogging}
 
 // ReservedHosts are the host labels under Domain the component uses itself.
 var ReservedHosts = []string{"argocd", "api", "auth", "grafana"}
@@ -119,9 +125,11 @@ type PlatformAddonsArgs struct {
 	Region string
 	// VPCID is the cluster's VPC, for the load balancer controller. Required.
 	VPCID pulumi.StringInput
-	// VPCCIDR is the VPC's IPv4 CIDR: the ingress controller trusts PROXY protocol headers (the
-	// real client IP) only from load balancer addresses inside it. Required.
-	VPCCIDR string
+	// VPCCIDR is the VPC's IPv4 CIDR (a plain value, Network.VPCCIDR or a StackReference output):
+	// the ingress controller trusts PROXY protocol headers (the real client IP) only from load
+	// balancer addresses inside it. Checked by Validate when plain, before the ingress release is
+	// installed when an Output. Required.
+	VPCCIDR pulumi.StringInput
 	// Domain is the environment's domain; add-ons are served on argocd., api., auth. and grafana.
 	// under it. Required.
 	Domain string
@@ -204,41 +212,47 @@ func (a *PlatformAddonsArgs) withDefaults() PlatformAddonsArgs {
 	return c
 }
 
-var (
-	ecrHostRe = regexp.MustCompile(`^[0-9]{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com$`)
-	// logRetentions are the retention values CloudWatch Logs accepts.
-	logRetentions = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
-)
+var ecrHostRe = regexp.MustCompile(`^[0-9]{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com$`)
+
+// Validate checks the Args after defaults and returns the first problem as a *fielderr.Error
+// naming the field (Routes[1].Host, Logging.RetentionDays). NewPlatformAddons runs it before
+// registering anything.
+func (a *PlatformAddonsArgs) Validate() error {
+	d := a.withDefaults()
+	return d.validate()
+}
 
 func (a PlatformAddonsArgs) validate() error {
 	switch {
 	case a.KubernetesProvider == nil:
-		return fmt.Errorf("KubernetesProvider is required")
+		return fielderr.New("KubernetesProvider", "is required (the cluster's provider, such as Cluster.Provider)")
 	case a.ClusterName == nil:
-		return fmt.Errorf("ClusterName is required")
+		return fielderr.New("ClusterName", "is required (such as Cluster.ClusterName)")
 	case a.Region == "":
-		return fmt.Errorf("Region is required")
+		return fielderr.New("Region", "is required (the cluster's AWS region, such as eu-west-1)")
 	case a.VPCID == nil:
-		return fmt.Errorf("VPCID is required")
-	case a.VPCCIDR == "":
-		return fmt.Errorf("VPCCIDR is required")
+		return fielderr.New("VPCID", "is required (such as Network.VPCID)")
+	case a.VPCCIDR == nil:
+		return fielderr.New("VPCCIDR", "is required (such as Network.VPCCIDR)")
 	case a.CertificateARN == nil:
-		return fmt.Errorf("CertificateARN is required")
+		return fielderr.New("CertificateARN", "is required (such as Certificate.ValidatedCertificateARN)")
 	}
-	if p, err := netip.ParsePrefix(a.VPCCIDR); err != nil || !p.Addr().Is4() {
-		return fmt.Errorf("VPCCIDR %q is not an IPv4 CIDR", a.VPCCIDR)
+	if v, ok := known.String(a.VPCCIDR); ok {
+		if err := checkVPCCIDR(v); err != nil {
+			return err
+		}
 	}
 	if err := dnsname.Check(a.Domain, false); err != nil {
-		return fmt.Errorf("Domain: %w", err)
+		return fielderr.New("Domain", "%s", err)
 	}
 	if a.ECRRegistry != "" && !ecrHostRe.MatchString(a.ECRRegistry) {
-		return fmt.Errorf("ECRRegistry %q is not an ECR registry host (want <account>.dkr.ecr.<region>.amazonaws.com)", a.ECRRegistry)
+		return fielderr.New("ECRRegistry", "%q is not an ECR registry host (want <account>.dkr.ecr.<region>.amazonaws.com)", a.ECRRegistry)
 	}
 	if !slices.Contains(IngressControllers, a.IngressController) {
-		return fmt.Errorf("IngressController %q is not one of %s", a.IngressController, joinStrings(IngressControllers))
+		return fielderr.New("IngressController", "%q is not a supported ingress controller (allowed: %s; the retired kubernetes/ingress-nginx is not offered)", a.IngressController, joinStrings(IngressControllers))
 	}
 	if !slices.Contains(APISIXModes, a.APISIX.Mode) {
-		return fmt.Errorf("APISIX.Mode %q is not one of %s", a.APISIX.Mode, joinStrings(APISIXModes))
+		return fielderr.New("APISIX.Mode", "%q is not an APISIX mode (allowed: %s)", a.APISIX.Mode, joinStrings(APISIXModes))
 	}
 	sizes := []struct {
 		field string
@@ -262,38 +276,48 @@ func (a PlatformAddonsArgs) validate() error {
 	}
 	for _, s := range sizes {
 		if s.v < s.min || s.v > s.max {
-			return fmt.Errorf("%s %d is outside %d to %d", s.field, s.v, s.min, s.max)
+			return fielderr.New(s.field, "%d is outside %d to %d", s.v, s.min, s.max)
 		}
 	}
-	if !slices.Contains(logRetentions, a.Logging.RetentionDays) {
-		return fmt.Errorf("Logging.RetentionDays %d is not a CloudWatch Logs retention (allowed: %s)", a.Logging.RetentionDays, joinInts(logRetentions))
+	if err := logretention.Check(a.Logging.RetentionDays); err != nil {
+		return fielderr.New("Logging.RetentionDays", "%s", err)
 	}
 	if !a.Ingress.On() && len(a.Routes) > 0 {
-		return fmt.Errorf("Routes has %d route(s) but Ingress is disabled: routes need the ingress controller", len(a.Routes))
+		return fielderr.New("Ingress.Enabled", "false but Routes lists %d route(s): routes need the ingress controller", len(a.Routes))
 	}
 	if a.ImageUpdater.On() && !a.ArgoCD.On() {
-		return fmt.Errorf("ImageUpdater is enabled but ArgoCD is disabled: the image updater drives Argo CD applications")
+		return fielderr.New("ImageUpdater.Enabled", "true but ArgoCD is disabled: the image updater drives Argo CD applications")
 	}
-	return ValidateRoutes(a.Domain, a.Routes)
+	return validateRoutes(a.Domain, a.Routes)
 }
 
-// RouteError is a problem with one route: Field is the Route field ("Host"), Msg what is wrong.
-type RouteError struct {
-	Index int
-	Field string
-	Msg   string
+// checkVPCCIDR is the rule for VPCCIDR, for a plain value in Validate and an Output once it
+// resolves.
+func checkVPCCIDR(v string) error {
+	if p, err := netip.ParsePrefix(v); err != nil || !p.Addr().Is4() {
+		return fielderr.New("VPCCIDR", "%q is not an IPv4 CIDR", v)
+	}
+	return nil
 }
 
-func (e *RouteError) Error() string { return fmt.Sprintf("Routes[%d].%s: %s", e.Index, e.Field, e.Msg) }
+// checkedVPCCIDR is VPCCIDR once it is known to be an IPv4 CIDR: an Output from another stack is
+// checked before the ingress controller trusts it.
+func (a PlatformAddonsArgs) checkedVPCCIDR() pulumi.StringOutput {
+	return a.VPCCIDR.ToStringOutput().ApplyT(func(v string) (string, error) {
+		if err := checkVPCCIDR(v); err != nil {
+			return "", fmt.Errorf("platform addons: %w", err)
+		}
+		return v, nil
+	}).(pulumi.StringOutput)
+}
 
-// ValidateRoutes checks routes against the domain and each other; the error is a *RouteError.
-// Stack configuration uses it too, so both report the same rules.
-func ValidateRoutes(domain string, routes []Route) error {
+// validateRoutes checks routes against the domain and each other.
+func validateRoutes(domain string, routes []Route) error {
 	names := map[string]int{}
 	hosts := map[string]int{}
 	for i, r := range routes {
 		bad := func(field, format string, args ...any) error {
-			return &RouteError{Index: i, Field: field, Msg: fmt.Sprintf(format, args...)}
+			return fielderr.New(fielderr.Index("Routes", i)+"."+field, format, args...)
 		}
 		if !dnsname.IsLabel(r.Name) {
 			return bad("Name", "%q is not a DNS label (lower-case letters, digits and inner hyphens, 1-63 characters)", r.Name)
@@ -320,6 +344,9 @@ func ValidateRoutes(domain string, routes []Route) error {
 		if !dnsname.IsLabel(r.Namespace) {
 			return bad("Namespace", "%q is not a Kubernetes namespace name (a DNS label)", r.Namespace)
 		}
+		if slices.Contains(platformNamespaces, r.Namespace) {
+			return bad("Namespace", "%q is a namespace of the platform's add-ons (choose the application's own)", r.Namespace)
+		}
 		if !dnsname.IsLabel(r.Service) {
 			return bad("Service", "%q is not a Kubernetes Service name (a DNS label)", r.Service)
 		}
@@ -337,14 +364,6 @@ func joinStrings[S ~string](v []S) string {
 	s := make([]string, len(v))
 	for i, e := range v {
 		s[i] = string(e)
-	}
-	return strings.Join(s, ", ")
-}
-
-func joinInts(v []int) string {
-	s := make([]string, len(v))
-	for i, e := range v {
-		s[i] = fmt.Sprint(e)
 	}
 	return strings.Join(s, ", ")
 }

@@ -1,11 +1,12 @@
 package addons
 
 import (
-	"errors"
 	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/flowmart/platform/pkg/fielderr"
 )
 
 // fakeProvider stands in for the Kubernetes provider in pure validation tests.
@@ -38,7 +39,7 @@ func TestDefaults(t *testing.T) {
 		t.Error("withDefaults modified the caller's routes")
 	}
 	var nilArgs *PlatformAddonsArgs
-	if err := nilArgs.withDefaults().validate(); err == nil || err.Error() != "KubernetesProvider is required" {
+	if err := nilArgs.withDefaults().validate(); err == nil || !strings.HasPrefix(err.Error(), "KubernetesProvider: is required") {
 		t.Errorf("nil args: %v", err)
 	}
 }
@@ -51,17 +52,17 @@ func TestValidate(t *testing.T) {
 		want   string
 	}{
 		{"ok", func(a *PlatformAddonsArgs) {}, ""},
-		{"no cluster", func(a *PlatformAddonsArgs) { a.ClusterName = nil }, "ClusterName is required"},
-		{"no certificate", func(a *PlatformAddonsArgs) { a.CertificateARN = nil }, "CertificateARN is required"},
-		{"bad cidr", func(a *PlatformAddonsArgs) { a.VPCCIDR = "10.10.0.0" }, `VPCCIDR "10.10.0.0" is not an IPv4 CIDR`},
+		{"no cluster", func(a *PlatformAddonsArgs) { a.ClusterName = nil }, "ClusterName: is required"},
+		{"no certificate", func(a *PlatformAddonsArgs) { a.CertificateARN = nil }, "CertificateARN: is required"},
+		{"bad cidr", func(a *PlatformAddonsArgs) { a.VPCCIDR = pulumi.String("10.10.0.0") }, `VPCCIDR: "10.10.0.0" is not an IPv4 CIDR`},
 		{"bad domain", func(a *PlatformAddonsArgs) { a.Domain = "Shop" }, `Domain: "Shop" is not a fully qualified domain`},
-		{"bad registry", func(a *PlatformAddonsArgs) { a.ECRRegistry = "docker.io" }, `ECRRegistry "docker.io" is not an ECR registry host`},
-		{"retired controller", func(a *PlatformAddonsArgs) { a.IngressController = "ingress-nginx" }, `IngressController "ingress-nginx" is not one of nginx, traefik`},
-		{"bad apisix mode", func(a *PlatformAddonsArgs) { a.APISIX.Mode = "dev" }, `APISIX.Mode "dev" is not one of standalone, etcd`},
-		{"bad replicas", func(a *PlatformAddonsArgs) { a.Ingress.Replicas = -1 }, "Ingress.Replicas -1 is outside 1 to 20"},
-		{"bad retention", func(a *PlatformAddonsArgs) { a.Logging.RetentionDays = 10 }, "Logging.RetentionDays 10 is not a CloudWatch Logs retention"},
-		{"routes without ingress", func(a *PlatformAddonsArgs) { a.Ingress.Enabled = off }, "Routes has 2 route(s) but Ingress is disabled"},
-		{"updater without argo", func(a *PlatformAddonsArgs) { a.ArgoCD.Enabled = off }, "ImageUpdater is enabled but ArgoCD is disabled"},
+		{"bad registry", func(a *PlatformAddonsArgs) { a.ECRRegistry = "docker.io" }, `ECRRegistry: "docker.io" is not an ECR registry host`},
+		{"retired controller", func(a *PlatformAddonsArgs) { a.IngressController = "ingress-nginx" }, `IngressController: "ingress-nginx" is not a supported ingress controller (allowed: nginx, traefik`},
+		{"bad apisix mode", func(a *PlatformAddonsArgs) { a.APISIX.Mode = "dev" }, `APISIX.Mode: "dev" is not an APISIX mode (allowed: standalone, etcd)`},
+		{"bad replicas", func(a *PlatformAddonsArgs) { a.Ingress.Replicas = -1 }, "Ingress.Replicas: -1 is outside 1 to 20"},
+		{"bad retention", func(a *PlatformAddonsArgs) { a.Logging.RetentionDays = 10 }, "Logging.RetentionDays: 10 is not a CloudWatch Logs retention"},
+		{"routes without ingress", func(a *PlatformAddonsArgs) { a.Ingress.Enabled = off }, "Ingress.Enabled: false but Routes lists 2 route(s)"},
+		{"updater without argo", func(a *PlatformAddonsArgs) { a.ArgoCD.Enabled = off }, "ImageUpdater.Enabled: true but ArgoCD is disabled"},
 		{"duplicate host", func(a *PlatformAddonsArgs) { a.Routes[1].Host = a.Routes[0].Host },
 			`Routes[1].Host: "shop.dev.shop.example.com" is used twice (also by Routes[0])`},
 		{"duplicate name", func(a *PlatformAddonsArgs) { a.Routes[1].Name = "storefront" }, `Routes[1].Name: "storefront" is used twice`},
@@ -75,13 +76,17 @@ func TestValidate(t *testing.T) {
 		{"port too big", func(a *PlatformAddonsArgs) { a.Routes[1].Port = 70000 }, "Routes[1].Port: 70000 is outside 1 to 65535"},
 		{"bad name", func(a *PlatformAddonsArgs) { a.Routes[0].Name = "Store Front" }, `Routes[0].Name: "Store Front" is not a DNS label`},
 		{"bad namespace", func(a *PlatformAddonsArgs) { a.Routes[0].Namespace = "" }, `Routes[0].Namespace: "" is not a Kubernetes namespace name`},
+		{"platform namespace", func(a *PlatformAddonsArgs) { a.Routes[0].Namespace = "argocd" }, `Routes[0].Namespace: "argocd" is a namespace of the platform's add-ons`},
 		{"bad path", func(a *PlatformAddonsArgs) { a.Routes[1].Path = "api" }, `Routes[1].Path: "api" must start with /`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			a := validArgs()
 			c.mutate(&a)
-			err := a.validate()
+			err := a.Validate()
+			if _, _, ok := fielderr.Split(err); err != nil && !ok {
+				t.Errorf("%T is not a *fielderr.Error naming the field", err)
+			}
 			switch {
 			case c.want == "" && err != nil:
 				t.Errorf("unexpected error %v", err)
@@ -94,11 +99,12 @@ func TestValidate(t *testing.T) {
 	}
 }
 
-func TestRouteErrorFields(t *testing.T) {
-	err := ValidateRoutes("dev.shop.example.com", []Route{{Name: "a", Host: "a.dev.shop.example.com", Namespace: "a", Service: "a", Port: 99999}})
-	var re *RouteError
-	if !errors.As(err, &re) || re.Index != 0 || re.Field != "Port" {
-		t.Errorf("got %#v", err)
+func TestRouteErrorNamesTheField(t *testing.T) {
+	a := validArgs()
+	a.Routes[0].Port = 99999
+	path, msg, ok := fielderr.Split(a.Validate())
+	if !ok || path != "Routes[0].Port" || msg != "99999 is outside 1 to 65535" {
+		t.Errorf("got %q %q %v", path, msg, ok)
 	}
 }
 

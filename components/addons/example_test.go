@@ -29,7 +29,7 @@ func ExampleNewPlatformAddons() {
 			ClusterName:        pulumi.String("shop"),
 			Region:             "eu-west-1",
 			VPCID:              pulumi.String("vpc-0a1b2c3d4e5f60718"),
-			VPCCIDR:            "10.40.0.0/16",
+			VPCCIDR:            pulumi.String("10.40.0.0/16"),
 			Domain:             "dev.shop.example.com",
 			CertificateARN:     pulumi.String("arn:aws:acm:eu-west-1:111122223333:certificate/0b0c0d0e-1111-2222-3333-444455556666"),
 			Routes: []addons.Route{

@@ -78,7 +78,7 @@ var ingressSpecs = map[IngressController]ingressSpec{
 					// Real client IPs: the NLB sends PROXY protocol v2, trusted from the VPC only.
 					"proxy-protocol":   "True",
 					"real-ip-header":   "proxy_protocol",
-					"set-real-ip-from": a.VPCCIDR,
+					"set-real-ip-from": a.checkedVPCCIDR(),
 					"ssl-redirect":     "False",
 					"http-snippets": fmt.Sprintf("server {\n  listen %d proxy_protocol;\n  return 308 https://$host$request_uri;\n}\n",
 						nginxRedirectPort),
@@ -91,7 +91,7 @@ var ingressSpecs = map[IngressController]ingressSpec{
 		selector:    map[string]string{"app.kubernetes.io/name": "traefik", "app.kubernetes.io/instance": "traefik-" + nsIngress},
 		httpsTarget: 8443, httpTarget: 8000,
 		values: func(a PlatformAddonsArgs) map[string]any {
-			trusted := map[string]any{"trustedIPs": []any{a.VPCCIDR}}
+			trusted := map[string]any{"trustedIPs": []any{a.checkedVPCCIDR()}}
 			return map[string]any{
 				"deployment":   map[string]any{"replicas": a.Ingress.Replicas},
 				"service":      map[string]any{"enabled": false},

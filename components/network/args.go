@@ -1,14 +1,16 @@
 package network
 
 import (
-	"fmt"
 	"net/netip"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
 
 	"github.com/flowmart/platform/pkg/cidr"
 	"github.com/flowmart/platform/pkg/dnsname"
+	"github.com/flowmart/platform/pkg/fielderr"
+	"github.com/flowmart/platform/pkg/logretention"
 )
 
 // NATStrategy says how private subnets reach the internet.
@@ -50,7 +52,9 @@ var OptionalEndpoints = []string{
 
 // NetworkArgs configures a Network. Fields that decide which resources exist are plain values.
 type NetworkArgs struct {
-	// Region is the AWS region of the provider, used to name endpoint services. Required.
+	// Region is the AWS region of the provider, used to name endpoint services and to check the
+	// zones. Required; NewNetwork checks it against the region of the AWS provider it runs with and
+	// fails before creating the VPC when they differ.
 	Region string
 	// CIDRBlock is the VPC's IPv4 CIDR, a /16 to /20. Required.
 	CIDRBlock string
@@ -94,49 +98,71 @@ func (a *NetworkArgs) withDefaults() NetworkArgs {
 	return c
 }
 
+// Validate checks the Args after defaults, with everything AWS would refuse later, and returns
+// the first problem as a *fielderr.Error naming the field. NewNetwork runs it before registering
+// anything.
+func (a *NetworkArgs) Validate() error {
+	d := a.withDefaults()
+	return d.validate()
+}
+
+var eipAllocRe = regexp.MustCompile(`^eipalloc-[0-9a-f]{8,17}$`)
+
 func (a NetworkArgs) validate() error {
 	if a.Region == "" {
-		return fmt.Errorf("Region is required")
+		return fielderr.New("Region", "is required (the AWS provider's region, such as eu-west-1)")
 	}
 	vpc, err := netip.ParsePrefix(a.CIDRBlock)
 	if err != nil {
-		return fmt.Errorf("CIDRBlock %q is not a CIDR", a.CIDRBlock)
+		return fielderr.New("CIDRBlock", "%q is not a CIDR (want an IPv4 /16 to /20 such as 10.10.0.0/16)", a.CIDRBlock)
 	}
 	if err := cidr.CheckVPC(vpc); err != nil {
-		return fmt.Errorf("CIDRBlock: %w", err)
+		return fielderr.New("CIDRBlock", "%s", err)
 	}
 	if len(a.AvailabilityZones) < 2 {
-		return fmt.Errorf("AvailabilityZones %q: at least 2 are required", a.AvailabilityZones)
+		return fielderr.New("AvailabilityZones", "%q lists %d zone(s); EKS and the subnet plan need at least 2 distinct zones of %s", a.AvailabilityZones, len(a.AvailabilityZones), a.Region)
 	}
 	for _, az := range a.AvailabilityZones {
-		if !strings.HasPrefix(az, a.Region) {
-			return fmt.Errorf("AvailabilityZones: %q is not in region %s", az, a.Region)
+		letter := strings.TrimPrefix(az, a.Region)
+		if !strings.HasPrefix(az, a.Region) || len(letter) != 1 || letter[0] < 'a' || letter[0] > 'f' {
+			return fielderr.New("AvailabilityZones", "%q is not a zone of region %s (allowed: %sa to %sf)", az, a.Region, a.Region, a.Region)
 		}
 	}
 	if _, err := cidr.Plan(vpc, a.AvailabilityZones, cidr.Tiers); err != nil {
-		return fmt.Errorf("AvailabilityZones: %w", err)
+		return fielderr.New("AvailabilityZones", "%s", err)
 	}
 	if !slices.Contains(NATStrategies, a.NATStrategy) {
-		return fmt.Errorf("NATStrategy %q is not one of None, Single, OnePerAZ", a.NATStrategy)
+		return fielderr.New("NATStrategy", "%q is not a NAT strategy (allowed: None, Single, OnePerAZ)", a.NATStrategy)
 	}
-	if n := len(a.NATEIPAllocationIDs); n > 0 && n != a.NATStrategy.Count(len(a.AvailabilityZones)) {
-		return fmt.Errorf("NATEIPAllocationIDs has %d ids, NATStrategy %s with %d AZs needs %d", n, a.NATStrategy, len(a.AvailabilityZones), a.NATStrategy.Count(len(a.AvailabilityZones)))
+	if n, want := len(a.NATEIPAllocationIDs), a.NATStrategy.Count(len(a.AvailabilityZones)); n > 0 && n != want {
+		return fielderr.New("NATEIPAllocationIDs", "lists %d allocation id(s) but NATStrategy %s with %d zones needs %d", n, a.NATStrategy, len(a.AvailabilityZones), want)
+	}
+	for i, id := range a.NATEIPAllocationIDs {
+		if !eipAllocRe.MatchString(id) {
+			return fielderr.New(fielderr.Index("NATEIPAllocationIDs", i), "%q is not an Elastic IP allocation id (want eipalloc-<hex>)", id)
+		}
+		if slices.Contains(a.NATEIPAllocationIDs[:i], id) {
+			return fielderr.New(fielderr.Index("NATEIPAllocationIDs", i), "%q is listed twice (an Elastic IP attaches to one NAT gateway)", id)
+		}
 	}
 	if a.DatabaseEgress && a.NATStrategy == NATNone {
-		return fmt.Errorf("DatabaseEgress needs a NAT gateway, but NATStrategy is None")
+		return fielderr.New("DatabaseEgress", "true needs a NAT gateway but NATStrategy is None")
 	}
-	for _, e := range a.InterfaceEndpoints {
+	for i, e := range a.InterfaceEndpoints {
 		if !slices.Contains(OptionalEndpoints, e) {
-			return fmt.Errorf("InterfaceEndpoints: %q is not one of %s", e, strings.Join(OptionalEndpoints, ", "))
+			return fielderr.New(fielderr.Index("InterfaceEndpoints", i), "%q is not a supported interface endpoint (allowed: %s; ecr.api and ecr.dkr are always created)", e, strings.Join(OptionalEndpoints, ", "))
+		}
+		if slices.Contains(a.InterfaceEndpoints[:i], e) {
+			return fielderr.New(fielderr.Index("InterfaceEndpoints", i), "%q is listed twice", e)
 		}
 	}
 	if a.PrivateZoneName != "" {
 		if err := dnsname.Check(a.PrivateZoneName, false); err != nil {
-			return fmt.Errorf("PrivateZoneName: %w", err)
+			return fielderr.New("PrivateZoneName", "%s (want a private zone name such as production.internal)", err)
 		}
 	}
-	if a.FlowLogRetentionDays < 1 {
-		return fmt.Errorf("FlowLogRetentionDays %d must be positive", a.FlowLogRetentionDays)
+	if err := logretention.Check(a.FlowLogRetentionDays); err != nil {
+		return fielderr.New("FlowLogRetentionDays", "%s", err)
 	}
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/netip"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/route53"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -53,6 +54,8 @@ type Network struct {
 	eips []pulumi.StringOutput
 	sg   *ec2.SecurityGroup
 	zone *route53.Zone
+
+	regionChecked pulumi.StringOutput // the provider's region, once it equals Region
 }
 
 // NewNetwork creates a Network. Children are named name+"-<role>[-<az>]".
@@ -68,6 +71,7 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 	n.opts = []pulumi.ResourceOption{pulumi.Parent(n)}
 
 	steps := []func(*pulumi.Context) error{
+		n.checkRegion,
 		n.vpc,
 		n.defaultSecurityGroup,
 		n.subnets,
@@ -90,10 +94,26 @@ func (n *Network) tags(resource string, extra ...map[string]string) pulumi.Strin
 	return tags.Named(n.args.Tags, resource, extra...)
 }
 
+// checkRegion compares Region with the region of the AWS provider the network runs with (the
+// provider's own answer, no AWS call). The VPC's CIDR waits for the check, so with a mismatch
+// nothing is created and the update fails with one line naming both regions: endpoint service
+// names and zones would otherwise point at another region.
+func (n *Network) checkRegion(ctx *pulumi.Context) error {
+	want := n.args.Region
+	n.regionChecked = aws.GetRegionOutput(ctx, aws.GetRegionOutputArgs{}, pulumi.Parent(n)).Name().ApplyT(func(got string) (string, error) {
+		if got != "" && got != want {
+			return "", fmt.Errorf("network %q: Region %q is not the region of its AWS provider (%s): set Region to %s or pass a provider for %s", n.name, want, got, got, want)
+		}
+		return got, nil
+	}).(pulumi.StringOutput)
+	return nil
+}
+
 func (n *Network) vpc(ctx *pulumi.Context) error {
 	name := n.name + "-vpc"
+	cidrBlock := n.args.CIDRBlock
 	vpc, err := ec2.NewVpc(ctx, name, &ec2.VpcArgs{
-		CidrBlock:          pulumi.String(n.args.CIDRBlock),
+		CidrBlock:          n.regionChecked.ApplyT(func(string) string { return cidrBlock }).(pulumi.StringOutput),
 		EnableDnsSupport:   pulumi.Bool(true),
 		EnableDnsHostnames: pulumi.Bool(true),
 		Tags:               n.tags(name),

@@ -9,6 +9,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/flowmart/platform/pkg/fielderr"
 	"github.com/flowmart/platform/pkg/preview"
 )
 
@@ -25,7 +26,7 @@ func TestDefaults(t *testing.T) {
 		t.Errorf("AZs not sorted: %v", a.AvailabilityZones)
 	}
 	var nilArgs *NetworkArgs
-	if err := nilArgs.withDefaults().validate(); err == nil || !strings.Contains(err.Error(), "Region is required") {
+	if err := nilArgs.Validate(); err == nil || !strings.Contains(err.Error(), "Region: is required") {
 		t.Errorf("nil args: %v", err)
 	}
 }
@@ -36,30 +37,72 @@ func TestValidate(t *testing.T) {
 		mutate func(*NetworkArgs)
 		want   string
 	}{
-		{"bad cidr", func(a *NetworkArgs) { a.CIDRBlock = "10.0.0.0" }, `CIDRBlock "10.0.0.0" is not a CIDR`},
+		{"bad cidr", func(a *NetworkArgs) { a.CIDRBlock = "10.0.0.0" }, `CIDRBlock: "10.0.0.0" is not a CIDR`},
 		{"small cidr", func(a *NetworkArgs) { a.CIDRBlock = "10.0.0.0/24" }, "CIDRBlock: 10.0.0.0/24 is a /24"},
-		{"one az", func(a *NetworkArgs) { a.AvailabilityZones = a.AvailabilityZones[:1] }, "at least 2 are required"},
-		{"foreign az", func(a *NetworkArgs) { a.AvailabilityZones = []string{"eu-west-1a", "us-east-1b"} }, `"us-east-1b" is not in region eu-west-1`},
+		{"one az", func(a *NetworkArgs) { a.AvailabilityZones = a.AvailabilityZones[:1] }, "need at least 2 distinct zones"},
+		{"foreign az", func(a *NetworkArgs) { a.AvailabilityZones = []string{"eu-west-1a", "us-east-1b"} }, `AvailabilityZones: "us-east-1b" is not a zone of region eu-west-1`},
+		{"zone letter beyond the plan", func(a *NetworkArgs) { a.AvailabilityZones = []string{"eu-west-1a", "eu-west-1g"} }, `"eu-west-1g" is not a zone of region eu-west-1 (allowed: eu-west-1a to eu-west-1f)`},
 		{"duplicate az", func(a *NetworkArgs) { a.AvailabilityZones = []string{"eu-west-1a", "eu-west-1a"} }, "listed twice"},
-		{"nat", func(a *NetworkArgs) { a.NATStrategy = "Many" }, `NATStrategy "Many" is not one of`},
-		{"eips", func(a *NetworkArgs) { a.NATEIPAllocationIDs = []string{"eipalloc-1"} }, "NATEIPAllocationIDs has 1 ids"},
-		{"db egress", func(a *NetworkArgs) { a.NATStrategy, a.DatabaseEgress = NATNone, true }, "DatabaseEgress needs a NAT gateway"},
-		{"endpoint", func(a *NetworkArgs) { a.InterfaceEndpoints = []string{"s3"} }, `InterfaceEndpoints: "s3" is not one of`},
-		{"retention", func(a *NetworkArgs) { a.FlowLogRetentionDays = -1 }, "FlowLogRetentionDays -1 must be positive"},
+		{"nat", func(a *NetworkArgs) { a.NATStrategy = "Many" }, `NATStrategy: "Many" is not a NAT strategy`},
+		{"eips count", func(a *NetworkArgs) { a.NATEIPAllocationIDs = []string{"eipalloc-0123456789abcdef0"} }, "NATEIPAllocationIDs: lists 1 allocation id(s)"},
+		{"eip shape", func(a *NetworkArgs) {
+			a.NATStrategy, a.NATEIPAllocationIDs = NATSingle, []string{"eip-1"}
+		}, `NATEIPAllocationIDs[0]: "eip-1" is not an Elastic IP allocation id`},
+		{"db egress", func(a *NetworkArgs) { a.NATStrategy, a.DatabaseEgress = NATNone, true }, "DatabaseEgress: true needs a NAT gateway"},
+		{"endpoint", func(a *NetworkArgs) { a.InterfaceEndpoints = []string{"s3"} }, `InterfaceEndpoints[0]: "s3" is not a supported interface endpoint`},
+		{"endpoint twice", func(a *NetworkArgs) { a.InterfaceEndpoints = []string{"sts", "sts"} }, `InterfaceEndpoints[1]: "sts" is listed twice`},
+		{"retention CloudWatch refuses", func(a *NetworkArgs) { a.FlowLogRetentionDays = 31 }, "FlowLogRetentionDays: 31 is not a CloudWatch Logs retention (allowed: 1, 3, 5"},
+		{"retention negative", func(a *NetworkArgs) { a.FlowLogRetentionDays = -1 }, "FlowLogRetentionDays: -1 is not a CloudWatch Logs retention"},
 		{"zone name", func(a *NetworkArgs) { a.PrivateZoneName = "Internal" }, `PrivateZoneName: "Internal" is not a fully qualified domain`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			a := baseArgs("eu-west-1a", "eu-west-1b")
 			c.mutate(a)
-			err := a.withDefaults().validate()
+			err := a.Validate()
 			if err == nil || !strings.Contains(err.Error(), c.want) {
-				t.Fatalf("validate() = %v, want %q", err, c.want)
+				t.Fatalf("Validate() = %v, want %q", err, c.want)
+			}
+			if _, _, ok := fielderr.Split(err); !ok {
+				t.Errorf("Validate() = %T, want a *fielderr.Error naming the field", err)
+			}
+			// the constructor refuses the same Args before registering anything
+			if _, err := preview.RunWithAWS(func(ctx *pulumi.Context, p pulumi.ResourceOption) error {
+				_, err := NewNetwork(ctx, "prod", a, p)
+				return err
+			}, preview.Options{Project: "p", Stack: "test", Region: "eu-west-1", Account: "111122223333"}); err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("NewNetwork = %v, want %q", err, c.want)
 			}
 		})
 	}
-	if err := baseArgs("eu-west-1a", "eu-west-1b").withDefaults().validate(); err != nil {
+	if err := baseArgs("eu-west-1a", "eu-west-1b").Validate(); err != nil {
 		t.Fatalf("valid args rejected: %v", err)
+	}
+}
+
+// TestRegionMustBeTheProviders: with Region and the provider's region apart, endpoint service
+// names and zones would point at another region; the update fails before the VPC is created.
+func TestRegionMustBeTheProviders(t *testing.T) {
+	a := baseArgs("us-east-1a", "us-east-1b")
+	a.Region = "us-east-1"
+	for _, deploy := range []bool{false, true} {
+		var created []string
+		doc, err := preview.RunWithAWS(func(ctx *pulumi.Context, p pulumi.ResourceOption) error {
+			_, err := NewNetwork(ctx, "prod", a, p)
+			return err
+		}, preview.Options{Project: "p", Stack: "test", Region: "eu-west-1", Account: "111122223333", Deploy: deploy})
+		if doc != nil {
+			for _, r := range doc.Resources {
+				created = append(created, r.Type)
+			}
+		}
+		want := `Region "us-east-1" is not the region of its AWS provider (eu-west-1)`
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("deploy=%v: err = %v, want %q", deploy, err, want)
+		}
+		if slices.Contains(created, "aws:ec2/vpc:Vpc") {
+			t.Errorf("deploy=%v: the VPC was created despite the region mismatch", deploy)
+		}
 	}
 }
 
