@@ -159,6 +159,17 @@ type ClusterArgs struct {
 	Protect bool
 	// Tags are added to every resource. Defaults to none.
 	Tags map[string]string
+	// KubeconfigRoleARN is the IAM role the kubeconfig's `aws eks get-token` assumes to sign its
+	// token (--role-arn), for the component's Kubernetes provider and for kubectl alike. Set it to
+	// the role your AWS provider assumes, so the cluster is reached as the principal its access
+	// entries admit (the stacks set it from their assumeRoleArn). A role that needs an external id
+	// cannot be assumed this way: give a KubeconfigProfile that assumes it instead. An empty value
+	// is no role. Defaults to the ambient credentials of whoever runs kubectl.
+	KubeconfigRoleARN pulumi.StringPtrInput
+	// KubeconfigProfile is the AWS CLI profile the kubeconfig's `aws eks get-token` runs with (its
+	// AWS_PROFILE); with KubeconfigRoleARN, the profile's credentials assume the role. Defaults to
+	// the ambient credentials of whoever runs kubectl.
+	KubeconfigProfile string
 }
 
 func (a *ClusterArgs) withDefaults() ClusterArgs {
@@ -303,6 +314,9 @@ func (a ClusterArgs) validate() error {
 			return fmt.Errorf("NodeGroups[%d].Name %q is used twice", i, g.Name)
 		}
 		seen[g.Name] = true
+	}
+	if err := a.validateKubeconfig(); err != nil {
+		return err
 	}
 	return nil
 }

@@ -3,6 +3,11 @@
 // managed and self-managed node groups, security groups) with a kubeconfig and a ready Kubernetes
 // provider. Built from pulumi-aws rather than pulumi-eks so every child is visible to mocks, the
 // offline preview and the policy rules (DESIGN.md).
+//
+// Every node group, managed and self-managed, runs with one node role, the cluster's
+// (NodeRoleName, NodeRoleARN): a role per group would replace every managed node group of a
+// running cluster, since nodeRoleArn forces the replacement of an aws.eks.NodeGroup. Attach a
+// policy the nodes need to that role; give a pod its own permissions with a PodIdentity instead.
 package cluster
 
 import (
@@ -19,7 +24,9 @@ import (
 // clusterType is part of every URN: never rename without an alias.
 const clusterType = "flowmart:cluster:Cluster"
 
-// Cluster is an EKS cluster with its node groups, add-ons and access.
+// Cluster is an EKS cluster with its node groups, add-ons and access. Its node groups share one
+// node role, NodeRoleName: changing a managed group's role would replace the group, so the role is
+// the cluster's, and a policy attached to it reaches every node.
 type Cluster struct {
 	pulumi.ResourceState
 
@@ -28,7 +35,12 @@ type Cluster struct {
 	CertificateAuthority pulumi.StringOutput `pulumi:"certificateAuthority"`
 	OIDCIssuerURL        pulumi.StringOutput `pulumi:"oidcIssuerUrl"`
 	// OIDCProviderARN is the IAM OIDC provider for IRSA; empty unless EnableIRSA.
-	OIDCProviderARN        pulumi.StringOutput      `pulumi:"oidcProviderArn"`
+	OIDCProviderARN pulumi.StringOutput `pulumi:"oidcProviderArn"`
+	// NodeRoleName and NodeRoleARN are the node role every node group shares, for attaching
+	// policies (iam.RolePolicyAttachment{Role: c.NodeRoleName}) and for trust or access entries.
+	NodeRoleName pulumi.StringOutput `pulumi:"nodeRoleName"`
+	NodeRoleARN  pulumi.StringOutput `pulumi:"nodeRoleArn"`
+	// NodeRoleARNs lists the node roles: NodeRoleARN alone, since the groups share it.
 	NodeRoleARNs           pulumi.StringArrayOutput `pulumi:"nodeRoleArns"`
 	NodeSecurityGroupID    pulumi.IDOutput          `pulumi:"nodeSecurityGroupId"`
 	ClusterSecurityGroupID pulumi.StringOutput      `pulumi:"clusterSecurityGroupId"`
@@ -109,6 +121,8 @@ func (c *Cluster) registerOutputs(ctx *pulumi.Context) error {
 	} else {
 		c.OIDCProviderARN = pulumi.String("").ToStringOutput()
 	}
+	c.NodeRoleName = c.nodeRole.Name
+	c.NodeRoleARN = c.nodeRole.Arn
 	c.NodeRoleARNs = pulumi.StringArray{c.nodeRole.Arn}.ToStringArrayOutput()
 	c.NodeSecurityGroupID = c.nodeSG
 	c.ClusterSecurityGroupID = c.EKSCluster.VpcConfig.ClusterSecurityGroupId().Elem()
@@ -119,6 +133,8 @@ func (c *Cluster) registerOutputs(ctx *pulumi.Context) error {
 		"certificateAuthority":   c.CertificateAuthority,
 		"oidcIssuerUrl":          c.OIDCIssuerURL,
 		"oidcProviderArn":        c.OIDCProviderARN,
+		"nodeRoleName":           c.NodeRoleName,
+		"nodeRoleArn":            c.NodeRoleARN,
 		"nodeRoleArns":           c.NodeRoleARNs,
 		"nodeSecurityGroupId":    c.NodeSecurityGroupID,
 		"clusterSecurityGroupId": c.ClusterSecurityGroupID,

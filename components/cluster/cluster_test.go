@@ -313,16 +313,6 @@ func TestAccessEntriesAndIRSA(t *testing.T) {
 	}
 }
 
-func TestKubeconfigIsStable(t *testing.T) {
-	a := kubeconfig("prod", "https://x.eks.amazonaws.com", "Q0E=", "eu-west-1")
-	if a != kubeconfig("prod", "https://x.eks.amazonaws.com", "Q0E=", "eu-west-1") || !strings.Contains(a, `"get-token","--cluster-name","prod","--region","eu-west-1"`) {
-		t.Errorf("kubeconfig %s", a)
-	}
-	if regionOf("arn:aws:eks:eu-west-1:111122223333:cluster/prod") != "eu-west-1" {
-		t.Error("regionOf")
-	}
-}
-
 func TestDefaultsAccessScopeAndServiceCIDR(t *testing.T) {
 	a := baseArgs()
 	a.AccessEntries = []AccessEntry{{PrincipalARN: "arn:aws:iam::111122223333:role/x", AccessPolicies: []AccessPolicy{

@@ -2,15 +2,50 @@ package cluster
 
 import (
 	"encoding/json"
+	"fmt"
+	"reflect"
+	"regexp"
 	"strings"
 
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
+// execAPIVersion is the client-go credential plugin API of the kubeconfig's exec entry: what `aws
+// eks get-token` prints (an ExecCredential of client.authentication.k8s.io/v1beta1).
+const execAPIVersion = "client.authentication.k8s.io/v1beta1"
+
+// kubeconfigCredentials are the credentials the kubeconfig's exec plugin signs its token with:
+// the ambient ones when both fields are empty.
+type kubeconfigCredentials struct {
+	RoleARN string // --role-arn of aws eks get-token; none when empty
+	Profile string // AWS_PROFILE of the plugin
+}
+
 // kubeconfig renders a kubeconfig that authenticates with `aws eks get-token`: no token is stored,
-// and the text depends only on the cluster's name, endpoint, CA and region, so it never churns.
-func kubeconfig(name, endpoint, ca, region string) string {
+// and the text depends only on the cluster's name, endpoint, CA and region and on the credentials,
+// so it never churns.
+//
+// The plugin's arguments follow the AWS CLI v2 reference of get-token
+// (https://docs.aws.amazon.com/cli/latest/reference/eks/get-token.html): --cluster-name names
+// the cluster the token is for, --role-arn is the role assumed "for credentials when signing the
+// token" (optional: without it, the caller's own credentials sign), and --region and --output are
+// global options. The region is always given, so the token is signed for the cluster's region
+// whatever the caller's default is. The profile goes in the plugin's environment (AWS_PROFILE)
+// rather than as --profile, so the argument list only grows with the role.
+func kubeconfig(name, endpoint, ca, region string, creds kubeconfigCredentials) string {
+	args := []string{"eks", "get-token", "--cluster-name", name, "--region", region, "--output", "json"}
+	if creds.RoleARN != "" {
+		args = append(args, "--role-arn", creds.RoleARN)
+	}
+	exec := map[string]any{
+		"apiVersion": execAPIVersion,
+		"command":    "aws",
+		"args":       args,
+	}
+	if creds.Profile != "" {
+		exec["env"] = []any{map[string]any{"name": "AWS_PROFILE", "value": creds.Profile}}
+	}
 	cfg := map[string]any{
 		"apiVersion":      "v1",
 		"kind":            "Config",
@@ -19,22 +54,30 @@ func kubeconfig(name, endpoint, ca, region string) string {
 			"server": endpoint, "certificate-authority-data": ca,
 		}}},
 		"contexts": []any{map[string]any{"name": name, "context": map[string]any{"cluster": name, "user": name}}},
-		"users": []any{map[string]any{"name": name, "user": map[string]any{"exec": map[string]any{
-			"apiVersion": "client.authentication.k8s.io/v1beta1",
-			"command":    "aws",
-			"args":       []string{"eks", "get-token", "--cluster-name", name, "--region", region, "--output", "json"},
-		}}}},
+		"users":    []any{map[string]any{"name": name, "user": map[string]any{"exec": exec}}},
 	}
 	b, _ := json.Marshal(cfg) // maps of strings: cannot fail
 	return string(b)
 }
 
-// kubernetesProvider builds the secret kubeconfig and a Kubernetes provider on it. The region
-// comes from the cluster's ARN.
+// kubernetesProvider builds the secret kubeconfig and a Kubernetes provider on it, so the provider
+// and kubectl authenticate with the same credentials (KubeconfigRoleARN, KubeconfigProfile). The
+// region comes from the cluster's ARN.
 func (c *Cluster) kubernetesProvider(ctx *pulumi.Context) error {
 	cl := c.EKSCluster
-	c.Kubeconfig = pulumi.ToSecret(pulumi.All(cl.Name, cl.Endpoint, cl.CertificateAuthority.Data().Elem(), cl.Arn).ApplyT(func(v []any) string {
-		return kubeconfig(v[0].(string), v[1].(string), v[2].(string), regionOf(v[3].(string)))
+	inputs := []any{cl.Name, cl.Endpoint, cl.CertificateAuthority.Data().Elem(), cl.Arn}
+	if c.args.KubeconfigRoleARN != nil {
+		inputs = append(inputs, c.args.KubeconfigRoleARN.ToStringPtrOutput())
+	}
+	profile := c.args.KubeconfigProfile
+	c.Kubeconfig = pulumi.ToSecret(pulumi.All(inputs...).ApplyT(func(v []any) string {
+		creds := kubeconfigCredentials{Profile: profile}
+		if len(v) > 4 {
+			if r, ok := v[4].(*string); ok && r != nil {
+				creds.RoleARN = *r
+			}
+		}
+		return kubeconfig(v[0].(string), v[1].(string), v[2].(string), regionOf(v[3].(string)), creds)
 	})).(pulumi.StringOutput)
 	p, err := kubernetes.NewProvider(ctx, c.name+"-k8s", &kubernetes.ProviderArgs{
 		Kubeconfig:            c.Kubeconfig,
@@ -51,4 +94,42 @@ func regionOf(arn string) string {
 		return ""
 	}
 	return parts[3]
+}
+
+// roleARNRe is an IAM role ARN: a partition, no region, a 12-digit account, an optional path
+// (segments of printable ASCII) and a role name of at most 64 of IAM's name characters.
+var roleARNRe = regexp.MustCompile(`^arn:aws(-[a-z]+)*:iam::[0-9]{12}:role/([!-.0-~]+/)*[A-Za-z0-9+=,.@_-]{1,64}$`)
+
+// profileRe is an AWS CLI profile name as the kubeconfig's environment carries it.
+var profileRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.+@-]{0,63}$`)
+
+// validateKubeconfig checks the kubeconfig's credentials: the role ARN when it is a plain value
+// (an output is only known at deploy time; an empty one means no role), and the profile name.
+func (a ClusterArgs) validateKubeconfig() error {
+	if arn, ok := plainString(a.KubeconfigRoleARN); ok && arn != "" && !roleARNRe.MatchString(arn) {
+		return fmt.Errorf("KubeconfigRoleARN %q is not an IAM role ARN (arn:<partition>:iam::<12-digit account>:role/<path/>name)", arn)
+	}
+	if a.KubeconfigProfile != "" && !profileRe.MatchString(a.KubeconfigProfile) {
+		return fmt.Errorf("KubeconfigProfile %q is not a profile name (up to 64 letters, digits and _ . + @ -, starting with a letter or digit)", a.KubeconfigProfile)
+	}
+	return nil
+}
+
+// plainString returns the value of an input given as a plain string (pulumi.String,
+// pulumi.StringPtr); false for nil, a nil pointer and outputs.
+func plainString(in pulumi.Input) (string, bool) {
+	if in == nil {
+		return "", false
+	}
+	v := reflect.ValueOf(in)
+	if v.Kind() == reflect.Pointer {
+		if v.IsNil() {
+			return "", false
+		}
+		v = v.Elem()
+	}
+	if v.Kind() != reflect.String {
+		return "", false
+	}
+	return v.String(), true
 }
