@@ -10,6 +10,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/flowmart/platform/pkg/dnsname"
+	"github.com/flowmart/platform/pkg/fielderr"
+	"github.com/flowmart/platform/pkg/known"
 )
 
 // Defaults of VPNGatewayArgs.
@@ -37,8 +39,10 @@ type Peer struct {
 type VPNGatewayArgs struct {
 	// VPCID is the VPC of the gateway's security group. Required.
 	VPCID pulumi.StringInput
-	// VPCCIDR is the VPC's CIDR; ClientCIDR must not overlap it. Required.
-	VPCCIDR string
+	// VPCCIDR is the VPC's CIDR (a plain value, Network.VPCCIDR or a StackReference output), routed
+	// through the tunnel by the client configuration; ClientCIDR must not overlap it (checked by
+	// Validate when plain, when ClientConfig resolves otherwise). Required.
+	VPCCIDR pulumi.StringInput
 	// SubnetID is the public subnet the host runs in (its route table has the internet gateway).
 	// Required.
 	SubnetID pulumi.StringInput
@@ -122,40 +126,48 @@ func (a *VPNGatewayArgs) withDefaults() VPNGatewayArgs {
 }
 
 var (
-	amiRe          = regexp.MustCompile(`^ami-([0-9a-f]{8}|[0-9a-f]{17})$`)
 	instanceTypeRe = regexp.MustCompile(`^[a-z][a-z0-9-]*\.[a-z0-9]+$`)
 )
 
+// Validate checks the Args after defaults and returns the first problem as a *fielderr.Error
+// naming the field. NewVPNGateway runs it before registering anything.
+func (a *VPNGatewayArgs) Validate() error {
+	d := a.withDefaults()
+	return d.validate()
+}
+
 func (a VPNGatewayArgs) validate() error {
 	if a.VPCID == nil {
-		return fmt.Errorf("VPCID is required")
+		return fielderr.New("VPCID", "is required")
 	}
 	if a.SubnetID == nil {
-		return fmt.Errorf("SubnetID is required (a public subnet)")
+		return fielderr.New("SubnetID", "is required (a public subnet)")
 	}
-	vpcCIDR, err := netip.ParsePrefix(a.VPCCIDR)
-	if err != nil || !vpcCIDR.Addr().Is4() {
-		return fmt.Errorf("VPCCIDR %q is not an IPv4 CIDR", a.VPCCIDR)
+	if a.VPCCIDR == nil {
+		return fielderr.New("VPCCIDR", "is required (such as Network.VPCCIDR)")
 	}
 	if !amiRe.MatchString(a.AMIID) {
-		return fmt.Errorf("AMIID %q is not an AMI id (ami- and 8 or 17 hex digits): pin an Amazon Linux 2023 image", a.AMIID)
+		return fielderr.New("AMIID", "%q is not an AMI id (ami- and 8 or 17 hex digits): pin an Amazon Linux 2023 image", a.AMIID)
 	}
 	if !instanceTypeRe.MatchString(a.InstanceType) {
-		return fmt.Errorf("InstanceType %q is not an EC2 instance type (such as t3.small)", a.InstanceType)
+		return fielderr.New("InstanceType", "%q is not an EC2 instance type (such as t3.small)", a.InstanceType)
 	}
 	client, err := netip.ParsePrefix(a.ClientCIDR)
 	switch {
 	case err != nil || !client.Addr().Is4():
-		return fmt.Errorf("ClientCIDR %q is not an IPv4 CIDR", a.ClientCIDR)
+		return fielderr.New("ClientCIDR", "%q is not an IPv4 CIDR", a.ClientCIDR)
 	case client.Bits() < 16 || client.Bits() > 29:
-		return fmt.Errorf("ClientCIDR %s is /%d: allowed are /16 to /29", client, client.Bits())
+		return fielderr.New("ClientCIDR", "%s is /%d: allowed are /16 to /29", client, client.Bits())
 	case client != client.Masked():
-		return fmt.Errorf("ClientCIDR %s is not a network address (did you mean %s?)", client, client.Masked())
-	case client.Overlaps(vpcCIDR.Masked()):
-		return fmt.Errorf("ClientCIDR %s overlaps VPCCIDR %s: clients need addresses outside the VPC", client, vpcCIDR)
+		return fielderr.New("ClientCIDR", "%s is not a network address (did you mean %s?)", client, client.Masked())
+	}
+	if vpc, ok := known.String(a.VPCCIDR); ok {
+		if _, err := checkClientCIDR(client, vpc); err != nil {
+			return err
+		}
 	}
 	if a.ListenPort < 1024 || a.ListenPort > 65535 {
-		return fmt.Errorf("ListenPort %d is outside 1024 to 65535", a.ListenPort)
+		return fielderr.New("ListenPort", "%d is outside 1024 to 65535", a.ListenPort)
 	}
 	if err := a.validateAllowedCIDRs(); err != nil {
 		return err
@@ -164,48 +176,61 @@ func (a VPNGatewayArgs) validate() error {
 		return err
 	}
 	if n := len(peersConf(a.Peers)); n > maxPeersBytes {
-		return fmt.Errorf("Peers: %d peers take %d bytes in the peers' SSM parameter, over the %d bytes of a Standard parameter (shorten their names or remove peers)", len(a.Peers), n, maxPeersBytes)
+		return fielderr.New("Peers", "%d peers take %d bytes in the peers' SSM parameter, over the %d bytes of a Standard parameter (shorten their names or remove peers)", len(a.Peers), n, maxPeersBytes)
 	}
 	if len(a.RouteTableIDs) == 0 {
-		return fmt.Errorf("RouteTableIDs is empty: give the route tables of the subnets clients reach (private, database), or nothing can answer them")
+		return fielderr.New("RouteTableIDs", "is empty: give the route tables of the subnets clients reach (private, database), or nothing can answer them")
 	}
 	for i, id := range a.RouteTableIDs {
 		if id == nil {
-			return fmt.Errorf("RouteTableIDs[%d] is nil", i)
+			return fielderr.New(fielderr.Index("RouteTableIDs", i), "is nil")
 		}
 	}
 	switch {
 	case a.PrivateZoneID != nil && a.PrivateZoneName == "":
-		return fmt.Errorf("PrivateZoneName is empty but PrivateZoneID is set: give both or neither")
+		return fielderr.New("PrivateZoneName", "is empty but PrivateZoneID is set: give both or neither")
 	case a.PrivateZoneID == nil && a.PrivateZoneName != "":
-		return fmt.Errorf("PrivateZoneID is not set but PrivateZoneName is %q: give both or neither", a.PrivateZoneName)
+		return fielderr.New("PrivateZoneID", "is not set but PrivateZoneName is %q: give both or neither", a.PrivateZoneName)
 	case a.PrivateZoneName != "":
 		if err := dnsname.Check(a.PrivateZoneName, false); err != nil {
-			return fmt.Errorf("PrivateZoneName %w", err)
+			return fielderr.In("PrivateZoneName", err)
 		}
 	}
 	if a.RootVolumeSizeGiB < 8 || a.RootVolumeSizeGiB > 16384 {
-		return fmt.Errorf("RootVolumeSizeGiB %d is outside 8 to 16384", a.RootVolumeSizeGiB)
+		return fielderr.New("RootVolumeSizeGiB", "%d is outside 8 to 16384", a.RootVolumeSizeGiB)
 	}
 	return nil
 }
 
+// checkClientCIDR is the rule between the client range and the VPC's CIDR, for a plain VPCCIDR in
+// Validate and an Output once it resolves; it returns the VPC's network.
+func checkClientCIDR(client netip.Prefix, vpc string) (netip.Prefix, error) {
+	vpcCIDR, err := netip.ParsePrefix(vpc)
+	if err != nil || !vpcCIDR.Addr().Is4() {
+		return netip.Prefix{}, fielderr.New("VPCCIDR", "%q is not an IPv4 CIDR", vpc)
+	}
+	if client.Overlaps(vpcCIDR.Masked()) {
+		return netip.Prefix{}, fielderr.New("ClientCIDR", "%s overlaps VPCCIDR %s: clients need addresses outside the VPC", client, vpcCIDR)
+	}
+	return vpcCIDR.Masked(), nil
+}
+
 func (a VPNGatewayArgs) validateAllowedCIDRs() error {
 	if len(a.AllowedCIDRs) == 0 {
-		return fmt.Errorf("AllowedCIDRs is empty: name the networks that may reach UDP %d (0.0.0.0/0 only with AllowAnySource)", a.ListenPort)
+		return fielderr.New("AllowedCIDRs", "is empty: name the networks that may reach UDP %d (0.0.0.0/0 only with AllowAnySource)", a.ListenPort)
 	}
 	seen := map[netip.Prefix]bool{}
 	for i, s := range a.AllowedCIDRs {
 		p, err := netip.ParsePrefix(s)
 		switch {
 		case err != nil:
-			return fmt.Errorf("AllowedCIDRs[%d] %q is not a CIDR", i, s)
+			return fielderr.New(fielderr.Index("AllowedCIDRs", i), "%q is not a CIDR", s)
 		case p != p.Masked():
-			return fmt.Errorf("AllowedCIDRs[%d] %s is not a network address (did you mean %s?)", i, p, p.Masked())
+			return fielderr.New(fielderr.Index("AllowedCIDRs", i), "%s is not a network address (did you mean %s?)", p, p.Masked())
 		case p.Bits() == 0 && !a.AllowAnySource:
-			return fmt.Errorf("AllowedCIDRs[%d] %s opens the VPN port to the internet: name the networks, or set AllowAnySource", i, p)
+			return fielderr.New(fielderr.Index("AllowedCIDRs", i), "%s opens the VPN port to the internet: name the networks, or set AllowAnySource", p)
 		case seen[p]:
-			return fmt.Errorf("AllowedCIDRs[%d] %s is listed twice", i, p)
+			return fielderr.New(fielderr.Index("AllowedCIDRs", i), "%s is listed twice", p)
 		}
 		seen[p] = true
 	}
@@ -227,32 +252,32 @@ func validatePeers(peers []Peer, client netip.Prefix) error {
 	names, keys, ips := map[string]bool{}, map[string]bool{}, map[netip.Addr]string{}
 	for i, p := range peers {
 		if !dnsname.IsLabel(p.Name) {
-			return fmt.Errorf("Peers[%d].Name %q is not a DNS label (lower-case letters, digits and inner hyphens, 1-63 characters)", i, p.Name)
+			return fielderr.New(fielderr.Index("Peers", i)+".Name", "%q is not a DNS label (lower-case letters, digits and inner hyphens, 1-63 characters)", p.Name)
 		}
 		if names[p.Name] {
-			return fmt.Errorf("Peers[%d].Name %q is used twice", i, p.Name)
+			return fielderr.New(fielderr.Index("Peers", i)+".Name", "%q is used twice", p.Name)
 		}
 		names[p.Name] = true
 		if err := ValidPublicKey(p.PublicKey); err != nil {
-			return fmt.Errorf("Peers[%d].PublicKey (%s): %w", i, p.Name, err)
+			return fielderr.New(fielderr.Index("Peers", i)+".PublicKey", "(%s): %s", p.Name, err)
 		}
 		if keys[p.PublicKey] {
-			return fmt.Errorf("Peers[%d].PublicKey (%s) is another peer's key", i, p.Name)
+			return fielderr.New(fielderr.Index("Peers", i)+".PublicKey", "(%s) is another peer's key", p.Name)
 		}
 		keys[p.PublicKey] = true
 		ip, err := netip.ParsePrefix(p.AllowedIP)
 		switch {
 		case err != nil || !ip.Addr().Is4() || ip.Bits() != 32:
-			return fmt.Errorf("Peers[%d].AllowedIP (%s) %q is not an IPv4 /32 (such as %s/32)", i, p.Name, p.AllowedIP, server.Next())
+			return fielderr.New(fielderr.Index("Peers", i)+".AllowedIP", "(%s) %q is not an IPv4 /32 (such as %s/32)", p.Name, p.AllowedIP, server.Next())
 		case !client.Contains(ip.Addr()):
-			return fmt.Errorf("Peers[%d].AllowedIP (%s) %s is outside ClientCIDR %s", i, p.Name, ip, client)
+			return fielderr.New(fielderr.Index("Peers", i)+".AllowedIP", "(%s) %s is outside ClientCIDR %s", p.Name, ip, client)
 		case ip.Addr() == client.Addr() || ip.Addr() == broadcast:
-			return fmt.Errorf("Peers[%d].AllowedIP (%s) %s is the network or broadcast address of ClientCIDR %s", i, p.Name, ip, client)
+			return fielderr.New(fielderr.Index("Peers", i)+".AllowedIP", "(%s) %s is the network or broadcast address of ClientCIDR %s", p.Name, ip, client)
 		case ip.Addr() == server:
-			return fmt.Errorf("Peers[%d].AllowedIP (%s) %s is the server's own address", i, p.Name, ip)
+			return fielderr.New(fielderr.Index("Peers", i)+".AllowedIP", "(%s) %s is the server's own address", p.Name, ip)
 		}
 		if other, ok := ips[ip.Addr()]; ok {
-			return fmt.Errorf("Peers[%d].AllowedIP (%s) %s is also peer %s's", i, p.Name, ip, other)
+			return fielderr.New(fielderr.Index("Peers", i)+".AllowedIP", "(%s) %s is also peer %s's", p.Name, ip, other)
 		}
 		ips[ip.Addr()] = p.Name
 	}
@@ -281,26 +306,4 @@ func serverAddress(clientCIDR string) string {
 // serverIP is the server's tunnel address alone (10.99.0.1): where its DNS forwarder listens.
 func serverIP(clientCIDR string) string {
 	return netip.MustParsePrefix(clientCIDR).Addr().Next().String()
-}
-
-// ValidateArgs checks args after defaults; missing network inputs (which the stack adds later) are
-// stood in for, so the configuration layer can report errors under its config key.
-func ValidateArgs(a VPNGatewayArgs) error {
-	d := a.withDefaults()
-	if d.VPCID == nil {
-		d.VPCID = pulumi.String("vpc-0")
-	}
-	if d.SubnetID == nil {
-		d.SubnetID = pulumi.String("subnet-0")
-	}
-	if len(d.RouteTableIDs) == 0 {
-		d.RouteTableIDs = pulumi.StringArray{pulumi.String("rtb-0")}
-	}
-	if d.PrivateZoneID == nil && d.PrivateZoneName != "" {
-		d.PrivateZoneID = pulumi.String("Z0")
-	}
-	if d.VPCCIDR == "" {
-		d.VPCCIDR = "192.0.2.0/24" // TEST-NET-1: overlaps no client range
-	}
-	return d.validate()
 }

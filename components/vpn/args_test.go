@@ -20,7 +20,7 @@ const (
 func baseArgs() *VPNGatewayArgs {
 	return &VPNGatewayArgs{
 		VPCID:        pulumi.String("vpc-0123"),
-		VPCCIDR:      "10.30.0.0/16",
+		VPCCIDR:      pulumi.String("10.30.0.0/16"),
 		SubnetID:     pulumi.String("subnet-public-a"),
 		AMIID:        "ami-0a1b2c3d4e5f60718",
 		AllowedCIDRs: []string{"198.51.100.0/24", "2001:db8::/32"},
@@ -54,7 +54,7 @@ func TestDefaults(t *testing.T) {
 	if n := none.withDefaults(); n.ListenPort != 51820 || n.ClientCIDR != DefaultClientCIDR {
 		t.Errorf("nil args: %+v", n)
 	}
-	if err := none.withDefaults().validate(); err == nil || err.Error() != "VPCID is required" {
+	if err := none.withDefaults().validate(); err == nil || err.Error() != "VPCID: is required" {
 		t.Errorf("nil args validate: %v", err)
 	}
 }
@@ -65,56 +65,56 @@ func TestValidate(t *testing.T) {
 		mutate func(*VPNGatewayArgs)
 		want   string
 	}{
-		{"no vpc", func(a *VPNGatewayArgs) { a.VPCID = nil }, "VPCID is required"},
-		{"no subnet", func(a *VPNGatewayArgs) { a.SubnetID = nil }, "SubnetID is required"},
-		{"bad vpc cidr", func(a *VPNGatewayArgs) { a.VPCCIDR = "10.30.0.0" }, `VPCCIDR "10.30.0.0" is not an IPv4 CIDR`},
-		{"missing ami", func(a *VPNGatewayArgs) { a.AMIID = "" }, `AMIID "" is not an AMI id (ami- and 8 or 17 hex digits)`},
-		{"bad ami", func(a *VPNGatewayArgs) { a.AMIID = "ami-12345" }, `AMIID "ami-12345" is not an AMI id`},
-		{"ami by name", func(a *VPNGatewayArgs) { a.AMIID = "al2023-ami-2023.8" }, `AMIID "al2023-ami-2023.8"`},
-		{"instance type", func(a *VPNGatewayArgs) { a.InstanceType = "small" }, `InstanceType "small" is not an EC2 instance type`},
-		{"client cidr not a cidr", func(a *VPNGatewayArgs) { a.ClientCIDR = "vpn" }, `ClientCIDR "vpn" is not an IPv4 CIDR`},
-		{"client cidr ipv6", func(a *VPNGatewayArgs) { a.ClientCIDR = "fd00::/64" }, `ClientCIDR "fd00::/64" is not an IPv4 CIDR`},
-		{"client cidr too small", func(a *VPNGatewayArgs) { a.ClientCIDR = "10.99.0.0/30" }, "ClientCIDR 10.99.0.0/30 is /30: allowed are /16 to /29"},
-		{"client cidr too large", func(a *VPNGatewayArgs) { a.ClientCIDR = "10.0.0.0/8" }, "ClientCIDR 10.0.0.0/8 is /8: allowed are /16 to /29"},
-		{"client cidr host bits", func(a *VPNGatewayArgs) { a.ClientCIDR = "10.99.0.1/24" }, "ClientCIDR 10.99.0.1/24 is not a network address (did you mean 10.99.0.0/24?)"},
-		{"client cidr overlaps vpc", func(a *VPNGatewayArgs) { a.ClientCIDR = "10.30.200.0/24" }, "ClientCIDR 10.30.200.0/24 overlaps VPCCIDR 10.30.0.0/16"},
+		{"no vpc", func(a *VPNGatewayArgs) { a.VPCID = nil }, "VPCID: is required"},
+		{"no subnet", func(a *VPNGatewayArgs) { a.SubnetID = nil }, "SubnetID: is required"},
+		{"bad vpc cidr", func(a *VPNGatewayArgs) { a.VPCCIDR = pulumi.String("10.30.0.0") }, `VPCCIDR: "10.30.0.0" is not an IPv4 CIDR`},
+		{"missing ami", func(a *VPNGatewayArgs) { a.AMIID = "" }, `AMIID: "" is not an AMI id (ami- and 8 or 17 hex digits)`},
+		{"bad ami", func(a *VPNGatewayArgs) { a.AMIID = "ami-12345" }, `AMIID: "ami-12345" is not an AMI id`},
+		{"ami by name", func(a *VPNGatewayArgs) { a.AMIID = "al2023-ami-2023.8" }, `AMIID: "al2023-ami-2023.8"`},
+		{"instance type", func(a *VPNGatewayArgs) { a.InstanceType = "small" }, `InstanceType: "small" is not an EC2 instance type`},
+		{"client cidr not a cidr", func(a *VPNGatewayArgs) { a.ClientCIDR = "vpn" }, `ClientCIDR: "vpn" is not an IPv4 CIDR`},
+		{"client cidr ipv6", func(a *VPNGatewayArgs) { a.ClientCIDR = "fd00::/64" }, `ClientCIDR: "fd00::/64" is not an IPv4 CIDR`},
+		{"client cidr too small", func(a *VPNGatewayArgs) { a.ClientCIDR = "10.99.0.0/30" }, "ClientCIDR: 10.99.0.0/30 is /30: allowed are /16 to /29"},
+		{"client cidr too large", func(a *VPNGatewayArgs) { a.ClientCIDR = "10.0.0.0/8" }, "ClientCIDR: 10.0.0.0/8 is /8: allowed are /16 to /29"},
+		{"client cidr host bits", func(a *VPNGatewayArgs) { a.ClientCIDR = "10.99.0.1/24" }, "ClientCIDR: 10.99.0.1/24 is not a network address (did you mean 10.99.0.0/24?)"},
+		{"client cidr overlaps vpc", func(a *VPNGatewayArgs) { a.ClientCIDR = "10.30.200.0/24" }, "ClientCIDR: 10.30.200.0/24 overlaps VPCCIDR 10.30.0.0/16"},
 		{"client cidr contains vpc", func(a *VPNGatewayArgs) { a.ClientCIDR = "10.30.0.0/16" }, "overlaps VPCCIDR"},
-		{"privileged port", func(a *VPNGatewayArgs) { a.ListenPort = 500 }, "ListenPort 500 is outside 1024 to 65535"},
-		{"port too high", func(a *VPNGatewayArgs) { a.ListenPort = 70000 }, "ListenPort 70000 is outside 1024 to 65535"},
-		{"no allowed cidrs", func(a *VPNGatewayArgs) { a.AllowedCIDRs = nil }, "AllowedCIDRs is empty: name the networks that may reach UDP 51820"},
-		{"allowed cidr not a cidr", func(a *VPNGatewayArgs) { a.AllowedCIDRs = []string{"office"} }, `AllowedCIDRs[0] "office" is not a CIDR`},
-		{"allowed cidr host bits", func(a *VPNGatewayArgs) { a.AllowedCIDRs = []string{"198.51.100.7/24"} }, "AllowedCIDRs[0] 198.51.100.7/24 is not a network address (did you mean 198.51.100.0/24?)"},
-		{"open to ipv4 internet", func(a *VPNGatewayArgs) { a.AllowedCIDRs = append(a.AllowedCIDRs, "0.0.0.0/0") }, "AllowedCIDRs[2] 0.0.0.0/0 opens the VPN port to the internet: name the networks, or set AllowAnySource"},
-		{"open to ipv6 internet", func(a *VPNGatewayArgs) { a.AllowedCIDRs = []string{"::/0"} }, "AllowedCIDRs[0] ::/0 opens the VPN port to the internet"},
-		{"allowed cidr twice", func(a *VPNGatewayArgs) { a.AllowedCIDRs = []string{"198.51.100.0/24", "198.51.100.0/24"} }, "AllowedCIDRs[1] 198.51.100.0/24 is listed twice"},
-		{"peer name", func(a *VPNGatewayArgs) { a.Peers[0].Name = "Alice Laptop" }, `Peers[0].Name "Alice Laptop" is not a DNS label`},
-		{"peer name empty", func(a *VPNGatewayArgs) { a.Peers[1].Name = "" }, `Peers[1].Name "" is not a DNS label`},
-		{"peer name twice", func(a *VPNGatewayArgs) { a.Peers[1].Name = "alice" }, `Peers[1].Name "alice" is used twice`},
-		{"peer key empty", func(a *VPNGatewayArgs) { a.Peers[0].PublicKey = "" }, `Peers[0].PublicKey (alice): "" is not a WireGuard key`},
+		{"privileged port", func(a *VPNGatewayArgs) { a.ListenPort = 500 }, "ListenPort: 500 is outside 1024 to 65535"},
+		{"port too high", func(a *VPNGatewayArgs) { a.ListenPort = 70000 }, "ListenPort: 70000 is outside 1024 to 65535"},
+		{"no allowed cidrs", func(a *VPNGatewayArgs) { a.AllowedCIDRs = nil }, "AllowedCIDRs: is empty: name the networks that may reach UDP 51820"},
+		{"allowed cidr not a cidr", func(a *VPNGatewayArgs) { a.AllowedCIDRs = []string{"office"} }, `AllowedCIDRs[0]: "office" is not a CIDR`},
+		{"allowed cidr host bits", func(a *VPNGatewayArgs) { a.AllowedCIDRs = []string{"198.51.100.7/24"} }, "AllowedCIDRs[0]: 198.51.100.7/24 is not a network address (did you mean 198.51.100.0/24?)"},
+		{"open to ipv4 internet", func(a *VPNGatewayArgs) { a.AllowedCIDRs = append(a.AllowedCIDRs, "0.0.0.0/0") }, "AllowedCIDRs[2]: 0.0.0.0/0 opens the VPN port to the internet: name the networks, or set AllowAnySource"},
+		{"open to ipv6 internet", func(a *VPNGatewayArgs) { a.AllowedCIDRs = []string{"::/0"} }, "AllowedCIDRs[0]: ::/0 opens the VPN port to the internet"},
+		{"allowed cidr twice", func(a *VPNGatewayArgs) { a.AllowedCIDRs = []string{"198.51.100.0/24", "198.51.100.0/24"} }, "AllowedCIDRs[1]: 198.51.100.0/24 is listed twice"},
+		{"peer name", func(a *VPNGatewayArgs) { a.Peers[0].Name = "Alice Laptop" }, `Peers[0].Name: "Alice Laptop" is not a DNS label`},
+		{"peer name empty", func(a *VPNGatewayArgs) { a.Peers[1].Name = "" }, `Peers[1].Name: "" is not a DNS label`},
+		{"peer name twice", func(a *VPNGatewayArgs) { a.Peers[1].Name = "alice" }, `Peers[1].Name: "alice" is used twice`},
+		{"peer key empty", func(a *VPNGatewayArgs) { a.Peers[0].PublicKey = "" }, `Peers[0].PublicKey: (alice): "" is not a WireGuard key`},
 		{"peer key not base64", func(a *VPNGatewayArgs) { a.Peers[0].PublicKey = strings.Repeat("!", 44) }, "is not a WireGuard key (44 characters of base64 of 32 bytes"},
 		{"peer key 31 bytes", func(a *VPNGatewayArgs) { a.Peers[0].PublicKey = "eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eA==" }, "is not a WireGuard key"},
 		{"peer key hex", func(a *VPNGatewayArgs) { a.Peers[0].PublicKey = strings.Repeat("ab", 32) }, "is not a WireGuard key"},
-		{"peer key twice", func(a *VPNGatewayArgs) { a.Peers[1].PublicKey = aliceKey }, "Peers[1].PublicKey (bob) is another peer's key"},
-		{"peer ip without prefix", func(a *VPNGatewayArgs) { a.Peers[0].AllowedIP = "10.99.0.2" }, `Peers[0].AllowedIP (alice) "10.99.0.2" is not an IPv4 /32 (such as 10.99.0.2/32)`},
+		{"peer key twice", func(a *VPNGatewayArgs) { a.Peers[1].PublicKey = aliceKey }, "Peers[1].PublicKey: (bob) is another peer's key"},
+		{"peer ip without prefix", func(a *VPNGatewayArgs) { a.Peers[0].AllowedIP = "10.99.0.2" }, `Peers[0].AllowedIP: (alice) "10.99.0.2" is not an IPv4 /32 (such as 10.99.0.2/32)`},
 		{"peer ip a range", func(a *VPNGatewayArgs) { a.Peers[0].AllowedIP = "10.99.0.0/24" }, `"10.99.0.0/24" is not an IPv4 /32`},
 		{"peer ip ipv6", func(a *VPNGatewayArgs) { a.Peers[0].AllowedIP = "fd00::2/128" }, `"fd00::2/128" is not an IPv4 /32`},
-		{"peer ip outside", func(a *VPNGatewayArgs) { a.Peers[0].AllowedIP = "10.98.0.2/32" }, "Peers[0].AllowedIP (alice) 10.98.0.2/32 is outside ClientCIDR 10.99.0.0/24"},
+		{"peer ip outside", func(a *VPNGatewayArgs) { a.Peers[0].AllowedIP = "10.98.0.2/32" }, "Peers[0].AllowedIP: (alice) 10.98.0.2/32 is outside ClientCIDR 10.99.0.0/24"},
 		{"peer ip network", func(a *VPNGatewayArgs) { a.Peers[0].AllowedIP = "10.99.0.0/32" }, "10.99.0.0/32 is the network or broadcast address of ClientCIDR 10.99.0.0/24"},
 		{"peer ip broadcast", func(a *VPNGatewayArgs) { a.Peers[0].AllowedIP = "10.99.0.255/32" }, "10.99.0.255/32 is the network or broadcast address"},
-		{"peer ip is the server", func(a *VPNGatewayArgs) { a.Peers[1].AllowedIP = "10.99.0.1/32" }, "Peers[1].AllowedIP (bob) 10.99.0.1/32 is the server's own address"},
-		{"peer ip twice", func(a *VPNGatewayArgs) { a.Peers[1].AllowedIP = "10.99.0.2/32" }, "Peers[1].AllowedIP (bob) 10.99.0.2/32 is also peer alice's"},
+		{"peer ip is the server", func(a *VPNGatewayArgs) { a.Peers[1].AllowedIP = "10.99.0.1/32" }, "Peers[1].AllowedIP: (bob) 10.99.0.1/32 is the server's own address"},
+		{"peer ip twice", func(a *VPNGatewayArgs) { a.Peers[1].AllowedIP = "10.99.0.2/32" }, "Peers[1].AllowedIP: (bob) 10.99.0.2/32 is also peer alice's"},
 		{"broadcast of a /29", func(a *VPNGatewayArgs) {
 			a.ClientCIDR = "10.99.0.8/29"
 			a.Peers = []Peer{{Name: "alice", PublicKey: aliceKey, AllowedIP: "10.99.0.15/32"}}
 		}, "10.99.0.15/32 is the network or broadcast address of ClientCIDR 10.99.0.8/29"},
-		{"no route tables", func(a *VPNGatewayArgs) { a.RouteTableIDs = nil }, "RouteTableIDs is empty: give the route tables of the subnets clients reach"},
-		{"nil route table", func(a *VPNGatewayArgs) { a.RouteTableIDs = append(a.RouteTableIDs, nil) }, "RouteTableIDs[3] is nil"},
-		{"zone id without name", func(a *VPNGatewayArgs) { a.PrivateZoneID = pulumi.String("Z123") }, "PrivateZoneName is empty but PrivateZoneID is set: give both or neither"},
-		{"zone name without id", func(a *VPNGatewayArgs) { a.PrivateZoneName = "prod.internal" }, `PrivateZoneID is not set but PrivateZoneName is "prod.internal"`},
+		{"no route tables", func(a *VPNGatewayArgs) { a.RouteTableIDs = nil }, "RouteTableIDs: is empty: give the route tables of the subnets clients reach"},
+		{"nil route table", func(a *VPNGatewayArgs) { a.RouteTableIDs = append(a.RouteTableIDs, nil) }, "RouteTableIDs[3]: is nil"},
+		{"zone id without name", func(a *VPNGatewayArgs) { a.PrivateZoneID = pulumi.String("Z123") }, "PrivateZoneName: is empty but PrivateZoneID is set: give both or neither"},
+		{"zone name without id", func(a *VPNGatewayArgs) { a.PrivateZoneName = "prod.internal" }, `PrivateZoneID: is not set but PrivateZoneName is "prod.internal"`},
 		{"bad zone name", func(a *VPNGatewayArgs) {
 			a.PrivateZoneID, a.PrivateZoneName = pulumi.String("Z123"), "Prod_Internal"
-		}, `PrivateZoneName "Prod_Internal" is not a fully qualified domain`},
-		{"root volume", func(a *VPNGatewayArgs) { a.RootVolumeSizeGiB = 4 }, "RootVolumeSizeGiB 4 is outside 8 to 16384"},
+		}, `PrivateZoneName: "Prod_Internal" is not a fully qualified domain`},
+		{"root volume", func(a *VPNGatewayArgs) { a.RootVolumeSizeGiB = 4 }, "RootVolumeSizeGiB: 4 is outside 8 to 16384"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -153,8 +153,8 @@ func TestPeersSize(t *testing.T) {
 	if err := a.withDefaults().validate(); n <= maxPeersBytes || err == nil || err.Error() != want {
 		t.Errorf("40 long peers (%d bytes): %v", n, err)
 	}
-	if err := ValidateArgs(*a); err == nil || err.Error() != want {
-		t.Errorf("ValidateArgs: %v", err)
+	if err := a.Validate(); err == nil || err.Error() != want {
+		t.Errorf("Validate: %v", err)
 	}
 }
 
@@ -186,19 +186,17 @@ func TestValidArgs(t *testing.T) {
 	}
 }
 
-// The configuration layer validates before the network exists: ValidateArgs stands in for the
-// network's inputs and still reports every other error.
-func TestValidateArgsStandsInForNetworkInputs(t *testing.T) {
-	a := VPNGatewayArgs{AMIID: "ami-0a1b2c3d4e5f60718", VPCCIDR: "10.30.0.0/16", AllowedCIDRs: []string{"198.51.100.0/24"}, PrivateZoneName: "prod.internal"}
-	if err := ValidateArgs(a); err != nil {
-		t.Fatalf("stand-ins: %v", err)
+// A VPCCIDR from another resource or stack is checked once it resolves: the overlap with the
+// client range fails the client configuration instead of being missed.
+func TestVPCCIDROutputIsCheckedWhenItResolves(t *testing.T) {
+	a := baseArgs()
+	a.ClientCIDR, a.Peers = "10.30.1.0/24", nil
+	a.VPCCIDR = pulumi.String("10.30.0.0/16").ToStringOutput()
+	if err := a.Validate(); err != nil {
+		t.Fatalf("an Output cannot be checked up front: %v", err)
 	}
-	a.ClientCIDR = "10.30.1.0/24"
-	if err := ValidateArgs(a); err == nil || !strings.Contains(err.Error(), "overlaps VPCCIDR 10.30.0.0/16") {
+	if _, err := clientConfig("prod-vpn", *a, "key", "203.0.113.10:51820", "10.30.0.0/16"); err == nil || !strings.Contains(err.Error(), "ClientCIDR: 10.30.1.0/24 overlaps VPCCIDR 10.30.0.0/16") {
 		t.Errorf("overlap not reported: %v", err)
-	}
-	if a.VPCID != nil || a.RouteTableIDs != nil {
-		t.Error("ValidateArgs changed its argument")
 	}
 }
 
@@ -215,8 +213,5 @@ func TestAddresses(t *testing.T) {
 		if got := lastAddr(netip.MustParsePrefix(cidr)).String(); got != want[1] {
 			t.Errorf("lastAddr(%s) = %s, want %s", cidr, got, want[1])
 		}
-	}
-	if regionOf("arn:aws:secretsmanager:eu-west-1:111122223333:secret:x-AbC") != "eu-west-1" || regionOf("x") != "" {
-		t.Error("regionOf")
 	}
 }

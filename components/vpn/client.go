@@ -15,8 +15,11 @@ const privateKeyPlaceholder = "<your private key>"
 // address (inside the client range), which resolves the private zone and the EKS private
 // endpoint through the VPC resolver. It holds no private key, only placeholders for the client's
 // own key and address.
-func clientConfig(name string, a VPNGatewayArgs, serverPublicKey, endpoint string) string {
-	vpc := netip.MustParsePrefix(a.VPCCIDR).Masked()
+func clientConfig(name string, a VPNGatewayArgs, serverPublicKey, endpoint, vpcCIDR string) (string, error) {
+	vpc, err := checkClientCIDR(netip.MustParsePrefix(a.ClientCIDR), vpcCIDR) // ClientCIDR is validated
+	if err != nil {
+		return "", fmt.Errorf("vpn gateway %q: %w", name, err)
+	}
 	return fmt.Sprintf(`# WireGuard client of VPN gateway %[1]s: a template. Replace the two <...> values with your
 # own private key (wg genkey; it never leaves your machine) and the allowedIp of your peer entry.
 [Interface]
@@ -29,5 +32,5 @@ PublicKey = %[4]s
 Endpoint = %[5]s
 AllowedIPs = %[6]s, %[7]s
 PersistentKeepalive = 25
-`, name, privateKeyPlaceholder, serverIP(a.ClientCIDR), serverPublicKey, endpoint, vpc, a.ClientCIDR)
+`, name, privateKeyPlaceholder, serverIP(a.ClientCIDR), serverPublicKey, endpoint, vpc, a.ClientCIDR), nil
 }

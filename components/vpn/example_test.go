@@ -23,7 +23,7 @@ func ExampleNewVPNGateway() {
 		}
 		gw, err := vpn.NewVPNGateway(ctx, "prod-vpn", &vpn.VPNGatewayArgs{
 			VPCID:        pulumi.String("vpc-0a1b2c3d4e5f60718"),
-			VPCCIDR:      "10.30.0.0/16",
+			VPCCIDR:      pulumi.String("10.30.0.0/16"),
 			SubnetID:     pulumi.String("subnet-0a1b2c3d4e5f60718"),
 			AMIID:        "ami-0a1b2c3d4e5f60718",
 			ClientCIDR:   "172.16.30.0/24",

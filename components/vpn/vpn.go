@@ -112,15 +112,6 @@ func NewVPNGateway(ctx *pulumi.Context, name string, args *VPNGatewayArgs, opts 
 
 func (g *VPNGateway) tags(resource string) pulumi.StringMap { return tags.Named(g.args.Tags, resource) }
 
-// protected returns the child options of a resource clients' configuration depends on.
-func (g *VPNGateway) protected(extra ...pulumi.ResourceOption) []pulumi.ResourceOption {
-	o := append(append([]pulumi.ResourceOption(nil), g.opts...), extra...)
-	if g.args.Protect {
-		o = append(o, pulumi.Protect(true))
-	}
-	return o
-}
-
 func (g *VPNGateway) registerOutputs(ctx *pulumi.Context) error {
 	// the address is only reachable once associated: consumers (DNS records, client configs)
 	// wait for the association
@@ -133,8 +124,8 @@ func (g *VPNGateway) registerOutputs(ctx *pulumi.Context) error {
 	g.SecurityGroupID = g.securityGroup.ID()
 	g.PrivateKeySecretARN = g.secret.Arn
 	g.ClientDNS = pulumi.String(serverIP(g.args.ClientCIDR)).ToStringOutput()
-	g.ClientConfig = pulumi.All(g.ServerPublicKey, g.Endpoint).ApplyT(func(v []any) string {
-		return clientConfig(g.name, g.args, v[0].(string), v[1].(string))
+	g.ClientConfig = pulumi.All(g.ServerPublicKey, g.Endpoint, g.args.VPCCIDR).ApplyT(func(v []any) (string, error) {
+		return clientConfig(g.name, g.args, v[0].(string), v[1].(string), v[2].(string))
 	}).(pulumi.StringOutput)
 	return ctx.RegisterResourceOutputs(g, pulumi.Map{
 		"publicIp":            g.PublicIP,

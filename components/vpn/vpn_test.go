@@ -689,7 +689,7 @@ func TestPeersChangeOnlyTheParameter(t *testing.T) {
 // client's own key and address go. No key material but the public key.
 func TestClientOutputs(t *testing.T) {
 	args := baseArgs()
-	args.VPCCIDR = "10.30.0.0/16"
+	args.VPCCIDR = pulumi.String("10.30.0.0/16")
 	doc := build(t, args, true)
 	o := doc.Outputs
 	if o["clientDns"] != "10.99.0.1" {
@@ -946,7 +946,7 @@ func TestInvalidArgsFailTheProgram(t *testing.T) {
 		_, err := NewVPNGateway(ctx, "x", args)
 		return err
 	}, preview.Options{Project: "flowmart-platform", Stack: "test", Region: "eu-west-1", Account: "111122223333"})
-	if err == nil || err.Error() != `vpn gateway "x": AMIID "" is not an AMI id (ami- and 8 or 17 hex digits): pin an Amazon Linux 2023 image` {
+	if err == nil || err.Error() != `vpn gateway "x": AMIID: "" is not an AMI id (ami- and 8 or 17 hex digits): pin an Amazon Linux 2023 image` {
 		t.Fatalf("err = %v", err)
 	}
 }
@@ -1026,7 +1026,7 @@ func TestMockOutputs(t *testing.T) {
 		t.Errorf("random bytes: %v %v %v", o["hex"], o["plainHex"], o["id"])
 	}
 	if len(preview.MockRandomBytes(urn, 48)) != 48 || slices.Equal(preview.MockRandomBytes(urn, 32), preview.MockRandomBytes(urn+"x", 32)) {
-		t.Error("MockRandomBytes length or uniqueness")
+		t.Error("MockRandomBytes: length or uniqueness")
 	}
 	if o["assocIp"] != o["eip"] || o["assocEni"] != o["eni"] || o["assocPrivateIp"] != o["privateIp"] || !strings.HasPrefix(fmt.Sprint(o["assocId"]), "eipassoc-") {
 		t.Errorf("association outputs %v", o)
