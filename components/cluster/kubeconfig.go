@@ -2,13 +2,14 @@ package cluster
 
 import (
 	"encoding/json"
-	"fmt"
-	"reflect"
 	"regexp"
 	"strings"
 
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/flowmart/platform/pkg/fielderr"
+	"github.com/flowmart/platform/pkg/known"
 )
 
 // execAPIVersion is the client-go credential plugin API of the kubeconfig's exec entry: what `aws
@@ -106,30 +107,11 @@ var profileRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.+@-]{0,63}$`)
 // validateKubeconfig checks the kubeconfig's credentials: the role ARN when it is a plain value
 // (an output is only known at deploy time; an empty one means no role), and the profile name.
 func (a ClusterArgs) validateKubeconfig() error {
-	if arn, ok := plainString(a.KubeconfigRoleARN); ok && arn != "" && !roleARNRe.MatchString(arn) {
-		return fmt.Errorf("KubeconfigRoleARN %q is not an IAM role ARN (arn:<partition>:iam::<12-digit account>:role/<path/>name)", arn)
+	if arn, ok := known.StringPtr(a.KubeconfigRoleARN); ok && arn != "" && !roleARNRe.MatchString(arn) {
+		return fielderr.New("KubeconfigRoleARN", "%q is not an IAM role ARN (arn:<partition>:iam::<12-digit account>:role/<path/>name)", arn)
 	}
 	if a.KubeconfigProfile != "" && !profileRe.MatchString(a.KubeconfigProfile) {
-		return fmt.Errorf("KubeconfigProfile %q is not a profile name (up to 64 letters, digits and _ . + @ -, starting with a letter or digit)", a.KubeconfigProfile)
+		return fielderr.New("KubeconfigProfile", "%q is not a profile name (up to 64 letters, digits and _ . + @ -, starting with a letter or digit)", a.KubeconfigProfile)
 	}
 	return nil
-}
-
-// plainString returns the value of an input given as a plain string (pulumi.String,
-// pulumi.StringPtr); false for nil, a nil pointer and outputs.
-func plainString(in pulumi.Input) (string, bool) {
-	if in == nil {
-		return "", false
-	}
-	v := reflect.ValueOf(in)
-	if v.Kind() == reflect.Pointer {
-		if v.IsNil() {
-			return "", false
-		}
-		v = v.Elem()
-	}
-	if v.Kind() != reflect.String {
-		return "", false
-	}
-	return v.String(), true
 }

@@ -255,18 +255,18 @@ func TestValidateKubeconfigCredentials(t *testing.T) {
 		want   string
 	}{
 		{"user arn", func(a *ClusterArgs) { a.KubeconfigRoleARN = pulumi.String("arn:aws:iam::111122223333:user/deploy") },
-			`KubeconfigRoleARN "arn:aws:iam::111122223333:user/deploy" is not an IAM role ARN (arn:<partition>:iam::<12-digit account>:role/<path/>name)`},
-		{"short account", func(a *ClusterArgs) { a.KubeconfigRoleARN = pulumi.StringPtr("arn:aws:iam::1111:role/deploy") }, `KubeconfigRoleARN "arn:aws:iam::1111:role/deploy"`},
+			`KubeconfigRoleARN: "arn:aws:iam::111122223333:user/deploy" is not an IAM role ARN (arn:<partition>:iam::<12-digit account>:role/<path/>name)`},
+		{"short account", func(a *ClusterArgs) { a.KubeconfigRoleARN = pulumi.StringPtr("arn:aws:iam::1111:role/deploy") }, `KubeconfigRoleARN: "arn:aws:iam::1111:role/deploy"`},
 		{"region given", func(a *ClusterArgs) {
 			a.KubeconfigRoleARN = pulumi.String("arn:aws:iam:eu-west-1:111122223333:role/deploy")
 		}, "is not an IAM role ARN"},
 		{"no name", func(a *ClusterArgs) { a.KubeconfigRoleARN = pulumi.String("arn:aws:iam::111122223333:role/") }, "is not an IAM role ARN"},
-		{"name", func(a *ClusterArgs) { a.KubeconfigRoleARN = pulumi.String("deploy") }, `KubeconfigRoleARN "deploy"`},
+		{"name", func(a *ClusterArgs) { a.KubeconfigRoleARN = pulumi.String("deploy") }, `KubeconfigRoleARN: "deploy"`},
 		{"space in name", func(a *ClusterArgs) { a.KubeconfigRoleARN = pulumi.String("arn:aws:iam::111122223333:role/de ploy") }, "is not an IAM role ARN"},
 		{"profile space", func(a *ClusterArgs) { a.KubeconfigProfile = "flowmart prod" },
-			`KubeconfigProfile "flowmart prod" is not a profile name (up to 64 letters, digits and _ . + @ -, starting with a letter or digit)`},
-		{"profile dash", func(a *ClusterArgs) { a.KubeconfigProfile = "-prod" }, `KubeconfigProfile "-prod"`},
-		{"profile shell", func(a *ClusterArgs) { a.KubeconfigProfile = "$(id)" }, `KubeconfigProfile "$(id)"`},
+			`KubeconfigProfile: "flowmart prod" is not a profile name (up to 64 letters, digits and _ . + @ -, starting with a letter or digit)`},
+		{"profile dash", func(a *ClusterArgs) { a.KubeconfigProfile = "-prod" }, `KubeconfigProfile: "-prod"`},
+		{"profile shell", func(a *ClusterArgs) { a.KubeconfigProfile = "$(id)" }, `KubeconfigProfile: "$(id)"`},
 	}
 	for _, c := range bad {
 		a := baseArgs()
