@@ -3,6 +3,8 @@
 // pull-request tooling reads. It is also the mock recorder the component tests use.
 package preview
 
+import "github.com/flowmart/platform/pkg/mocks"
+
 // Document is the JSON preview of a stack: a public contract. Extend it; never rename or drop fields.
 type Document struct {
 	Project   string         `json:"project"`
@@ -37,11 +39,19 @@ type Resource struct {
 	seq int // position in program order
 }
 
-// Placeholders printed instead of values that must not or cannot be shown.
+// Placeholders printed instead of values that must not or cannot be shown (the ones pkg/mocks
+// shows its output functions).
 const (
-	Secret  = "[secret]"
-	Unknown = "[unknown]"
+	Secret  = mocks.Secret
+	Unknown = mocks.Unknown
 )
+
+// MockPassword is the value the offline preview gives every random password: mocks.Password.
+const MockPassword = mocks.Password
+
+// MockRandomBytes returns the bytes the offline preview gives the RandomBytes resource with a
+// URN: mocks.RandomBytes.
+func MockRandomBytes(urn string, length int) []byte { return mocks.RandomBytes(urn, length) }
 
 // Find returns the resources of a type, in registration order.
 func (d *Document) Find(typ string) []*Resource {

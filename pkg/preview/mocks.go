@@ -1,6 +1,7 @@
 package preview
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"sync"
@@ -10,13 +11,15 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
+
+	"github.com/flowmart/platform/pkg/mocks"
 )
 
-// recorder is the mock resource monitor: it records every registration and answers with
-// realistic, deterministic computed outputs (see outputs.go).
+// recorder is the mock resource monitor: it records every registration and answers with the
+// realistic, deterministic computed outputs of pkg/mocks.
 type recorder struct {
-	project, stack  string
-	region, account string
+	project, stack string
+	mocks          *mocks.Mocks
 
 	mu        sync.Mutex
 	resources []*Resource
@@ -25,7 +28,7 @@ type recorder struct {
 }
 
 func newRecorder(project, stack, region, account string) *recorder {
-	return &recorder{project: project, stack: stack, region: region, account: account, order: map[string][]int{}}
+	return &recorder{project: project, stack: stack, mocks: mocks.New(region, account), order: map[string][]int{}}
 }
 
 // transformation notes the program order of every registration: it runs synchronously in
@@ -114,11 +117,11 @@ func (m *recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 		IgnoreChanges:       append([]string{}, rpc.GetIgnoreChanges()...),
 		Aliases:             aliases,
 		Dependencies:        sortedUnique(deps),
-		Inputs:              plainMap(inputs),
+		Inputs:              mocks.Plain(inputs),
 	}
-	id, state := m.computed(r, args.Inputs)
-	if !args.Custom {
-		id = ""
+	id, state, err := m.mocks.NewResource(args)
+	if err != nil {
+		return "", nil, err
 	}
 	m.mu.Lock()
 	m.resources = append(m.resources, r)
@@ -127,22 +130,14 @@ func (m *recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 }
 
 // Call implements pulumi.MockResourceMonitor for the few lookups that are answered from the
-// stack's configuration. Any other lookup fails: offline previews never depend on the live cloud.
+// stack's configuration (pkg/mocks). Any other lookup fails: offline previews never depend on the
+// live cloud.
 func (m *recorder) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
-	switch args.Token {
-	case "aws:index/getCallerIdentity:getCallerIdentity":
-		return resource.NewPropertyMapFromMap(map[string]any{
-			"accountId": m.account,
-			"arn":       fmt.Sprintf("arn:aws:sts::%s:assumed-role/deploy/pulumi", m.account),
-			"userId":    "AROAEXAMPLEOFFLINE:pulumi",
-			"id":        m.account,
-		}), nil
-	case "aws:index/getRegion:getRegion":
-		return resource.NewPropertyMapFromMap(map[string]any{"name": m.region, "id": m.region}), nil
-	case "aws:index/getPartition:getPartition":
-		return resource.NewPropertyMapFromMap(map[string]any{"partition": "aws", "dnsSuffix": "amazonaws.com", "id": "aws"}), nil
+	out, err := m.mocks.Call(args)
+	if errors.Is(err, mocks.ErrNoAnswer) {
+		return nil, fmt.Errorf("the offline preview has no answer for the lookup %s: components must take such values as inputs", args.Token)
 	}
-	return nil, fmt.Errorf("the offline preview has no answer for the lookup %s: components must take such values as inputs", args.Token)
+	return out, err
 }
 
 // graph returns the recorded resources in program order, the root stack first.

@@ -7,6 +7,8 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/flowmart/platform/pkg/mocks"
 )
 
 type testComponent struct{ pulumi.ResourceState }
@@ -54,7 +56,7 @@ func TestPlaceholders(t *testing.T) {
 		{"number", resource.NewProperty(443.0), 443.0},
 	}
 	for _, c := range cases {
-		got := plain(c.in)
+		got := mocks.PlainValue(c.in)
 		if !reflect.DeepEqual(got, c.want) {
 			t.Errorf("%s: plain = %#v, want %#v", c.name, got, c.want)
 		}

@@ -1,4 +1,4 @@
-package preview
+package mocks
 
 import (
 	"fmt"
@@ -14,7 +14,7 @@ func sqlserverUUID(h string) string {
 // sqlserverOutputs are the computed outputs of the sqlserver component's own resource types (the instance,
 // secrets, parameters and Route 53 records are in hostOutputs).
 var sqlserverOutputs = map[string]outputFunc{
-	"aws:ebs/volume:Volume": func(m *recorder, r *Resource, h string) (string, map[string]any) {
+	"aws:ebs/volume:Volume": func(m *Mocks, r *target, h string) (string, map[string]any) {
 		id := "vol-" + h[:17]
 		out := map[string]any{
 			"arn":        fmt.Sprintf("arn:aws:ec2:%s:%s:volume/%s", m.region, m.account, id),
@@ -26,11 +26,11 @@ var sqlserverOutputs = map[string]outputFunc{
 		}
 		return id, out
 	},
-	"aws:ec2/volumeAttachment:VolumeAttachment": func(m *recorder, r *Resource, h string) (string, map[string]any) {
+	"aws:ec2/volumeAttachment:VolumeAttachment": func(m *Mocks, r *target, h string) (string, map[string]any) {
 		n, _ := strconv.ParseUint(h[:8], 16, 32)
 		return fmt.Sprintf("vai-%d", n), nil
 	},
-	"aws:backup/vault:Vault": func(m *recorder, r *Resource, h string) (string, map[string]any) {
+	"aws:backup/vault:Vault": func(m *Mocks, r *target, h string) (string, map[string]any) {
 		name := autoName(r, h)
 		return name, map[string]any{
 			"name":           name,
@@ -38,32 +38,32 @@ var sqlserverOutputs = map[string]outputFunc{
 			"recoveryPoints": 0,
 		}
 	},
-	"aws:backup/plan:Plan": func(m *recorder, r *Resource, h string) (string, map[string]any) {
+	"aws:backup/plan:Plan": func(m *Mocks, r *target, h string) (string, map[string]any) {
 		id := sqlserverUUID(h)
 		return id, map[string]any{
 			"arn":     fmt.Sprintf("arn:aws:backup:%s:%s:backup-plan:%s", m.region, m.account, id),
 			"version": "ZjM" + h[32:56],
 		}
 	},
-	"aws:backup/selection:Selection": func(m *recorder, r *Resource, h string) (string, map[string]any) {
+	"aws:backup/selection:Selection": func(m *Mocks, r *target, h string) (string, map[string]any) {
 		return sqlserverUUID(h), nil
 	},
-	"aws:ssm/patchBaseline:PatchBaseline": func(m *recorder, r *Resource, h string) (string, map[string]any) {
+	"aws:ssm/patchBaseline:PatchBaseline": func(m *Mocks, r *target, h string) (string, map[string]any) {
 		id := "pb-" + h[:17]
 		return id, map[string]any{"arn": fmt.Sprintf("arn:aws:ssm:%s:%s:patchbaseline/%s", m.region, m.account, id)}
 	},
-	"aws:ssm/patchGroup:PatchGroup": func(m *recorder, r *Resource, h string) (string, map[string]any) {
+	"aws:ssm/patchGroup:PatchGroup": func(m *Mocks, r *target, h string) (string, map[string]any) {
 		group, _ := r.Inputs["patchGroup"].(string)
 		baseline, _ := r.Inputs["baselineId"].(string)
 		return group + "," + baseline, nil
 	},
-	"aws:ssm/maintenanceWindow:MaintenanceWindow": func(m *recorder, r *Resource, h string) (string, map[string]any) {
+	"aws:ssm/maintenanceWindow:MaintenanceWindow": func(m *Mocks, r *target, h string) (string, map[string]any) {
 		return "mw-" + h[:17], nil
 	},
-	"aws:ssm/maintenanceWindowTarget:MaintenanceWindowTarget": func(m *recorder, r *Resource, h string) (string, map[string]any) {
+	"aws:ssm/maintenanceWindowTarget:MaintenanceWindowTarget": func(m *Mocks, r *target, h string) (string, map[string]any) {
 		return sqlserverUUID(h), nil
 	},
-	"aws:ssm/maintenanceWindowTask:MaintenanceWindowTask": func(m *recorder, r *Resource, h string) (string, map[string]any) {
+	"aws:ssm/maintenanceWindowTask:MaintenanceWindowTask": func(m *Mocks, r *target, h string) (string, map[string]any) {
 		id := sqlserverUUID(h)
 		window, _ := r.Inputs["windowId"].(string)
 		return id, map[string]any{
@@ -71,19 +71,19 @@ var sqlserverOutputs = map[string]outputFunc{
 			"arn":          fmt.Sprintf("arn:aws:ssm:%s:%s:windowtask/%s/%s", m.region, m.account, window, id),
 		}
 	},
-	"aws:ssm/association:Association": func(m *recorder, r *Resource, h string) (string, map[string]any) {
+	"aws:ssm/association:Association": func(m *Mocks, r *target, h string) (string, map[string]any) {
 		id := sqlserverUUID(h)
 		return id, map[string]any{
 			"associationId": id,
 			"arn":           fmt.Sprintf("arn:aws:ssm:%s:%s:association/%s", m.region, m.account, id),
 		}
 	},
-	"aws:sns/topic:Topic": func(m *recorder, r *Resource, h string) (string, map[string]any) {
+	"aws:sns/topic:Topic": func(m *Mocks, r *target, h string) (string, map[string]any) {
 		name := autoName(r, h)
 		arn := fmt.Sprintf("arn:aws:sns:%s:%s:%s", m.region, m.account, name)
 		return arn, map[string]any{"arn": arn, "name": name, "owner": m.account, "beginningArchiveTime": ""}
 	},
-	"aws:sns/topicSubscription:TopicSubscription": func(m *recorder, r *Resource, h string) (string, map[string]any) {
+	"aws:sns/topicSubscription:TopicSubscription": func(m *Mocks, r *target, h string) (string, map[string]any) {
 		topic, _ := r.Inputs["topic"].(string)
 		arn := topic + ":" + sqlserverUUID(h)
 		protocol, _ := r.Inputs["protocol"].(string)
@@ -95,7 +95,7 @@ var sqlserverOutputs = map[string]outputFunc{
 			"pendingConfirmation": protocol == "email" || protocol == "https" || protocol == "http",
 		}
 	},
-	"aws:cloudwatch/metricAlarm:MetricAlarm": func(m *recorder, r *Resource, h string) (string, map[string]any) {
+	"aws:cloudwatch/metricAlarm:MetricAlarm": func(m *Mocks, r *target, h string) (string, map[string]any) {
 		name := autoName(r, h)
 		return name, map[string]any{"arn": fmt.Sprintf("arn:aws:cloudwatch:%s:%s:alarm:%s", m.region, m.account, name)}
 	},

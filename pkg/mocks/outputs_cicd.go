@@ -1,4 +1,4 @@
-package preview
+package mocks
 
 import (
 	"fmt"
@@ -9,7 +9,7 @@ import (
 const githubOIDCURL = "https://token.actions.githubusercontent.com"
 
 // bucketID is the id (the bucket name) of the bucket an S3 sub-resource configures.
-func bucketID(r *Resource, h string) string {
+func bucketID(r *target, h string) string {
 	if b, ok := r.Inputs["bucket"].(string); ok && b != "" {
 		return b
 	}
@@ -21,19 +21,19 @@ func bucketID(r *Resource, h string) string {
 // OIDC provider entry answers for GitHub's issuer and hands every other issuer (the clusters'
 // IRSA providers) to the cluster table, so the cluster's graph does not change.
 var cicdOutputs = map[string]outputFunc{
-	"aws:iam/openIdConnectProvider:OpenIdConnectProvider": func(m *recorder, r *Resource, h string) (string, map[string]any) {
+	"aws:iam/openIdConnectProvider:OpenIdConnectProvider": func(m *Mocks, r *target, h string) (string, map[string]any) {
 		if r.Inputs["url"] != githubOIDCURL {
 			return clusterOutputs["aws:iam/openIdConnectProvider:OpenIdConnectProvider"](m, r, h)
 		}
 		arn := fmt.Sprintf("arn:aws:iam::%s:oidc-provider/%s", m.account, strings.TrimPrefix(githubOIDCURL, "https://"))
 		return arn, map[string]any{"arn": arn}
 	},
-	"aws:iam/policy:Policy": func(m *recorder, r *Resource, h string) (string, map[string]any) {
+	"aws:iam/policy:Policy": func(m *Mocks, r *target, h string) (string, map[string]any) {
 		name := autoName(r, h)
 		arn := fmt.Sprintf("arn:aws:iam::%s:policy/%s", m.account, name)
 		return arn, map[string]any{"name": name, "arn": arn, "policyId": "ANPA" + strings.ToUpper(h[:17]), "attachmentCount": 1}
 	},
-	"aws:s3/bucketV2:BucketV2": func(m *recorder, r *Resource, h string) (string, map[string]any) {
+	"aws:s3/bucketV2:BucketV2": func(m *Mocks, r *target, h string) (string, map[string]any) {
 		name, _ := r.Inputs["bucket"].(string)
 		if name == "" || name == Unknown {
 			name = r.Name + "-" + h[:7]
@@ -47,19 +47,19 @@ var cicdOutputs = map[string]outputFunc{
 			"hostedZoneId":             "Z1BKCTXD74EZPE",
 		}
 	},
-	"aws:s3/bucketVersioningV2:BucketVersioningV2": func(m *recorder, r *Resource, h string) (string, map[string]any) {
+	"aws:s3/bucketVersioningV2:BucketVersioningV2": func(m *Mocks, r *target, h string) (string, map[string]any) {
 		return bucketID(r, h), nil
 	},
-	"aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2": func(m *recorder, r *Resource, h string) (string, map[string]any) {
+	"aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2": func(m *Mocks, r *target, h string) (string, map[string]any) {
 		return bucketID(r, h), nil
 	},
-	"aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": func(m *recorder, r *Resource, h string) (string, map[string]any) {
+	"aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": func(m *Mocks, r *target, h string) (string, map[string]any) {
 		return bucketID(r, h), nil
 	},
-	"aws:s3/bucketOwnershipControls:BucketOwnershipControls": func(m *recorder, r *Resource, h string) (string, map[string]any) {
+	"aws:s3/bucketOwnershipControls:BucketOwnershipControls": func(m *Mocks, r *target, h string) (string, map[string]any) {
 		return bucketID(r, h), nil
 	},
-	"aws:s3/bucketPolicy:BucketPolicy": func(m *recorder, r *Resource, h string) (string, map[string]any) {
+	"aws:s3/bucketPolicy:BucketPolicy": func(m *Mocks, r *target, h string) (string, map[string]any) {
 		return bucketID(r, h), nil
 	},
 }

@@ -1,4 +1,4 @@
-package preview
+package mocks
 
 import (
 	"encoding/base64"
@@ -9,7 +9,7 @@ import (
 // clusterOutputs are the computed outputs of the Cluster component's resource types.
 // KMS keys (registryOutputs) and Pod Identity associations (addonsOutputs) are in other tables.
 var clusterOutputs = map[string]outputFunc{
-	"aws:eks/cluster:Cluster": func(m *recorder, r *Resource, h string) (string, map[string]any) {
+	"aws:eks/cluster:Cluster": func(m *Mocks, r *target, h string) (string, map[string]any) {
 		name := autoName(r, h)
 		issuer := fmt.Sprintf("https://oidc.eks.%s.amazonaws.com/id/%s", m.region, strings.ToUpper(h[:32]))
 		ca := base64.StdEncoding.EncodeToString([]byte("-----BEGIN CERTIFICATE-----\nMIIC offline preview CA " + h[:16] + "\n-----END CERTIFICATE-----\n"))
@@ -33,40 +33,40 @@ var clusterOutputs = map[string]outputFunc{
 		out["vpcConfig"] = vc
 		return name, out
 	},
-	"aws:eks/nodeGroup:NodeGroup": func(m *recorder, r *Resource, h string) (string, map[string]any) {
+	"aws:eks/nodeGroup:NodeGroup": func(m *Mocks, r *target, h string) (string, map[string]any) {
 		ng, _ := r.Inputs["nodeGroupName"].(string)
 		return "cluster:" + ng, map[string]any{
 			"arn":    fmt.Sprintf("arn:aws:eks:%s:%s:nodegroup/cluster/%s/%s", m.region, m.account, ng, h[:36]),
 			"status": "ACTIVE",
 		}
 	},
-	"aws:eks/addon:Addon": func(m *recorder, r *Resource, h string) (string, map[string]any) {
+	"aws:eks/addon:Addon": func(m *Mocks, r *target, h string) (string, map[string]any) {
 		name, _ := r.Inputs["addonName"].(string)
 		return "cluster:" + name, map[string]any{"arn": fmt.Sprintf("arn:aws:eks:%s:%s:addon/cluster/%s/%s", m.region, m.account, name, h[:36])}
 	},
-	"aws:eks/accessEntry:AccessEntry": func(m *recorder, r *Resource, h string) (string, map[string]any) {
+	"aws:eks/accessEntry:AccessEntry": func(m *Mocks, r *target, h string) (string, map[string]any) {
 		p, _ := r.Inputs["principalArn"].(string)
 		return "cluster:" + p, map[string]any{"accessEntryArn": fmt.Sprintf("arn:aws:eks:%s:%s:access-entry/cluster/%s", m.region, m.account, h[:36])}
 	},
-	"aws:eks/accessPolicyAssociation:AccessPolicyAssociation": func(m *recorder, r *Resource, h string) (string, map[string]any) {
+	"aws:eks/accessPolicyAssociation:AccessPolicyAssociation": func(m *Mocks, r *target, h string) (string, map[string]any) {
 		return "cluster#" + h[:16], map[string]any{"associatedAt": "2026-11-24T00:00:00Z"}
 	},
-	"aws:ec2/launchTemplate:LaunchTemplate": func(m *recorder, r *Resource, h string) (string, map[string]any) {
+	"aws:ec2/launchTemplate:LaunchTemplate": func(m *Mocks, r *target, h string) (string, map[string]any) {
 		id := "lt-" + h[:17]
 		return id, map[string]any{"arn": fmt.Sprintf("arn:aws:ec2:%s:%s:launch-template/%s", m.region, m.account, id), "latestVersion": 1, "defaultVersion": 1}
 	},
-	"aws:autoscaling/group:Group": func(m *recorder, r *Resource, h string) (string, map[string]any) {
+	"aws:autoscaling/group:Group": func(m *Mocks, r *target, h string) (string, map[string]any) {
 		name := autoName(r, h)
 		return name, map[string]any{"name": name, "arn": fmt.Sprintf("arn:aws:autoscaling:%s:%s:autoScalingGroup:%s:autoScalingGroupName/%s", m.region, m.account, h[:36], name)}
 	},
-	"aws:iam/instanceProfile:InstanceProfile": func(m *recorder, r *Resource, h string) (string, map[string]any) {
+	"aws:iam/instanceProfile:InstanceProfile": func(m *Mocks, r *target, h string) (string, map[string]any) {
 		name := autoName(r, h)
 		return name, map[string]any{"name": name, "arn": fmt.Sprintf("arn:aws:iam::%s:instance-profile/%s", m.account, name)}
 	},
-	"aws:iam/rolePolicyAttachment:RolePolicyAttachment": func(m *recorder, r *Resource, h string) (string, map[string]any) {
+	"aws:iam/rolePolicyAttachment:RolePolicyAttachment": func(m *Mocks, r *target, h string) (string, map[string]any) {
 		return autoName(r, h), nil
 	},
-	"aws:iam/openIdConnectProvider:OpenIdConnectProvider": func(m *recorder, r *Resource, h string) (string, map[string]any) {
+	"aws:iam/openIdConnectProvider:OpenIdConnectProvider": func(m *Mocks, r *target, h string) (string, map[string]any) {
 		arn := fmt.Sprintf("arn:aws:iam::%s:oidc-provider/oidc.eks.%s.amazonaws.com/id/%s", m.account, m.region, strings.ToUpper(h[:32]))
 		return arn, map[string]any{"arn": arn}
 	},
