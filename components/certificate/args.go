@@ -1,13 +1,13 @@
 package certificate
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/flowmart/platform/pkg/dnsname"
+	"github.com/flowmart/platform/pkg/fielderr"
 )
 
 // KeyAlgorithm is the certificate's key algorithm.
@@ -67,34 +67,41 @@ func (a *CertificateArgs) withDefaults() CertificateArgs {
 // validTTL reports whether ttl is a Cloudflare TTL for an unproxied record.
 func validTTL(ttl int) bool { return ttl >= 60 && ttl <= 86400 }
 
+// Validate checks the Args after defaults and returns the first problem as a *fielderr.Error
+// naming the field. NewCertificate runs it before registering anything.
+func (a *CertificateArgs) Validate() error {
+	d := a.withDefaults()
+	return d.validate()
+}
+
 func (a CertificateArgs) validate() error {
 	if a.Domain == "" {
-		return fmt.Errorf("Domain is required")
+		return fielderr.New("Domain", "is required")
 	}
 	if err := dnsname.Check(a.Domain, false); err != nil {
-		return fmt.Errorf("Domain: %w", err)
+		return fielderr.In("Domain", err)
 	}
 	seen := map[string]bool{a.Domain: true}
 	for i, san := range a.SubjectAlternativeNames {
 		if err := dnsname.Check(san, true); err != nil {
-			return fmt.Errorf("SubjectAlternativeNames[%d]: %w", i, err)
+			return fielderr.In(fielderr.Index("SubjectAlternativeNames", i), err)
 		}
 		if seen[san] {
-			return fmt.Errorf("SubjectAlternativeNames[%d]: %q is listed twice (or is the Domain)", i, san)
+			return fielderr.New(fielderr.Index("SubjectAlternativeNames", i), "%q is listed twice (or is the Domain)", san)
 		}
 		seen[san] = true
 	}
 	if n := 1 + len(a.SubjectAlternativeNames); n > maxNames {
-		return fmt.Errorf("SubjectAlternativeNames: %d names in all, ACM allows %d by default", n, maxNames)
+		return fielderr.New("SubjectAlternativeNames", "%d names in all, ACM allows %d by default", n, maxNames)
 	}
 	if !slices.Contains(KeyAlgorithms, a.KeyAlgorithm) {
-		return fmt.Errorf("KeyAlgorithm %q is not one of RSA_2048, EC_prime256v1", a.KeyAlgorithm)
+		return fielderr.New("KeyAlgorithm", "%q is not one of RSA_2048, EC_prime256v1", a.KeyAlgorithm)
 	}
 	if a.ZoneID == nil {
-		return fmt.Errorf("ZoneID is required (the Cloudflare zone of %s)", a.Domain)
+		return fielderr.New("ZoneID", "is required (the Cloudflare zone of %s)", a.Domain)
 	}
 	if !validTTL(a.TTL) {
-		return fmt.Errorf("TTL %d is not between 60 and 86400 seconds", a.TTL)
+		return fielderr.New("TTL", "%d is not between 60 and 86400 seconds", a.TTL)
 	}
 	return nil
 }

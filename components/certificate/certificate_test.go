@@ -33,7 +33,7 @@ func TestDefaults(t *testing.T) {
 		t.Errorf("explicit empty SANs replaced: %v", got)
 	}
 	var nilArgs *CertificateArgs
-	if err := nilArgs.withDefaults().validate(); err == nil || err.Error() != "Domain is required" {
+	if err := nilArgs.withDefaults().validate(); err == nil || err.Error() != "Domain: is required" {
 		t.Errorf("nil args: %v", err)
 	}
 }
@@ -72,9 +72,9 @@ func TestValidate(t *testing.T) {
 				a.SubjectAlternativeNames = append(a.SubjectAlternativeNames, string(l)+".example.com")
 			}
 		}, "11 names in all, ACM allows 10"},
-		{"key", func(a *CertificateArgs) { a.KeyAlgorithm = "RSA_4096" }, `KeyAlgorithm "RSA_4096" is not one of`},
-		{"missing zone", func(a *CertificateArgs) { a.ZoneID = nil }, "ZoneID is required"},
-		{"ttl", func(a *CertificateArgs) { a.TTL = 30 }, "TTL 30 is not between 60 and 86400"},
+		{"key", func(a *CertificateArgs) { a.KeyAlgorithm = "RSA_4096" }, `KeyAlgorithm: "RSA_4096" is not one of`},
+		{"missing zone", func(a *CertificateArgs) { a.ZoneID = nil }, "ZoneID: is required"},
+		{"ttl", func(a *CertificateArgs) { a.TTL = 30 }, "TTL: 30 is not between 60 and 86400"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -98,13 +98,13 @@ func TestValidateDNSRecords(t *testing.T) {
 		args DNSRecordsArgs
 		want string
 	}{
-		{"missing zone", DNSRecordsArgs{Records: []DNSRecord{{Name: "a.example.com", Target: target}}}, "ZoneID is required"},
-		{"no records", DNSRecordsArgs{ZoneID: pulumi.String(zone)}, "Records is empty"},
+		{"missing zone", DNSRecordsArgs{Records: []DNSRecord{{Name: "a.example.com", Target: target}}}, "ZoneID: is required"},
+		{"no records", DNSRecordsArgs{ZoneID: pulumi.String(zone)}, "Records: is empty"},
 		{"bad name", DNSRecordsArgs{ZoneID: pulumi.String(zone), Records: []DNSRecord{{Name: "API.example.com", Target: target}}}, `Records[0].Name: "API.example.com" has an invalid label`},
 		{"duplicate", DNSRecordsArgs{ZoneID: pulumi.String(zone), Records: []DNSRecord{{Name: "a.example.com", Target: target}, {Name: "a.example.com", Target: target}}}, `Records[1].Name: "a.example.com" is listed twice`},
 		{"same resource name", DNSRecordsArgs{ZoneID: pulumi.String(zone), Records: []DNSRecord{{Name: "a-b.example.com", Target: target}, {Name: "a.b.example.com", Target: target}}}, `give the same resource name "a-b-example-com"`},
 		{"no target", DNSRecordsArgs{ZoneID: pulumi.String(zone), Records: []DNSRecord{{Name: "a.example.com"}}}, "Records[0].Target: required"},
-		{"ttl", DNSRecordsArgs{ZoneID: pulumi.String(zone), TTL: 100000, Records: []DNSRecord{{Name: "a.example.com", Target: target}}}, "TTL 100000"},
+		{"ttl", DNSRecordsArgs{ZoneID: pulumi.String(zone), TTL: 100000, Records: []DNSRecord{{Name: "a.example.com", Target: target}}}, "TTL: 100000"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

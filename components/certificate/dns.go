@@ -7,6 +7,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/flowmart/platform/pkg/dnsname"
+	"github.com/flowmart/platform/pkg/fielderr"
 )
 
 // dnsRecordsType is part of every URN: never rename without an alias.
@@ -55,34 +56,41 @@ func (a *DNSRecordsArgs) withDefaults() DNSRecordsArgs {
 	return c
 }
 
+// Validate checks the Args after defaults and returns the first problem as a *fielderr.Error
+// naming the field. NewDNSRecords runs it before registering anything.
+func (a *DNSRecordsArgs) Validate() error {
+	d := a.withDefaults()
+	return d.validate()
+}
+
 func (a DNSRecordsArgs) validate() error {
 	if a.ZoneID == nil {
-		return fmt.Errorf("ZoneID is required")
+		return fielderr.New("ZoneID", "is required")
 	}
 	if len(a.Records) == 0 {
-		return fmt.Errorf("Records is empty: at least one record is required")
+		return fielderr.New("Records", "is empty: at least one record is required")
 	}
 	names := map[string]bool{}
 	children := map[string]string{}
 	for i, r := range a.Records {
 		if err := dnsname.Check(r.Name, true); err != nil {
-			return fmt.Errorf("Records[%d].Name: %w", i, err)
+			return fielderr.In(fielderr.Index("Records", i)+".Name", err)
 		}
 		if names[r.Name] {
-			return fmt.Errorf("Records[%d].Name: %q is listed twice", i, r.Name)
+			return fielderr.New(fielderr.Index("Records", i)+".Name", "%q is listed twice", r.Name)
 		}
 		names[r.Name] = true
 		child := sanitize(r.Name)
 		if other, ok := children[child]; ok {
-			return fmt.Errorf("Records[%d].Name: %q and %q give the same resource name %q", i, other, r.Name, child)
+			return fielderr.New(fielderr.Index("Records", i)+".Name", "%q and %q give the same resource name %q", other, r.Name, child)
 		}
 		children[child] = r.Name
 		if r.Target == nil {
-			return fmt.Errorf("Records[%d].Target: required for %s", i, r.Name)
+			return fielderr.New(fielderr.Index("Records", i)+".Target", "required for %s", r.Name)
 		}
 	}
 	if !validTTL(a.TTL) {
-		return fmt.Errorf("TTL %d is not between 60 and 86400 seconds", a.TTL)
+		return fielderr.New("TTL", "%d is not between 60 and 86400 seconds", a.TTL)
 	}
 	return nil
 }

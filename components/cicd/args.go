@@ -1,12 +1,12 @@
 package cicd
 
 import (
-	"fmt"
 	"regexp"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/flowmart/platform/pkg/fielderr"
 	"github.com/flowmart/platform/pkg/iampolicy"
 )
 
@@ -109,58 +109,66 @@ var (
 const maxRoleName = 64
 
 // validate checks the arguments of the identity called name; it is pure.
+// Validate checks the Args after defaults and returns the first problem as a *fielderr.Error
+// naming the field; name is the component name, which the role
+// names derive from. NewDeployIdentity runs it before registering anything.
+func (a *DeployIdentityArgs) Validate(name string) error {
+	d := a.withDefaults()
+	return d.validate(name)
+}
+
 func (a DeployIdentityArgs) validate(name string) error {
 	if !repositoryRe.MatchString(a.Repository) || strings.HasSuffix(a.Repository, "/.") || strings.HasSuffix(a.Repository, "/..") {
-		return fmt.Errorf("Repository: %q is not a GitHub repository (want <owner>/<name>, e.g. flowmart/platform)", a.Repository)
+		return fielderr.New("Repository", "%q is not a GitHub repository (want <owner>/<name>, e.g. flowmart/platform)", a.Repository)
 	}
 	if !accountRe.MatchString(a.AccountID) {
-		return fmt.Errorf("AccountID: %q is not an AWS account id (12 digits)", a.AccountID)
+		return fielderr.New("AccountID", "%q is not an AWS account id (12 digits)", a.AccountID)
 	}
 	if len(a.Regions) == 0 {
-		return fmt.Errorf("Regions is empty: at least one region is required")
+		return fielderr.New("Regions", "is empty: at least one region is required")
 	}
 	seen := map[string]bool{}
 	for i, r := range a.Regions {
 		if !regionRe.MatchString(r) {
-			return fmt.Errorf("Regions[%d]: %q is not an AWS region (e.g. eu-west-1)", i, r)
+			return fielderr.New(fielderr.Index("Regions", i), "%q is not an AWS region (e.g. eu-west-1)", r)
 		}
 		if seen[r] {
-			return fmt.Errorf("Regions[%d]: %q is listed twice", i, r)
+			return fielderr.New(fielderr.Index("Regions", i), "%q is listed twice", r)
 		}
 		seen[r] = true
 	}
 	if len(a.Environments) == 0 {
-		return fmt.Errorf("Environments is empty: at least one environment is required")
+		return fielderr.New("Environments", "is empty: at least one environment is required")
 	}
 	own := roleNames(name, a.Environments)
 	envs := map[string]bool{}
 	for i, e := range a.Environments {
 		if !environmentRe.MatchString(e.Name) {
-			return fmt.Errorf("Environments[%d].Name: %q is not an environment name (lower-case letters, digits and hyphens)", i, e.Name)
+			return fielderr.New(fielderr.Index("Environments", i)+".Name", "%q is not an environment name (lower-case letters, digits and hyphens)", e.Name)
 		}
 		if envs[e.Name] {
-			return fmt.Errorf("Environments[%d].Name: %q is listed twice", i, e.Name)
+			return fielderr.New(fielderr.Index("Environments", i)+".Name", "%q is listed twice", e.Name)
 		}
 		envs[e.Name] = true
 		if !iamPrefixRe.MatchString(e.IAMNamePrefix) {
-			return fmt.Errorf("Environments[%d].IAMNamePrefix: %q is not an IAM name prefix (at least 2 of letters, digits and +=,.@_-)", i, e.IAMNamePrefix)
+			return fielderr.New(fielderr.Index("Environments", i)+".IAMNamePrefix", "%q is not an IAM name prefix (at least 2 of letters, digits and +=,.@_-)", e.IAMNamePrefix)
 		}
 		for _, role := range own {
 			if strings.HasPrefix(role, e.IAMNamePrefix) {
-				return fmt.Errorf("Environments[%d].IAMNamePrefix: %q covers this identity's own role %q, so the deploy role could rewrite its own trust; name the identity or the prefix differently", i, e.IAMNamePrefix, role)
+				return fielderr.New(fielderr.Index("Environments", i)+".IAMNamePrefix", "%q covers this identity's own role %q, so the deploy role could rewrite its own trust; name the identity or the prefix differently", e.IAMNamePrefix, role)
 			}
 		}
 	}
 	for _, role := range own {
 		if len(role) > maxRoleName {
-			return fmt.Errorf("role name %q is %d characters, more than IAM's %d: shorten the identity name or the environment names", role, len(role), maxRoleName)
+			return fielderr.New("Environments", "give the role name %q of %d characters, more than IAM's %d: shorten the identity name or the environment names", role, len(role), maxRoleName)
 		}
 	}
 	if !branchRe.MatchString(a.DriftBranch) || strings.Contains(a.DriftBranch, "..") || strings.HasPrefix(a.DriftBranch, "/") || strings.HasSuffix(a.DriftBranch, "/") {
-		return fmt.Errorf("DriftBranch: %q is not a branch name (letters, digits and . _ / -, no wildcard)", a.DriftBranch)
+		return fielderr.New("DriftBranch", "%q is not a branch name (letters, digits and . _ / -, no wildcard)", a.DriftBranch)
 	}
 	if a.MaxSessionDurationSeconds < MinSessionSeconds || a.MaxSessionDurationSeconds > MaxSessionSeconds {
-		return fmt.Errorf("MaxSessionDurationSeconds: %d is outside %d-%d", a.MaxSessionDurationSeconds, MinSessionSeconds, MaxSessionSeconds)
+		return fielderr.New("MaxSessionDurationSeconds", "%d is outside %d-%d", a.MaxSessionDurationSeconds, MinSessionSeconds, MaxSessionSeconds)
 	}
 	for _, e := range a.Environments {
 		if err := policySizes(a, name, e); err != nil {
@@ -168,10 +176,10 @@ func (a DeployIdentityArgs) validate(name string) error {
 		}
 	}
 	if a.StateBucketARN == nil {
-		return fmt.Errorf("StateBucketARN is required (the S3 bucket of the Pulumi state)")
+		return fielderr.New("StateBucketARN", "is required (the S3 bucket of the Pulumi state)")
 	}
 	if a.StateKMSKeyARN == nil {
-		return fmt.Errorf("StateKMSKeyARN is required (the KMS key of the state bucket)")
+		return fielderr.New("StateKMSKeyARN", "is required (the KMS key of the state bucket)")
 	}
 	return nil
 }
@@ -183,7 +191,7 @@ func policySizes(a DeployIdentityArgs, name string, e Environment) error {
 		StateBucket: "arn:aws:s3:::" + strings.Repeat("b", 63), StateKey: "arn:aws:kms:" + a.Regions[0] + ":" + a.AccountID + ":key/" + strings.Repeat("k", 36)}
 	for _, g := range DeployPolicies(s) {
 		if n := documentSize(g.Document); n > MaxManagedPolicyChars {
-			return fmt.Errorf("Regions: %d regions make the %s deploy policy %d characters, over IAM's %d: deploy fewer regions per account", len(a.Regions), g.Name, n, MaxManagedPolicyChars)
+			return fielderr.New("Regions", "%d regions make the %s deploy policy %d characters, over IAM's %d: deploy fewer regions per account", len(a.Regions), g.Name, n, MaxManagedPolicyChars)
 		}
 	}
 	return nil

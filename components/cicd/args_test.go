@@ -51,11 +51,11 @@ func TestValidate(t *testing.T) {
 		{"repository wildcard", func(a *DeployIdentityArgs) { a.Repository = "flowmart/*" }, `Repository: "flowmart/*"`},
 		{"repository dot", func(a *DeployIdentityArgs) { a.Repository = "flowmart/.." }, `Repository: "flowmart/.."`},
 		{"short account", func(a *DeployIdentityArgs) { a.AccountID = "12345" }, `AccountID: "12345" is not an AWS account id`},
-		{"no regions", func(a *DeployIdentityArgs) { a.Regions = nil }, "Regions is empty"},
+		{"no regions", func(a *DeployIdentityArgs) { a.Regions = nil }, "Regions: is empty"},
 		{"bad region", func(a *DeployIdentityArgs) { a.Regions = []string{"eu-west"} }, `Regions[0]: "eu-west" is not an AWS region`},
 		{"wildcard region", func(a *DeployIdentityArgs) { a.Regions = []string{"*"} }, `Regions[0]: "*"`},
 		{"duplicate region", func(a *DeployIdentityArgs) { a.Regions = []string{"eu-west-1", "eu-west-1"} }, `Regions[1]: "eu-west-1" is listed twice`},
-		{"no environments", func(a *DeployIdentityArgs) { a.Environments = nil }, "Environments is empty"},
+		{"no environments", func(a *DeployIdentityArgs) { a.Environments = nil }, "Environments: is empty"},
 		{"upper-case environment", func(a *DeployIdentityArgs) { a.Environments = []Environment{{Name: "Prod"}} }, `Environments[0].Name: "Prod" is not an environment name`},
 		{"duplicate environment", func(a *DeployIdentityArgs) {
 			a.Environments = []Environment{{Name: "dev"}, {Name: "dev"}}
@@ -71,8 +71,8 @@ func TestValidate(t *testing.T) {
 		{"too many regions", func(a *DeployIdentityArgs) {
 			a.Regions = []string{"eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1", "eu-north-1", "us-east-1"}
 		}, "Regions: 6 regions make the data deploy policy"},
-		{"no bucket", func(a *DeployIdentityArgs) { a.StateBucketARN = nil }, "StateBucketARN is required"},
-		{"no key", func(a *DeployIdentityArgs) { a.StateKMSKeyARN = nil }, "StateKMSKeyARN is required"},
+		{"no bucket", func(a *DeployIdentityArgs) { a.StateBucketARN = nil }, "StateBucketARN: is required"},
+		{"no key", func(a *DeployIdentityArgs) { a.StateKMSKeyARN = nil }, "StateKMSKeyARN: is required"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

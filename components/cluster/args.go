@@ -2,12 +2,20 @@ package cluster
 
 import (
 	"fmt"
+	"maps"
 	"net/netip"
+	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/flowmart/platform/pkg/arn"
+	"github.com/flowmart/platform/pkg/fielderr"
+	"github.com/flowmart/platform/pkg/known"
+	"github.com/flowmart/platform/pkg/logretention"
 )
 
 // NodeGroupKind says who manages a node group's instances.
@@ -122,8 +130,10 @@ type ClusterArgs struct {
 	Version string
 	// VPCID is the cluster's VPC. Required.
 	VPCID pulumi.StringInput
-	// VPCCIDR is the VPC's CIDR; ServiceIPv4CIDR must not overlap it. Required.
-	VPCCIDR string
+	// VPCCIDR is the VPC's CIDR (a plain value, Network.VPCCIDR or a StackReference output);
+	// ServiceIPv4CIDR must not overlap it: checked by Validate when the value is plain, before the
+	// control plane is created when it is an Output. Required.
+	VPCCIDR pulumi.StringInput
 	// ServiceIPv4CIDR is the Kubernetes service range, pinned so nodes' user data never depends on
 	// what EKS picks. Defaults to 172.20.0.0/16.
 	ServiceIPv4CIDR string
@@ -225,130 +235,210 @@ func (a *ClusterArgs) withDefaults() ClusterArgs {
 	return c
 }
 
+// Validate checks the Args after defaults, with what EKS would refuse later (Kubernetes version,
+// add-on versions, node releases for another Kubernetes version, CloudWatch retentions), and
+// returns the first problem as a *fielderr.Error naming the field. NewCluster runs it before
+// registering anything.
+func (a *ClusterArgs) Validate() error {
+	d := a.withDefaults()
+	return d.validate()
+}
+
+// addonVersionRe is the shape of an EKS add-on version (`aws eks describe-addon-versions`:
+// v1.20.4-eksbuild.1).
+var addonVersionRe = regexp.MustCompile(`^v[0-9]+\.[0-9]+\.[0-9]+-eksbuild\.[0-9]+$`)
+
 func (a ClusterArgs) validate() error {
 	versions, ok := addonVersions[a.Version]
 	if !ok {
-		return fmt.Errorf("Version %q is not supported (allowed: %s)", a.Version, strings.Join(SupportedVersions(), ", "))
+		return fielderr.New("Version", "%q is not a supported Kubernetes version (allowed: %s; nothing floats)", a.Version, strings.Join(SupportedVersions(), ", "))
+	}
+	for _, name := range slices.Sorted(maps.Keys(a.AddonVersions)) {
+		v := a.AddonVersions[name]
+		path := "AddonVersions[" + strconv.Quote(name) + "]"
+		if !slices.Contains(CoreAddons, name) {
+			return fielderr.New(path, "%q is not a core add-on of the cluster (allowed: %s)", name, strings.Join(CoreAddons, ", "))
+		}
+		if !addonVersionRe.MatchString(v) {
+			return fielderr.New(path, "%q is not an EKS add-on version (want v<major>.<minor>.<patch>-eksbuild.<n>, from aws eks describe-addon-versions)", v)
+		}
+		// kube-proxy's version is the Kubernetes version it proxies for
+		if name == "kube-proxy" && !strings.HasPrefix(v, "v"+a.Version+".") {
+			return fielderr.New(path, "%q is kube-proxy for another Kubernetes version than Version %s (want v%s.<patch>-eksbuild.<n>)", v, a.Version, a.Version)
+		}
 	}
 	for _, name := range CoreAddons {
 		if versions[name] == "" && a.AddonVersions[name] == "" {
-			return fmt.Errorf("AddonVersions: no pinned version of %s for Kubernetes %s", name, a.Version)
+			return fielderr.New("AddonVersions", "no pinned version of %s for Kubernetes %s", name, a.Version)
 		}
 	}
-	if a.VPCID == nil || a.SubnetIDs == nil {
-		return fmt.Errorf("VPCID and SubnetIDs are required")
+	if a.VPCID == nil {
+		return fielderr.New("VPCID", "is required (the VPC of the cluster, such as Network.VPCID)")
 	}
-	vpcCIDR, err := netip.ParsePrefix(a.VPCCIDR)
-	if err != nil {
-		return fmt.Errorf("VPCCIDR %q is not a CIDR", a.VPCCIDR)
+	if a.SubnetIDs == nil {
+		return fielderr.New("SubnetIDs", "is required (the private subnets, such as Network.PrivateSubnetIDs)")
 	}
-	svc, err := netip.ParsePrefix(a.ServiceIPv4CIDR)
-	if err != nil || !svc.Addr().Is4() || svc.Bits() < 12 || svc.Bits() > 24 {
-		return fmt.Errorf("ServiceIPv4CIDR %q is not an IPv4 CIDR from /12 to /24", a.ServiceIPv4CIDR)
+	if a.VPCCIDR == nil {
+		return fielderr.New("VPCCIDR", "is required (the VPC's CIDR, such as Network.VPCCIDR)")
 	}
-	if svc.Overlaps(vpcCIDR) {
-		return fmt.Errorf("ServiceIPv4CIDR %s overlaps VPCCIDR %s", svc, vpcCIDR)
+	if _, err := serviceCIDR(a.ServiceIPv4CIDR); err != nil {
+		return fielderr.New("ServiceIPv4CIDR", "%s", err)
+	}
+	if vpcCIDR, ok := known.String(a.VPCCIDR); ok {
+		if err := checkServiceCIDR(a.ServiceIPv4CIDR, vpcCIDR); err != nil {
+			return err
+		}
 	}
 	if a.EndpointPublicAccess && len(a.PublicAccessCIDRs) == 0 {
-		return fmt.Errorf("PublicAccessCIDRs: a public endpoint needs the CIDRs allowed to reach it")
+		return fielderr.New("PublicAccessCIDRs", "required when EndpointPublicAccess is true (the CIDRs allowed to reach the API)")
 	}
 	if !a.EndpointPublicAccess && len(a.PublicAccessCIDRs) > 0 {
-		return fmt.Errorf("PublicAccessCIDRs %q are set but EndpointPublicAccess is false", a.PublicAccessCIDRs)
+		return fielderr.New("PublicAccessCIDRs", "%q are set but EndpointPublicAccess is false", a.PublicAccessCIDRs)
 	}
-	for _, c := range a.PublicAccessCIDRs {
+	for i, c := range a.PublicAccessCIDRs {
 		if _, err := netip.ParsePrefix(c); err != nil {
-			return fmt.Errorf("PublicAccessCIDRs: %q is not a CIDR", c)
+			return fielderr.New(fielderr.Index("PublicAccessCIDRs", i), "%q is not a CIDR", c)
 		}
 	}
-	for _, l := range a.LogTypes {
+	for i, l := range a.LogTypes {
 		if !slices.Contains(LogTypes, l) {
-			return fmt.Errorf("LogTypes: %q is not one of %s", l, strings.Join(LogTypes, ", "))
+			return fielderr.New(fielderr.Index("LogTypes", i), "%q is not a control-plane log type (allowed: %s)", l, strings.Join(LogTypes, ", "))
 		}
 	}
-	if a.LogRetentionDays < 1 {
-		return fmt.Errorf("LogRetentionDays %d must be positive", a.LogRetentionDays)
+	if err := logretention.Check(a.LogRetentionDays); err != nil {
+		return fielderr.New("LogRetentionDays", "%s", err)
 	}
 	if !slices.Contains(UpgradePolicies, a.UpgradePolicy) {
-		return fmt.Errorf("UpgradePolicy %q is not one of STANDARD, EXTENDED", a.UpgradePolicy)
+		return fielderr.New("UpgradePolicy", "%q is not an upgrade policy (allowed: STANDARD, EXTENDED)", a.UpgradePolicy)
 	}
 	for i, e := range a.AccessEntries {
-		if !strings.HasPrefix(e.PrincipalARN, "arn:aws:iam::") {
-			return fmt.Errorf("AccessEntries[%d].PrincipalARN %q is not an IAM ARN", i, e.PrincipalARN)
-		}
-		for j, p := range e.AccessPolicies {
-			if !strings.HasPrefix(p.PolicyARN, "arn:aws:eks::aws:cluster-access-policy/") {
-				return fmt.Errorf("AccessEntries[%d].AccessPolicies[%d].PolicyARN %q is not an EKS access policy", i, j, p.PolicyARN)
-			}
-			switch {
-			case p.ScopeType != ScopeCluster && p.ScopeType != ScopeNamespace:
-				return fmt.Errorf("AccessEntries[%d].AccessPolicies[%d].ScopeType %q is not one of cluster, namespace", i, j, p.ScopeType)
-			case p.ScopeType == ScopeNamespace && len(p.Namespaces) == 0:
-				return fmt.Errorf("AccessEntries[%d].AccessPolicies[%d].Namespaces: the namespace scope needs at least one namespace", i, j)
-			case p.ScopeType == ScopeCluster && len(p.Namespaces) > 0:
-				return fmt.Errorf("AccessEntries[%d].AccessPolicies[%d].Namespaces %q are set but ScopeType is cluster", i, j, p.Namespaces)
-			}
+		if err := e.validate(); err != nil {
+			return fielderr.In(fielderr.Index("AccessEntries", i), err)
 		}
 	}
 	pods := map[string]bool{"kube-system/ebs-csi-controller-sa": true}
 	for i, p := range a.PodIdentities {
-		if p.Namespace == "" || p.ServiceAccount == "" {
-			return fmt.Errorf("PodIdentities[%d]: Namespace and ServiceAccount are required", i)
+		path := fielderr.Index("PodIdentities", i)
+		if p.Namespace == "" {
+			return fielderr.New(path+".Namespace", "is required")
+		}
+		if p.ServiceAccount == "" {
+			return fielderr.New(path+".ServiceAccount", "is required")
 		}
 		if len(p.ManagedPolicyARNs) == 0 && p.PolicyJSON == nil {
-			return fmt.Errorf("PodIdentities[%d] (%s/%s): give ManagedPolicyARNs or PolicyJSON", i, p.Namespace, p.ServiceAccount)
+			return fielderr.New(path, "%s/%s has no permissions: give ManagedPolicyARNs or PolicyJSON", p.Namespace, p.ServiceAccount)
 		}
 		if sa := p.Namespace + "/" + p.ServiceAccount; pods[sa] {
-			return fmt.Errorf("PodIdentities[%d]: service account %s has a Pod Identity already", i, sa)
+			return fielderr.New(path+".ServiceAccount", "service account %s has a Pod Identity already", sa)
 		}
 		pods[p.Namespace+"/"+p.ServiceAccount] = true
 	}
 	if len(a.NodeGroups) == 0 {
-		return fmt.Errorf("NodeGroups: at least one node group is required")
+		return fielderr.New("NodeGroups", "at least one node group is required")
 	}
 	seen := map[string]bool{}
 	for i, g := range a.NodeGroups {
-		if err := g.validate(); err != nil {
-			return fmt.Errorf("NodeGroups[%d]: %w", i, err)
+		if err := g.validate(a.Version); err != nil {
+			return fielderr.In(fielderr.Index("NodeGroups", i), err)
 		}
 		if seen[g.Name] {
-			return fmt.Errorf("NodeGroups[%d].Name %q is used twice", i, g.Name)
+			return fielderr.New(fielderr.Index("NodeGroups", i)+".Name", "%q is used by another node group", g.Name)
 		}
 		seen[g.Name] = true
 	}
-	if err := a.validateKubeconfig(); err != nil {
-		return err
+	return a.validateKubeconfig()
+}
+
+// serviceCIDR parses the Kubernetes service range: IPv4, /12 to /24 (EKS CreateCluster's
+// kubernetesNetworkConfig.serviceIpv4Cidr).
+func serviceCIDR(s string) (netip.Prefix, error) {
+	svc, err := netip.ParsePrefix(s)
+	if err != nil || !svc.Addr().Is4() || svc.Bits() < 12 || svc.Bits() > 24 {
+		return netip.Prefix{}, fmt.Errorf("%q is not an IPv4 CIDR from /12 to /24", s)
+	}
+	return svc, nil
+}
+
+// checkServiceCIDR is the rule between the service range and the VPC's CIDR, for a plain VPCCIDR
+// in Validate and for an Output once it resolves.
+func checkServiceCIDR(service, vpc string) error {
+	vpcCIDR, err := netip.ParsePrefix(vpc)
+	if err != nil {
+		return fielderr.New("VPCCIDR", "%q is not a CIDR", vpc)
+	}
+	svc, err := serviceCIDR(service)
+	if err != nil {
+		return fielderr.New("ServiceIPv4CIDR", "%s", err)
+	}
+	if svc.Overlaps(vpcCIDR) {
+		return fielderr.New("ServiceIPv4CIDR", "%s overlaps VPCCIDR %s (pods could not reach VPC addresses in the overlap)", svc, vpcCIDR)
 	}
 	return nil
 }
 
-func (g NodeGroup) validate() error {
+func (e AccessEntry) validate() error {
+	if a, err := arn.Parse(e.PrincipalARN); err != nil || a.Service != "iam" || (a.ResourceType() != "role" && a.ResourceType() != "user") {
+		return fielderr.New("PrincipalARN", "%q is not an IAM role or user ARN (want arn:aws:iam::<account>:role/<name>)", e.PrincipalARN)
+	}
+	for j, p := range e.AccessPolicies {
+		path := fielderr.Index("AccessPolicies", j)
+		if !strings.HasPrefix(p.PolicyARN, "arn:aws:eks::aws:cluster-access-policy/") {
+			return fielderr.New(path+".PolicyARN", "%q is not an EKS access policy (want arn:aws:eks::aws:cluster-access-policy/<name>)", p.PolicyARN)
+		}
+		switch {
+		case p.ScopeType != ScopeCluster && p.ScopeType != ScopeNamespace:
+			return fielderr.New(path+".ScopeType", "%q is not an access scope (allowed: cluster, namespace)", p.ScopeType)
+		case p.ScopeType == ScopeNamespace && len(p.Namespaces) == 0:
+			return fielderr.New(path+".Namespaces", "the namespace scope needs at least one namespace")
+		case p.ScopeType == ScopeCluster && len(p.Namespaces) > 0:
+			return fielderr.New(path+".Namespaces", "%q are set but ScopeType is cluster", p.Namespaces)
+		}
+	}
+	return nil
+}
+
+// al2023Types are the AMI types whose managed-group release versions carry the Kubernetes version
+// (1.33.5-20261015); Bottlerocket's carry the Bottlerocket OS version.
+var al2023Types = []string{"AL2023_x86_64_STANDARD", "AL2023_ARM_64_STANDARD"}
+
+func (g NodeGroup) validate(version string) error {
 	switch {
 	case g.Name == "" || strings.ContainsAny(g.Name, " /:"):
-		return fmt.Errorf("Name %q must be non-empty, without spaces, slashes or colons", g.Name)
+		return fielderr.New("Name", "%q must be non-empty, without spaces, slashes or colons", g.Name)
 	case !slices.Contains(NodeGroupKinds, g.Kind):
-		return fmt.Errorf("Kind %q is not one of Managed, SelfManaged", g.Kind)
+		return fielderr.New("Kind", "%q is not a node group kind (allowed: Managed, SelfManaged)", g.Kind)
 	case len(g.InstanceTypes) == 0:
-		return fmt.Errorf("InstanceTypes: at least one instance type is required")
-	case g.MinSize < 0 || g.MaxSize < 1 || g.MinSize > g.MaxSize:
-		return fmt.Errorf("sizes min %d max %d: want 0 <= min <= max and max >= 1", g.MinSize, g.MaxSize)
+		return fielderr.New("InstanceTypes", "at least one instance type is required")
+	case g.MaxSize < 1:
+		return fielderr.New("MaxSize", "%d must be at least 1", g.MaxSize)
+	case g.MinSize < 0 || g.MinSize > g.MaxSize:
+		return fielderr.New("MinSize", "%d must be between 0 and MaxSize %d", g.MinSize, g.MaxSize)
 	case g.DesiredSize < g.MinSize || g.DesiredSize > g.MaxSize:
-		return fmt.Errorf("DesiredSize %d is outside min %d to max %d", g.DesiredSize, g.MinSize, g.MaxSize)
+		return fielderr.New("DesiredSize", "%d is outside MinSize %d to MaxSize %d", g.DesiredSize, g.MinSize, g.MaxSize)
 	case g.Kind == Managed && g.ReleaseVersion == "":
-		return fmt.Errorf("ReleaseVersion is required for a Managed group (pin the AMI release)")
+		return fielderr.New("ReleaseVersion", "is required for a Managed group (the pinned AMI release, e.g. %s.5-20261015)", version)
+	case g.Kind == Managed && slices.Contains(al2023Types, g.AMIType) && !strings.HasPrefix(g.ReleaseVersion, version+"."):
+		// EKS refuses a release for another Kubernetes version than the group's, which is the
+		// cluster's Version (UpdateNodegroupVersion / CreateNodegroup releaseVersion)
+		return fielderr.New("ReleaseVersion", "%q is not a release for Kubernetes %s (want %s.<patch>-<date>, from the SSM parameter /aws/service/eks/optimized-ami/%s/amazon-linux-2023/x86_64/standard/recommended/release_version)", g.ReleaseVersion, version, version, version)
 	case g.Kind == SelfManaged && !amiRe.MatchString(g.AMIID):
-		return fmt.Errorf("AMIID %q is not an AMI id (ami- and 8 or 17 hex digits); a SelfManaged group needs a pinned image", g.AMIID)
+		return fielderr.New("AMIID", "%q is not an AMI id (ami- and 8 or 17 hex digits); a SelfManaged group needs a pinned image", g.AMIID)
+	case g.Kind == Managed && g.AMIID != "":
+		return fielderr.New("AMIID", "%q is set on a Managed group, which runs the EKS release ReleaseVersion (use a SelfManaged group for a custom image)", g.AMIID)
+	case g.Kind == SelfManaged && g.ReleaseVersion != "":
+		return fielderr.New("ReleaseVersion", "%q is set on a SelfManaged group, which runs AMIID", g.ReleaseVersion)
 	case !slices.Contains(AMITypes, g.AMIType):
-		return fmt.Errorf("AMIType %q is not one of %s", g.AMIType, strings.Join(AMITypes, ", "))
+		return fielderr.New("AMIType", "%q is not an AMI type (allowed: %s)", g.AMIType, strings.Join(AMITypes, ", "))
 	case g.MaxUnavailable < 1:
-		return fmt.Errorf("MaxUnavailable %d must be at least 1", g.MaxUnavailable)
+		return fielderr.New("MaxUnavailable", "%d must be at least 1", g.MaxUnavailable)
 	case g.DiskSizeGiB < 20 || g.DiskSizeGiB > 16384:
-		return fmt.Errorf("DiskSizeGiB %d is outside 20 to 16384", g.DiskSizeGiB)
+		return fielderr.New("DiskSizeGiB", "%d is outside 20 to 16384 (gp3 limits)", g.DiskSizeGiB)
 	case g.MetadataHopLimit != 1 && g.MetadataHopLimit != 2:
-		return fmt.Errorf("MetadataHopLimit %d must be 1 or 2", g.MetadataHopLimit)
+		return fielderr.New("MetadataHopLimit", "%d must be 1 or 2", g.MetadataHopLimit)
 	}
-	for _, t := range g.Taints {
+	for i, t := range g.Taints {
 		if t.Key == "" || !slices.Contains(TaintEffects, t.Effect) {
-			return fmt.Errorf("Taints: %q needs a key and an effect of %s", t.Key, strings.Join(TaintEffects, ", "))
+			return fielderr.New(fielderr.Index("Taints", i), "%q needs a key and an effect of %s", t.Key, strings.Join(TaintEffects, ", "))
 		}
 	}
 	return nil
@@ -362,20 +452,4 @@ func SupportedVersions() []string {
 	}
 	sort.Strings(v)
 	return v
-}
-
-// ValidateArgs checks args after defaults; missing network inputs (which the stack adds later) are
-// stood in for, so the configuration layer can report errors under its config key.
-func ValidateArgs(a ClusterArgs) error {
-	d := a.withDefaults()
-	if d.VPCID == nil {
-		d.VPCID = pulumi.String("vpc-0")
-	}
-	if d.SubnetIDs == nil {
-		d.SubnetIDs = pulumi.StringArray{}
-	}
-	if d.VPCCIDR == "" {
-		d.VPCCIDR = "10.0.0.0/16"
-	}
-	return d.validate()
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/flowmart/platform/pkg/fielderr"
 	"github.com/flowmart/platform/pkg/preview"
 )
 
@@ -24,7 +25,7 @@ func selfGroup() NodeGroup {
 
 func baseArgs() *ClusterArgs {
 	return &ClusterArgs{
-		Version: "1.33", VPCID: pulumi.String("vpc-0123"), VPCCIDR: "10.30.0.0/16",
+		Version: "1.33", VPCID: pulumi.String("vpc-0123"), VPCCIDR: pulumi.String("10.30.0.0/16"),
 		SubnetIDs:  pulumi.StringArray{pulumi.String("subnet-a"), pulumi.String("subnet-b")},
 		NodeGroups: []NodeGroup{managedGroup()},
 	}
@@ -47,39 +48,61 @@ func TestValidate(t *testing.T) {
 		mutate func(*ClusterArgs)
 		want   string
 	}{
-		{"floating version", func(a *ClusterArgs) { a.Version = "" }, `Version "" is not supported (allowed: 1.32, 1.33, 1.34)`},
-		{"unknown version", func(a *ClusterArgs) { a.Version = "1.21" }, `Version "1.21" is not supported`},
+		{"floating version", func(a *ClusterArgs) { a.Version = "" }, `Version: "" is not a supported Kubernetes version (allowed: 1.32, 1.33, 1.34; nothing floats)`},
+		{"unknown version", func(a *ClusterArgs) { a.Version = "1.21" }, `Version: "1.21" is not a supported Kubernetes version`},
 		{"addon missing", func(a *ClusterArgs) {
 			addonVersions["9.99"] = map[string]string{"vpc-cni": "v1"}
 			a.Version = "9.99"
 		}, "no pinned version of kube-proxy for Kubernetes 9.99"},
 		{"no node groups", func(a *ClusterArgs) { a.NodeGroups = nil }, "at least one node group is required"},
-		{"public without cidrs", func(a *ClusterArgs) { a.EndpointPublicAccess = true }, "a public endpoint needs the CIDRs"},
+		{"public without cidrs", func(a *ClusterArgs) { a.EndpointPublicAccess = true }, "PublicAccessCIDRs: required when EndpointPublicAccess is true"},
 		{"cidrs without public", func(a *ClusterArgs) { a.PublicAccessCIDRs = []string{"10.0.0.0/8"} }, "EndpointPublicAccess is false"},
-		{"bad log type", func(a *ClusterArgs) { a.LogTypes = []string{"everything"} }, `LogTypes: "everything"`},
-		{"upgrade policy", func(a *ClusterArgs) { a.UpgradePolicy = "LTS" }, `UpgradePolicy "LTS"`},
-		{"min over max", func(a *ClusterArgs) { a.NodeGroups[0].MinSize = 5 }, "NodeGroups[0]: sizes min 5 max 4"},
-		{"desired outside", func(a *ClusterArgs) { a.NodeGroups[0].DesiredSize = 9 }, "DesiredSize 9 is outside"},
-		{"unpinned managed", func(a *ClusterArgs) { a.NodeGroups[0].ReleaseVersion = "" }, "ReleaseVersion is required"},
-		{"self-managed without ami", func(a *ClusterArgs) { g := selfGroup(); g.AMIID = ""; a.NodeGroups = []NodeGroup{g} }, `AMIID ""`},
-		{"bad kind", func(a *ClusterArgs) { a.NodeGroups[0].Kind = "Fargate" }, `Kind "Fargate"`},
-		{"hop limit", func(a *ClusterArgs) { a.NodeGroups[0].MetadataHopLimit = 3 }, "MetadataHopLimit 3"},
-		{"taint effect", func(a *ClusterArgs) { a.NodeGroups[0].Taints = []Taint{{Key: "k", Effect: "NoSchedule"}} }, "Taints"},
-		{"duplicate group", func(a *ClusterArgs) { a.NodeGroups = append(a.NodeGroups, managedGroup()) }, `NodeGroups[1].Name "general" is used twice`},
-		{"bad principal", func(a *ClusterArgs) { a.AccessEntries = []AccessEntry{{PrincipalARN: "admin"}} }, `AccessEntries[0].PrincipalARN "admin"`},
+		{"bad log type", func(a *ClusterArgs) { a.LogTypes = []string{"everything"} }, `LogTypes[0]: "everything" is not a control-plane log type`},
+		{"upgrade policy", func(a *ClusterArgs) { a.UpgradePolicy = "LTS" }, `UpgradePolicy: "LTS" is not an upgrade policy`},
+		{"min over max", func(a *ClusterArgs) { a.NodeGroups[0].MinSize = 5 }, "NodeGroups[0].MinSize: 5 must be between 0 and MaxSize 4"},
+		{"desired outside", func(a *ClusterArgs) { a.NodeGroups[0].DesiredSize = 9 }, "NodeGroups[0].DesiredSize: 9 is outside"},
+		{"unpinned managed", func(a *ClusterArgs) { a.NodeGroups[0].ReleaseVersion = "" }, "NodeGroups[0].ReleaseVersion: is required for a Managed group"},
+		{"self-managed without ami", func(a *ClusterArgs) { g := selfGroup(); g.AMIID = ""; a.NodeGroups = []NodeGroup{g} }, `NodeGroups[0].AMIID: "" is not an AMI id`},
+		{"bad kind", func(a *ClusterArgs) { a.NodeGroups[0].Kind = "Fargate" }, `NodeGroups[0].Kind: "Fargate" is not a node group kind`},
+		{"hop limit", func(a *ClusterArgs) { a.NodeGroups[0].MetadataHopLimit = 3 }, "NodeGroups[0].MetadataHopLimit: 3 must be 1 or 2"},
+		{"taint effect", func(a *ClusterArgs) { a.NodeGroups[0].Taints = []Taint{{Key: "k", Effect: "NoSchedule"}} }, "NodeGroups[0].Taints[0]: \"k\" needs a key and an effect"},
+		{"duplicate group", func(a *ClusterArgs) { a.NodeGroups = append(a.NodeGroups, managedGroup()) }, `NodeGroups[1].Name: "general" is used by another node group`},
+		{"release for another Kubernetes version", func(a *ClusterArgs) { a.NodeGroups[0].ReleaseVersion = "1.31.7-20250620" },
+			`NodeGroups[0].ReleaseVersion: "1.31.7-20250620" is not a release for Kubernetes 1.33`},
+		{"bottlerocket release is its OS version", func(a *ClusterArgs) {
+			a.NodeGroups[0].AMIType, a.NodeGroups[0].ReleaseVersion = "BOTTLEROCKET_x86_64", "1.20.3-5d9ac849"
+		}, ""},
+		{"ami on a managed group", func(a *ClusterArgs) { a.NodeGroups[0].AMIID = "ami-0c4f2e8a91d3b5e70" }, `NodeGroups[0].AMIID: "ami-0c4f2e8a91d3b5e70" is set on a Managed group`},
+		{"add-on key typo", func(a *ClusterArgs) { a.AddonVersions = map[string]string{"corends": "v1.12.4-eksbuild.1"} },
+			`AddonVersions["corends"]: "corends" is not a core add-on of the cluster (allowed: vpc-cni, kube-proxy`},
+		{"add-on version shape", func(a *ClusterArgs) { a.AddonVersions = map[string]string{"coredns": "latest"} },
+			`AddonVersions["coredns"]: "latest" is not an EKS add-on version`},
+		{"kube-proxy for another version", func(a *ClusterArgs) { a.AddonVersions = map[string]string{"kube-proxy": "v1.31.3-eksbuild.2"} },
+			`AddonVersions["kube-proxy"]: "v1.31.3-eksbuild.2" is kube-proxy for another Kubernetes version than Version 1.33`},
+		{"retention CloudWatch refuses", func(a *ClusterArgs) { a.LogRetentionDays = 31 }, "LogRetentionDays: 31 is not a CloudWatch Logs retention"},
+		{"bad principal", func(a *ClusterArgs) { a.AccessEntries = []AccessEntry{{PrincipalARN: "admin"}} }, `AccessEntries[0].PrincipalARN: "admin" is not an IAM role or user ARN`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			a := baseArgs()
 			c.mutate(a)
-			err := a.withDefaults().validate()
+			err := a.Validate()
 			delete(addonVersions, "9.99")
+			if c.want == "" {
+				if err != nil {
+					t.Fatalf("Validate() = %v, want ok", err)
+				}
+				return
+			}
 			if err == nil || !strings.Contains(err.Error(), c.want) {
-				t.Fatalf("validate() = %v, want %q", err, c.want)
+				t.Fatalf("Validate() = %v, want %q", err, c.want)
+			}
+			if _, _, ok := fielderr.Split(err); !ok {
+				t.Errorf("%T is not a *fielderr.Error", err)
 			}
 		})
 	}
-	if err := baseArgs().withDefaults().validate(); err != nil {
+	if err := baseArgs().Validate(); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -336,35 +359,35 @@ func TestValidateMore(t *testing.T) {
 		want   string
 	}{
 		{"scope type", func(a *ClusterArgs) {
-			a.AccessEntries = []AccessEntry{{PrincipalARN: "arn:aws:iam::1:role/x", AccessPolicies: []AccessPolicy{{PolicyARN: policy, ScopeType: "global"}}}}
-		}, `AccessEntries[0].AccessPolicies[0].ScopeType "global" is not one of cluster, namespace`},
+			a.AccessEntries = []AccessEntry{{PrincipalARN: "arn:aws:iam::111122223333:role/x", AccessPolicies: []AccessPolicy{{PolicyARN: policy, ScopeType: "global"}}}}
+		}, `AccessEntries[0].AccessPolicies[0].ScopeType: "global" is not an access scope (allowed: cluster, namespace)`},
 		{"namespace scope without namespaces", func(a *ClusterArgs) {
-			a.AccessEntries = []AccessEntry{{PrincipalARN: "arn:aws:iam::1:role/x", AccessPolicies: []AccessPolicy{{PolicyARN: policy, ScopeType: ScopeNamespace}}}}
+			a.AccessEntries = []AccessEntry{{PrincipalARN: "arn:aws:iam::111122223333:role/x", AccessPolicies: []AccessPolicy{{PolicyARN: policy, ScopeType: ScopeNamespace}}}}
 		}, "the namespace scope needs at least one namespace"},
 		{"cluster scope with namespaces", func(a *ClusterArgs) {
-			a.AccessEntries = []AccessEntry{{PrincipalARN: "arn:aws:iam::1:role/x", AccessPolicies: []AccessPolicy{{PolicyARN: policy, ScopeType: ScopeCluster, Namespaces: []string{"a"}}}}}
-		}, `Namespaces ["a"] are set but ScopeType is cluster`},
+			a.AccessEntries = []AccessEntry{{PrincipalARN: "arn:aws:iam::111122223333:role/x", AccessPolicies: []AccessPolicy{{PolicyARN: policy, ScopeType: ScopeCluster, Namespaces: []string{"a"}}}}}
+		}, `AccessPolicies[0].Namespaces: ["a"] are set but ScopeType is cluster`},
 		{"bad access policy", func(a *ClusterArgs) {
-			a.AccessEntries = []AccessEntry{{PrincipalARN: "arn:aws:iam::1:role/x", AccessPolicies: []AccessPolicy{{PolicyARN: "arn:aws:iam::aws:policy/AdministratorAccess"}}}}
+			a.AccessEntries = []AccessEntry{{PrincipalARN: "arn:aws:iam::111122223333:role/x", AccessPolicies: []AccessPolicy{{PolicyARN: "arn:aws:iam::aws:policy/AdministratorAccess"}}}}
 		}, "is not an EKS access policy"},
-		{"service cidr overlaps vpc", func(a *ClusterArgs) { a.ServiceIPv4CIDR = "10.30.128.0/20" }, "ServiceIPv4CIDR 10.30.128.0/20 overlaps VPCCIDR 10.30.0.0/16"},
-		{"service cidr size", func(a *ClusterArgs) { a.ServiceIPv4CIDR = "172.20.0.0/8" }, `ServiceIPv4CIDR "172.20.0.0/8" is not an IPv4 CIDR from /12 to /24`},
-		{"bad vpc cidr", func(a *ClusterArgs) { a.VPCCIDR = "10.30.0.0" }, `VPCCIDR "10.30.0.0" is not a CIDR`},
-		{"bad public cidr", func(a *ClusterArgs) { a.EndpointPublicAccess, a.PublicAccessCIDRs = true, []string{"office"} }, `PublicAccessCIDRs: "office" is not a CIDR`},
+		{"service cidr overlaps vpc", func(a *ClusterArgs) { a.ServiceIPv4CIDR = "10.30.128.0/20" }, "ServiceIPv4CIDR: 10.30.128.0/20 overlaps VPCCIDR 10.30.0.0/16"},
+		{"service cidr size", func(a *ClusterArgs) { a.ServiceIPv4CIDR = "172.20.0.0/8" }, `ServiceIPv4CIDR: "172.20.0.0/8" is not an IPv4 CIDR from /12 to /24`},
+		{"bad vpc cidr", func(a *ClusterArgs) { a.VPCCIDR = pulumi.String("10.30.0.0") }, `VPCCIDR: "10.30.0.0" is not a CIDR`},
+		{"bad public cidr", func(a *ClusterArgs) { a.EndpointPublicAccess, a.PublicAccessCIDRs = true, []string{"office"} }, `PublicAccessCIDRs[0]: "office" is not a CIDR`},
 		{"pod identity without policy", func(a *ClusterArgs) { a.PodIdentities = []PodIdentity{{Namespace: "shop", ServiceAccount: "api"}} }, "give ManagedPolicyARNs or PolicyJSON"},
 		{"pod identity twice", func(a *ClusterArgs) {
 			a.PodIdentities = []PodIdentity{{Namespace: "kube-system", ServiceAccount: "ebs-csi-controller-sa", ManagedPolicyARNs: []string{"x"}}}
 		}, "kube-system/ebs-csi-controller-sa has a Pod Identity already"},
-		{"ami type", func(a *ClusterArgs) { a.NodeGroups[0].AMIType = "AL2_x86_64" }, `AMIType "AL2_x86_64" is not one of`},
-		{"disk", func(a *ClusterArgs) { a.NodeGroups[0].DiskSizeGiB = 8 }, "DiskSizeGiB 8 is outside 20 to 16384"},
-		{"no instance types", func(a *ClusterArgs) { a.NodeGroups[0].InstanceTypes = nil }, "InstanceTypes: at least one instance type is required"},
+		{"ami type", func(a *ClusterArgs) { a.NodeGroups[0].AMIType = "AL2_x86_64" }, `NodeGroups[0].AMIType: "AL2_x86_64" is not an AMI type`},
+		{"disk", func(a *ClusterArgs) { a.NodeGroups[0].DiskSizeGiB = 8 }, "NodeGroups[0].DiskSizeGiB: 8 is outside 20 to 16384"},
+		{"no instance types", func(a *ClusterArgs) { a.NodeGroups[0].InstanceTypes = nil }, "NodeGroups[0].InstanceTypes: at least one instance type is required"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			a := baseArgs()
 			c.mutate(a)
-			if err := a.withDefaults().validate(); err == nil || !strings.Contains(err.Error(), c.want) {
-				t.Fatalf("validate() = %v, want %q", err, c.want)
+			if err := a.Validate(); err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("Validate() = %v, want %q", err, c.want)
 			}
 		})
 	}

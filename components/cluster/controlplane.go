@@ -7,27 +7,28 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/flowmart/platform/pkg/iampolicy"
+	"github.com/flowmart/platform/pkg/kmskey"
+	"github.com/flowmart/platform/pkg/protect"
 )
 
 const managedPolicy = "arn:aws:iam::aws:policy/"
 
 // encryptionKey creates the KMS key that envelope-encrypts Kubernetes secrets, unless one is given.
+// It is created before the cluster's roles, so its policy is the one KMS writes itself: the
+// platform's key policy (kmskey), with no service statement. It has no alias.
 func (c *Cluster) encryptionKey(ctx *pulumi.Context) error {
 	if c.args.KMSKeyARN != nil {
 		c.kmsKeyARN = c.args.KMSKeyARN.ToStringPtrOutput().Elem()
 		return nil
 	}
 	name := c.name + "-secrets"
-	key, err := kms.NewKey(ctx, name, &kms.KeyArgs{
-		Description:          pulumi.String("Envelope encryption of Kubernetes secrets of EKS cluster " + c.name),
-		EnableKeyRotation:    pulumi.Bool(true),
-		DeletionWindowInDays: pulumi.Int(30),
-		Tags:                 c.tags(name),
-	}, c.protected()...)
+	key, err := kmskey.New(ctx, name, kmskey.Args{
+		Description: "Envelope encryption of Kubernetes secrets of EKS cluster " + c.name,
+		Tags:        c.tags(name),
+	}, protect.Options(c.args.Protect, c.opts), nil)
 	if err != nil {
 		return err
 	}
@@ -131,13 +132,25 @@ func (c *Cluster) controlPlane(ctx *pulumi.Context) error {
 		},
 		KubernetesNetworkConfig: &eks.ClusterKubernetesNetworkConfigArgs{
 			IpFamily:        pulumi.String("ipv4"),
-			ServiceIpv4Cidr: pulumi.String(c.args.ServiceIPv4CIDR),
+			ServiceIpv4Cidr: c.serviceCIDR(),
 		},
 		EnabledClusterLogTypes:     pulumi.ToStringArray(c.args.LogTypes),
 		UpgradePolicy:              &eks.ClusterUpgradePolicyArgs{SupportType: pulumi.String(c.args.UpgradePolicy)},
 		BootstrapSelfManagedAddons: pulumi.Bool(false),
 		Tags:                       c.tags(c.name),
-	}, c.protected(pulumi.DependsOn(c.controlPlaneDeps))...)
+	}, protect.Options(c.args.Protect, c.opts, pulumi.DependsOn(c.controlPlaneDeps))...)
 	c.EKSCluster = cluster
 	return err
+}
+
+// serviceCIDR is the service range once the VPC's CIDR is known not to overlap it: with a VPCCIDR
+// from another resource or stack, the control plane is never created on a bad range.
+func (c *Cluster) serviceCIDR() pulumi.StringOutput {
+	svc := c.args.ServiceIPv4CIDR
+	return c.args.VPCCIDR.ToStringOutput().ApplyT(func(vpc string) (string, error) {
+		if err := checkServiceCIDR(svc, vpc); err != nil {
+			return "", fmt.Errorf("cluster %q: %w", c.name, err)
+		}
+		return svc, nil
+	}).(pulumi.StringOutput)
 }

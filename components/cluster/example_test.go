@@ -22,7 +22,7 @@ func ExampleNewCluster() {
 		cl, err := cluster.NewCluster(ctx, "shop", &cluster.ClusterArgs{
 			Version:   "1.33",
 			VPCID:     pulumi.String("vpc-0a1b2c3d4e5f60718"),
-			VPCCIDR:   "10.40.0.0/16",
+			VPCCIDR:   pulumi.String("10.40.0.0/16"),
 			SubnetIDs: pulumi.ToStringArray([]string{"subnet-0a1b2c3d4e5f60718", "subnet-1a2b3c4d5e6f70819"}),
 			AccessEntries: []cluster.AccessEntry{{
 				PrincipalARN:   "arn:aws:iam::111122223333:role/deploy",

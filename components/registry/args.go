@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/flowmart/platform/pkg/fielderr"
 )
 
 // TagStatus selects the images a lifecycle rule applies to.
@@ -158,10 +160,10 @@ func ValidRepositoryName(name string) error {
 // ValidUpstream reports why a pull-through cache rule is not allowed, or nil.
 func ValidUpstream(rule PullThroughCache) error {
 	if len(rule.Prefix) < 2 || len(rule.Prefix) > 30 || !cachePrefixRe.MatchString(rule.Prefix) {
-		return fmt.Errorf("prefix %q is not a repository prefix (2-30 lower-case letters, digits, and . _ - between them)", rule.Prefix)
+		return fielderr.New("Prefix", "%q is not a repository prefix (2-30 lower-case letters, digits, and . _ - between them)", rule.Prefix)
 	}
 	if !slices.Contains(UpstreamRegistries, rule.UpstreamURL) {
-		return fmt.Errorf("upstream %q is not a registry that needs no credentials (allowed: %s)", rule.UpstreamURL, strings.Join(UpstreamRegistries, ", "))
+		return fielderr.New("UpstreamURL", "%q is not a registry that needs no credentials (allowed: %s)", rule.UpstreamURL, strings.Join(UpstreamRegistries, ", "))
 	}
 	return nil
 }
@@ -177,71 +179,78 @@ func ValidateLifecycle(rules []LifecycleRule) error {
 	for i, r := range rules {
 		p := i + 1
 		if seen[p] {
-			return fmt.Errorf("rule %d: priority %d is used twice", i, p)
+			return fielderr.New(fielderr.Index("", i), "priority %d is used twice", p)
 		}
 		seen[p] = true
 		if !slices.Contains(TagStatuses, r.TagStatus) {
-			return fmt.Errorf("rule %d: tag status %q is not one of untagged, tagged, any", i, r.TagStatus)
+			return fielderr.New(fielderr.Index("", i)+".TagStatus", "%q is not a tag status (allowed: untagged, tagged, any)", r.TagStatus)
 		}
 		if !slices.Contains(CountTypes, r.CountType) {
-			return fmt.Errorf("rule %d: count type %q is not one of imageCountMoreThan, sinceImagePushed", i, r.CountType)
+			return fielderr.New(fielderr.Index("", i)+".CountType", "%q is not a count type (allowed: imageCountMoreThan, sinceImagePushed)", r.CountType)
 		}
 		if r.CountNumber < 1 {
-			return fmt.Errorf("rule %d: count number %d must be at least 1", i, r.CountNumber)
+			return fielderr.New(fielderr.Index("", i)+".CountNumber", "%d must be at least 1", r.CountNumber)
 		}
 		if r.TagStatus == TagTagged && len(r.TagPrefixes) == 0 {
-			return fmt.Errorf("rule %d: tag status tagged needs tag prefixes", i)
+			return fielderr.New(fielderr.Index("", i)+".TagPrefixes", "tag status tagged needs tag prefixes")
 		}
 		if r.TagStatus != TagTagged && len(r.TagPrefixes) > 0 {
-			return fmt.Errorf("rule %d: tag prefixes %q only apply to tag status tagged, not %s", i, r.TagPrefixes, r.TagStatus)
+			return fielderr.New(fielderr.Index("", i)+".TagPrefixes", "%q only apply to tag status tagged, not %s", r.TagPrefixes, r.TagStatus)
 		}
 		for _, prefix := range r.TagPrefixes {
 			if prefix == "" {
-				return fmt.Errorf("rule %d: a tag prefix is empty", i)
+				return fielderr.New(fielderr.Index("", i)+".TagPrefixes", "a tag prefix is empty")
 			}
 		}
 		if r.TagStatus == TagAny && i != len(rules)-1 {
-			return fmt.Errorf("rule %d: tag status any must be the last rule (highest priority number), found at %d of %d", i, p, len(rules))
+			return fielderr.New(fielderr.Index("", i)+".TagStatus", "any must be the last rule (highest priority number), found at %d of %d", p, len(rules))
 		}
 	}
 	return nil
 }
 
+// Validate checks the Args after defaults and returns the first problem as a *fielderr.Error
+// naming the field. NewRegistry runs it before registering anything.
+func (a *RegistryArgs) Validate() error {
+	d := a.withDefaults()
+	return d.validate()
+}
+
 func (a RegistryArgs) validate() error {
 	if len(a.Repositories) == 0 {
-		return fmt.Errorf("Repositories is empty: at least one repository is required")
+		return fielderr.New("Repositories", "is empty: at least one repository is required")
 	}
 	names := map[string]bool{}
 	children := map[string]string{}
 	for i, r := range a.Repositories {
 		if err := ValidRepositoryName(r.Name); err != nil {
-			return fmt.Errorf("Repositories[%d].Name: %w", i, err)
+			return fielderr.In(fielderr.Index("Repositories", i)+".Name", err)
 		}
 		if names[r.Name] {
-			return fmt.Errorf("Repositories[%d].Name: %q is listed twice", i, r.Name)
+			return fielderr.New(fielderr.Index("Repositories", i)+".Name", "%q is listed twice", r.Name)
 		}
 		names[r.Name] = true
 		child := childName(r.Name)
 		if other, ok := children[child]; ok {
-			return fmt.Errorf("Repositories[%d].Name: %q and %q give the same resource name %q", i, other, r.Name, child)
+			return fielderr.New(fielderr.Index("Repositories", i)+".Name", "%q and %q give the same resource name %q", other, r.Name, child)
 		}
 		children[child] = r.Name
 		if err := ValidateLifecycle(r.LifecycleRules); err != nil {
-			return fmt.Errorf("Repositories[%d].LifecycleRules (%s): %w", i, r.Name, err)
+			return fielderr.In(fielderr.Index("Repositories", i)+".LifecycleRules", err)
 		}
 	}
 	prefixes := map[string]bool{}
 	for i, rule := range a.PullThroughCacheRules {
 		if err := ValidUpstream(rule); err != nil {
-			return fmt.Errorf("PullThroughCacheRules[%d]: %w", i, err)
+			return fielderr.In(fielderr.Index("PullThroughCacheRules", i), err)
 		}
 		if prefixes[rule.Prefix] {
-			return fmt.Errorf("PullThroughCacheRules[%d]: prefix %q is used twice", i, rule.Prefix)
+			return fielderr.New(fielderr.Index("PullThroughCacheRules", i), "prefix %q is used twice", rule.Prefix)
 		}
 		prefixes[rule.Prefix] = true
 		for _, r := range a.Repositories {
 			if r.Name == rule.Prefix || strings.HasPrefix(r.Name, rule.Prefix+"/") {
-				return fmt.Errorf("PullThroughCacheRules[%d]: prefix %q overlaps repository %q", i, rule.Prefix, r.Name)
+				return fielderr.New(fielderr.Index("PullThroughCacheRules", i), "prefix %q overlaps repository %q", rule.Prefix, r.Name)
 			}
 		}
 	}

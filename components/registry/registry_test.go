@@ -38,7 +38,7 @@ func TestDefaults(t *testing.T) {
 		t.Errorf("per-repository override not applied: %v %v", *d.Repositories[0].ImmutableTags, *d.Repositories[1].ImmutableTags)
 	}
 	var nilArgs *RegistryArgs
-	if err := nilArgs.withDefaults().validate(); err == nil || !strings.Contains(err.Error(), "Repositories is empty") {
+	if err := nilArgs.withDefaults().validate(); err == nil || !strings.Contains(err.Error(), "Repositories: is empty") {
 		t.Errorf("nil args: %v", err)
 	}
 }
@@ -64,31 +64,31 @@ func TestValidate(t *testing.T) {
 		{"no rules", func(a *RegistryArgs) { a.Repositories[0].LifecycleRules = []LifecycleRule{} }, "no rules"},
 		{"tagged without prefixes", func(a *RegistryArgs) {
 			a.Repositories[0].LifecycleRules = []LifecycleRule{rule(TagTagged, ImageCountMoreThan, 5)}
-		}, "rule 0: tag status tagged needs tag prefixes"},
+		}, "Repositories[0].LifecycleRules[0].TagPrefixes: tag status tagged needs tag prefixes"},
 		{"prefixes on untagged", func(a *RegistryArgs) {
 			a.Repositories[0].LifecycleRules = []LifecycleRule{rule(TagUntagged, SinceImagePushed, 5, "x")}
 		}, "only apply to tag status tagged"},
 		{"zero count", func(a *RegistryArgs) {
 			a.Repositories[0].LifecycleRules = []LifecycleRule{rule(TagUntagged, SinceImagePushed, 0)}
-		}, "count number 0 must be at least 1"},
+		}, "LifecycleRules[0].CountNumber: 0 must be at least 1"},
 		{"any not last", func(a *RegistryArgs) {
 			a.Repositories[0].LifecycleRules = []LifecycleRule{rule(TagAny, ImageCountMoreThan, 5), rule(TagUntagged, SinceImagePushed, 1)}
-		}, "tag status any must be the last rule"},
+		}, "LifecycleRules[0].TagStatus: any must be the last rule"},
 		{"two any", func(a *RegistryArgs) {
 			a.Repositories[0].LifecycleRules = []LifecycleRule{rule(TagAny, ImageCountMoreThan, 5), rule(TagAny, ImageCountMoreThan, 9)}
-		}, "tag status any must be the last rule"},
+		}, "LifecycleRules[0].TagStatus: any must be the last rule"},
 		{"bad status", func(a *RegistryArgs) {
 			a.Repositories[0].LifecycleRules = []LifecycleRule{rule("all", ImageCountMoreThan, 5)}
-		}, `tag status "all" is not one of`},
+		}, `LifecycleRules[0].TagStatus: "all" is not a tag status`},
 		{"bad count type", func(a *RegistryArgs) {
 			a.Repositories[0].LifecycleRules = []LifecycleRule{rule(TagUntagged, "days", 5)}
-		}, `count type "days" is not one of`},
+		}, `LifecycleRules[0].CountType: "days" is not a count type`},
 		{"docker hub cache", func(a *RegistryArgs) {
 			a.PullThroughCacheRules = []PullThroughCache{{Prefix: "docker-hub", UpstreamURL: "registry-1.docker.io"}}
-		}, `upstream "registry-1.docker.io" is not a registry that needs no credentials`},
+		}, `PullThroughCacheRules[0].UpstreamURL: "registry-1.docker.io" is not a registry that needs no credentials`},
 		{"bad cache prefix", func(a *RegistryArgs) {
 			a.PullThroughCacheRules = []PullThroughCache{{Prefix: "ECR", UpstreamURL: "public.ecr.aws"}}
-		}, `prefix "ECR" is not a repository prefix`},
+		}, `PullThroughCacheRules[0].Prefix: "ECR" is not a repository prefix`},
 		{"duplicate cache prefix", func(a *RegistryArgs) {
 			a.PullThroughCacheRules = []PullThroughCache{{Prefix: "k8s", UpstreamURL: "registry.k8s.io"}, {Prefix: "k8s", UpstreamURL: "quay.io"}}
 		}, `prefix "k8s" is used twice`},

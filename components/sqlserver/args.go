@@ -11,6 +11,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/flowmart/platform/pkg/dnsname"
+	"github.com/flowmart/platform/pkg/fielderr"
 )
 
 // Edition is the SQL Server edition of the license-included AMI.
@@ -233,7 +234,6 @@ func (v Volume) withDefaults(d Volume) Volume {
 }
 
 var (
-	amiRe          = regexp.MustCompile(`^ami-([0-9a-f]{8}|[0-9a-f]{17})$`)
 	azRe           = regexp.MustCompile(`^[a-z]{2}(-[a-z0-9]+)*-[0-9]+[a-z]$`)
 	instanceTypeRe = regexp.MustCompile(`^[a-z][a-z0-9-]*\.[a-z0-9]+$`)
 	scheduleRe     = regexp.MustCompile(`^(cron|rate)\([^()]+\)$`)
@@ -245,15 +245,15 @@ var (
 func ValidateVolume(v Volume) error {
 	switch {
 	case v.SizeGiB < gp3MinSizeGiB || v.SizeGiB > gp3MaxSizeGiB:
-		return fmt.Errorf("SizeGiB %d is outside %d to %d", v.SizeGiB, gp3MinSizeGiB, gp3MaxSizeGiB)
+		return fielderr.New("SizeGiB", "%d is outside %d to %d", v.SizeGiB, gp3MinSizeGiB, gp3MaxSizeGiB)
 	case v.IOPS < gp3BaselineIOPS || v.IOPS > gp3MaxIOPS:
-		return fmt.Errorf("IOPS %d is outside %d to %d", v.IOPS, gp3BaselineIOPS, gp3MaxIOPS)
+		return fielderr.New("IOPS", "%d is outside %d to %d", v.IOPS, gp3BaselineIOPS, gp3MaxIOPS)
 	case v.IOPS > gp3BaselineIOPS && v.IOPS > gp3MaxIOPSPerGiB*v.SizeGiB:
-		return fmt.Errorf("IOPS %d is more than %d per GiB of a %d GiB volume (at most %d)", v.IOPS, gp3MaxIOPSPerGiB, v.SizeGiB, max(gp3BaselineIOPS, gp3MaxIOPSPerGiB*v.SizeGiB))
+		return fielderr.New("IOPS", "%d is more than %d per GiB of a %d GiB volume (at most %d)", v.IOPS, gp3MaxIOPSPerGiB, v.SizeGiB, max(gp3BaselineIOPS, gp3MaxIOPSPerGiB*v.SizeGiB))
 	case v.ThroughputMiBps < gp3MinThroughput || v.ThroughputMiBps > gp3MaxThroughput:
-		return fmt.Errorf("ThroughputMiBps %d is outside %d to %d", v.ThroughputMiBps, gp3MinThroughput, gp3MaxThroughput)
+		return fielderr.New("ThroughputMiBps", "%d is outside %d to %d", v.ThroughputMiBps, gp3MinThroughput, gp3MaxThroughput)
 	case v.ThroughputMiBps > v.IOPS/gp3IOPSPerMiBps:
-		return fmt.Errorf("ThroughputMiBps %d is more than IOPS/4 (at most %d with %d IOPS)", v.ThroughputMiBps, v.IOPS/gp3IOPSPerMiBps, v.IOPS)
+		return fielderr.New("ThroughputMiBps", "%d is more than IOPS/4 (at most %d with %d IOPS)", v.ThroughputMiBps, v.IOPS/gp3IOPSPerMiBps, v.IOPS)
 	}
 	return nil
 }
@@ -273,6 +273,13 @@ func validateCIDR(s string) error {
 	return nil
 }
 
+// Validate checks the Args after defaults and returns the first problem as a *fielderr.Error
+// naming the field. NewSQLServerHost runs it before registering anything.
+func (a *SQLServerHostArgs) Validate() error {
+	d := a.withDefaults()
+	return d.validate()
+}
+
 func (a SQLServerHostArgs) validate() error {
 	required := []struct {
 		field string
@@ -285,75 +292,75 @@ func (a SQLServerHostArgs) validate() error {
 	}
 	for _, r := range required {
 		if !r.set {
-			return fmt.Errorf("%s is required", r.field)
+			return fielderr.New(r.field, "is required")
 		}
 	}
 	if !amiRe.MatchString(a.AMIID) {
-		return fmt.Errorf("AMIID %q is not an AMI id (ami- and 8 or 17 lower-case hex digits); the host needs a pinned image", a.AMIID)
+		return fielderr.New("AMIID", "%q is not an AMI id (ami- and 8 or 17 lower-case hex digits); the host needs a pinned image", a.AMIID)
 	}
 	if !slices.Contains(Editions, a.Edition) {
-		return fmt.Errorf("Edition %q is not one of Developer, Standard, Enterprise", a.Edition)
+		return fielderr.New("Edition", "%q is not one of Developer, Standard, Enterprise", a.Edition)
 	}
 	if !instanceTypeRe.MatchString(a.InstanceType) {
-		return fmt.Errorf("InstanceType %q is not an EC2 instance type (such as r6i.xlarge)", a.InstanceType)
+		return fielderr.New("InstanceType", "%q is not an EC2 instance type (such as r6i.xlarge)", a.InstanceType)
 	}
 	if !azRe.MatchString(a.AvailabilityZone) {
-		return fmt.Errorf("AvailabilityZone %q is not an availability zone (such as eu-west-1a, the zone of SubnetID)", a.AvailabilityZone)
+		return fielderr.New("AvailabilityZone", "%q is not an availability zone (such as eu-west-1a, the zone of SubnetID)", a.AvailabilityZone)
 	}
 	if a.VPNClientCIDR != "" {
 		if err := validateCIDR(a.VPNClientCIDR); err != nil {
-			return fmt.Errorf("VPNClientCIDR: %w", err)
+			return fielderr.In("VPNClientCIDR", err)
 		}
 	}
 	seen := map[string]bool{}
 	for i, c := range a.OnPremisesCIDRs {
 		if err := validateCIDR(c); err != nil {
-			return fmt.Errorf("OnPremisesCIDRs[%d]: %w", i, err)
+			return fielderr.In(fielderr.Index("OnPremisesCIDRs", i), err)
 		}
 		if seen[c] {
-			return fmt.Errorf("OnPremisesCIDRs[%d]: %q is listed twice", i, c)
+			return fielderr.New(fielderr.Index("OnPremisesCIDRs", i), "%q is listed twice", c)
 		}
 		seen[c] = true
 	}
 	if a.RootVolumeSizeGiB < rootMinSizeGiB || a.RootVolumeSizeGiB > gp3MaxSizeGiB {
-		return fmt.Errorf("RootVolumeSizeGiB %d is outside %d to %d", a.RootVolumeSizeGiB, rootMinSizeGiB, gp3MaxSizeGiB)
+		return fielderr.New("RootVolumeSizeGiB", "%d is outside %d to %d", a.RootVolumeSizeGiB, rootMinSizeGiB, gp3MaxSizeGiB)
 	}
 	for _, d := range a.drives() {
 		if err := ValidateVolume(d.volume); err != nil {
-			return fmt.Errorf("%s.%w", d.field, err)
+			return fielderr.In(d.field, err)
 		}
 	}
 	if a.SecretRecoveryWindowDays < minRecoveryWindow || a.SecretRecoveryWindowDays > maxRecoveryWindow {
-		return fmt.Errorf("SecretRecoveryWindowDays %d is outside %d to %d", a.SecretRecoveryWindowDays, minRecoveryWindow, maxRecoveryWindow)
+		return fielderr.New("SecretRecoveryWindowDays", "%d is outside %d to %d", a.SecretRecoveryWindowDays, minRecoveryWindow, maxRecoveryWindow)
 	}
 	if a.PatchApproveAfterDays < 1 || a.PatchApproveAfterDays > maxApproveAfterDays {
-		return fmt.Errorf("PatchApproveAfterDays %d is outside 1 to %d", a.PatchApproveAfterDays, maxApproveAfterDays)
+		return fielderr.New("PatchApproveAfterDays", "%d is outside 1 to %d", a.PatchApproveAfterDays, maxApproveAfterDays)
 	}
 	if !scheduleRe.MatchString(a.MaintenanceWindowSchedule) {
-		return fmt.Errorf("MaintenanceWindowSchedule %q is not a cron() or rate() expression (such as %s)", a.MaintenanceWindowSchedule, DefaultMaintenanceWindowSchedule)
+		return fielderr.New("MaintenanceWindowSchedule", "%q is not a cron() or rate() expression (such as %s)", a.MaintenanceWindowSchedule, DefaultMaintenanceWindowSchedule)
 	}
 	if a.MaintenanceWindowHours < 1 || a.MaintenanceWindowHours > 24 {
-		return fmt.Errorf("MaintenanceWindowHours %d is outside 1 to 24", a.MaintenanceWindowHours)
+		return fielderr.New("MaintenanceWindowHours", "%d is outside 1 to 24", a.MaintenanceWindowHours)
 	}
 	if a.MaintenanceWindowCutoffHours < 0 || a.MaintenanceWindowCutoffHours >= a.MaintenanceWindowHours {
-		return fmt.Errorf("MaintenanceWindowCutoffHours %d must be at least 0 and less than MaintenanceWindowHours %d", a.MaintenanceWindowCutoffHours, a.MaintenanceWindowHours)
+		return fielderr.New("MaintenanceWindowCutoffHours", "%d must be at least 0 and less than MaintenanceWindowHours %d", a.MaintenanceWindowCutoffHours, a.MaintenanceWindowHours)
 	}
 	if !cronRe.MatchString(a.BackupSchedule) {
-		return fmt.Errorf("BackupSchedule %q is not a cron() expression (such as %s)", a.BackupSchedule, DefaultBackupSchedule)
+		return fielderr.New("BackupSchedule", "%q is not a cron() expression (such as %s)", a.BackupSchedule, DefaultBackupSchedule)
 	}
 	if a.BackupRetentionDays < 1 || a.BackupRetentionDays > maxRetentionDays {
-		return fmt.Errorf("BackupRetentionDays %d is outside 1 to %d (it is required)", a.BackupRetentionDays, maxRetentionDays)
+		return fielderr.New("BackupRetentionDays", "%d is outside 1 to %d (it is required)", a.BackupRetentionDays, maxRetentionDays)
 	}
 	for i, s := range a.AlarmSubscriptions {
 		if err := s.validate(); err != nil {
-			return fmt.Errorf("AlarmSubscriptions[%d]: %w", i, err)
+			return fielderr.In(fielderr.Index("AlarmSubscriptions", i), err)
 		}
 	}
 	if err := dnsname.Check(a.PrivateZoneName, false); err != nil {
-		return fmt.Errorf("PrivateZoneName %w", err)
+		return fielderr.In("PrivateZoneName", err)
 	}
 	if !dnsname.IsLabel(a.HostName) {
-		return fmt.Errorf("HostName %q is not a DNS label (lower-case letters, digits and inner hyphens, 1-63 characters)", a.HostName)
+		return fielderr.New("HostName", "%q is not a DNS label (lower-case letters, digits and inner hyphens, 1-63 characters)", a.HostName)
 	}
 	return nil
 }
@@ -362,14 +369,14 @@ func (s AlarmSubscription) validate() error {
 	switch s.Protocol {
 	case ProtocolEmail:
 		if at := strings.Index(s.Endpoint, "@"); at < 1 || at == len(s.Endpoint)-1 || strings.ContainsAny(s.Endpoint, " \t") {
-			return fmt.Errorf("email endpoint %q is not an e-mail address", s.Endpoint)
+			return fielderr.New("Endpoint", "%q is not an e-mail address", s.Endpoint)
 		}
 	case ProtocolHTTPS:
 		if !strings.HasPrefix(s.Endpoint, "https://") || len(s.Endpoint) == len("https://") {
-			return fmt.Errorf("https endpoint %q must start with https://", s.Endpoint)
+			return fielderr.New("Endpoint", "%q is not an https:// URL with a host", s.Endpoint)
 		}
 	default:
-		return fmt.Errorf("Protocol %q is not one of email, https", s.Protocol)
+		return fielderr.New("Protocol", "%q is not one of email, https", s.Protocol)
 	}
 	return nil
 }
@@ -393,16 +400,4 @@ func (a SQLServerHostArgs) drives() []drive {
 		{"tempdb", "TempDBVolume", "xvdh", "T", "TempDB", false, a.TempDBVolume},
 		{"backup", "BackupVolume", "xvdi", "B", "SQLBackup", true, a.BackupVolume},
 	}
-}
-
-// ValidateArgs checks args after defaults; missing network, cluster and zone inputs (which the
-// stack adds later) are stood in for, so the configuration layer can report errors under its key.
-func ValidateArgs(a SQLServerHostArgs) error {
-	d := a.withDefaults()
-	for _, in := range []*pulumi.StringInput{&d.VPCID, &d.SubnetID, &d.NodeSecurityGroupID, &d.PrivateZoneID} {
-		if *in == nil {
-			*in = pulumi.String("placeholder")
-		}
-	}
-	return d.validate()
 }

@@ -851,7 +851,7 @@ func TestInvalidArgsFailTheProgramWithOneLine(t *testing.T) {
 		_, err := NewSQLServerHost(ctx, "x", nil)
 		return err
 	}, preview.Options{Project: "flowmart-platform", Stack: "test", Region: "eu-west-1", Account: account})
-	if err == nil || !strings.Contains(err.Error(), `sqlserver "x": VPCID is required`) {
+	if err == nil || !strings.Contains(err.Error(), `sqlserver "x": VPCID: is required`) {
 		t.Fatalf("nil args: %v", err)
 	}
 }
