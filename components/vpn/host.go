@@ -5,7 +5,14 @@ import (
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/flowmart/platform/pkg/arn"
+	"github.com/flowmart/platform/pkg/ec2host"
+	"github.com/flowmart/platform/pkg/protect"
 )
+
+// amiRe checks AMIID (args.go): the AMI id pattern of every host.
+var amiRe = ec2host.AMIIDRe
 
 // host creates the WireGuard instance: the pinned AMI (changes ignored, so a newer AMI never
 // replaces it on its own; AMIID says how to move on purpose), IMDSv2 only with a hop limit of 1,
@@ -36,23 +43,13 @@ func (g *VPNGateway) host(ctx *pulumi.Context) error {
 		AssociatePublicIpAddress: pulumi.Bool(false),
 		SourceDestCheck:          pulumi.Bool(false),
 		Monitoring:               pulumi.Bool(true),
-		MetadataOptions: &ec2.InstanceMetadataOptionsArgs{
-			HttpEndpoint:            pulumi.String("enabled"),
-			HttpTokens:              pulumi.String("required"),
-			HttpPutResponseHopLimit: pulumi.Int(1),
-		},
-		RootBlockDevice: &ec2.InstanceRootBlockDeviceArgs{
-			VolumeType:          pulumi.String("gp3"),
-			VolumeSize:          pulumi.Int(g.args.RootVolumeSizeGiB),
-			Encrypted:           pulumi.Bool(true),
-			DeleteOnTermination: pulumi.Bool(true),
-			Tags:                g.tags(name + "-root"),
-		},
-		UserData:                userData,
-		UserDataReplaceOnChange: pulumi.Bool(false),
-		Tags:                    g.tags(name),
+		MetadataOptions:          ec2host.MetadataOptions(),
+		RootBlockDevice:          ec2host.RootVolume(g.args.RootVolumeSizeGiB, nil, g.tags(name+"-root")),
+		UserData:                 userData,
+		UserDataReplaceOnChange:  pulumi.Bool(false),
+		Tags:                     g.tags(name),
 	}, append(append([]pulumi.ResourceOption(nil), g.opts...),
-		pulumi.IgnoreChanges(amiIgnored(g.args.AllowAMIReplacement)),
+		pulumi.IgnoreChanges(ec2host.AMIIgnored(g.args.AllowAMIReplacement)),
 		pulumi.DependsOn(deps))...)
 	return err
 }
@@ -66,7 +63,7 @@ func (g *VPNGateway) elasticIP(ctx *pulumi.Context) error {
 	g.eip, err = ec2.NewEip(ctx, name, &ec2.EipArgs{
 		Domain: pulumi.String("vpc"),
 		Tags:   g.tags(name),
-	}, g.protected()...)
+	}, protect.Options(g.args.Protect, g.opts)...)
 	if err != nil {
 		return err
 	}
@@ -203,14 +200,5 @@ systemctl daemon-reload
 systemctl enable wg-peers.service
 systemctl enable --now wg-quick@wg0
 systemctl enable --now wg-peers.timer dnsmasq.service
-`, name, regionOf(secretARN), secretARN, serverAddress(a.ClientCIDR), a.ListenPort, serverIP(a.ClientCIDR), peersParameterName(name))
-}
-
-// amiIgnored is the host's ignoreChanges: the AMI, unless a replacement onto a new one is allowed
-// for this deploy.
-func amiIgnored(allowReplacement bool) []string {
-	if allowReplacement {
-		return nil
-	}
-	return []string{"ami"}
+`, name, arn.Region(secretARN), secretARN, serverAddress(a.ClientCIDR), a.ListenPort, serverIP(a.ClientCIDR), peersParameterName(name))
 }

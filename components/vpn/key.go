@@ -8,6 +8,8 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/secretsmanager"
 	"github.com/pulumi/pulumi-random/sdk/v4/go/random"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/flowmart/platform/pkg/protect"
 )
 
 // keyBytes is the size of a WireGuard (Curve25519) key.
@@ -26,7 +28,7 @@ func (g *VPNGateway) serverKey(ctx *pulumi.Context) error {
 	var err error
 	g.privateKey, err = random.NewRandomBytes(ctx, name, &random.RandomBytesArgs{
 		Length: pulumi.Int(keyBytes),
-	}, g.protected()...)
+	}, protect.Options(g.args.Protect, g.opts)...)
 	if err != nil {
 		return err
 	}
@@ -34,7 +36,7 @@ func (g *VPNGateway) serverKey(ctx *pulumi.Context) error {
 		Description: pulumi.String("WireGuard private key of VPN gateway " + g.name + " (base64), read by the host at boot"),
 		KmsKeyId:    g.args.KMSKeyARN,
 		Tags:        g.tags(name),
-	}, g.protected()...)
+	}, protect.Options(g.args.Protect, g.opts)...)
 	if err != nil {
 		return err
 	}

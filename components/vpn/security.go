@@ -3,13 +3,13 @@ package vpn
 import (
 	"fmt"
 	"net/netip"
-	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/vpc"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/flowmart/platform/pkg/arn"
 	"github.com/flowmart/platform/pkg/iampolicy"
 )
 
@@ -115,7 +115,7 @@ func readKeyPolicy(v []string) iampolicy.Document {
 	}
 	if len(v) > 1 {
 		s := iampolicy.Allow("DecryptPrivateKey", []string{"kms:Decrypt"}, v[1])
-		s.Condition = map[string]any{"StringEquals": map[string]any{"kms:ViaService": "secretsmanager." + regionOf(v[0]) + ".amazonaws.com"}}
+		s.Condition = map[string]any{"StringEquals": map[string]any{"kms:ViaService": "secretsmanager." + arn.Region(v[0]) + ".amazonaws.com"}}
 		statements = append(statements, s)
 	}
 	return iampolicy.New(statements...)
@@ -125,13 +125,4 @@ func readKeyPolicy(v []string) iampolicy.Document {
 // parameter needs no KMS permission.
 func readPeersPolicy(v []string) iampolicy.Document {
 	return iampolicy.New(iampolicy.Allow("ReadPeers", []string{"ssm:GetParameter"}, v[0]))
-}
-
-// regionOf returns the region of an ARN (arn:aws:secretsmanager:eu-west-1:...), or "".
-func regionOf(arn string) string {
-	parts := strings.SplitN(arn, ":", 5)
-	if len(parts) < 5 {
-		return ""
-	}
-	return parts[3]
 }
