@@ -3,6 +3,8 @@ package sqlserver
 import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/backup"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/flowmart/platform/pkg/protect"
 )
 
 // backups creates a KMS-encrypted AWS Backup vault, a daily plan keeping recovery points
@@ -14,7 +16,7 @@ func (h *SQLServerHost) backups(ctx *pulumi.Context) error {
 		Name:      pulumi.String(h.hostName()),
 		KmsKeyArn: h.keyARN,
 		Tags:      h.tags(h.name + "-vault"),
-	}, h.protected()...)
+	}, protect.Options(h.args.Protect, h.opts)...)
 	if err != nil {
 		return err
 	}

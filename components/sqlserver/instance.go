@@ -3,7 +3,13 @@ package sqlserver
 import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/flowmart/platform/pkg/ec2host"
+	"github.com/flowmart/platform/pkg/protect"
 )
+
+// amiRe checks AMIID (args.go): the AMI id pattern of every host.
+var amiRe = ec2host.AMIIDRe
 
 // PatchGroupTag is the tag SSM Patch Manager selects a patch group by.
 const PatchGroupTag = "Patch Group"
@@ -36,6 +42,8 @@ func (h *SQLServerHost) instance(ctx *pulumi.Context) error {
 		return userData(h.name, h.args.Edition, v[0].(string), disks)
 	}).(pulumi.StringOutput)
 	deps := append([]pulumi.Resource{h.secretVersion}, h.roleDeps...)
+	metadata := ec2host.MetadataOptions()
+	metadata.InstanceMetadataTags = pulumi.String("disabled") // "Patch Group" has a space, which instance metadata tags refuse
 	inst, err := ec2.NewInstance(ctx, name, &ec2.InstanceArgs{
 		Ami:                      pulumi.String(h.args.AMIID),
 		InstanceType:             pulumi.String(h.args.InstanceType),
@@ -48,35 +56,14 @@ func (h *SQLServerHost) instance(ctx *pulumi.Context) error {
 		Monitoring:               pulumi.Bool(true),
 		DisableApiTermination:    pulumi.Bool(h.args.Protect),
 		GetPasswordData:          pulumi.Bool(false),
-		MetadataOptions: &ec2.InstanceMetadataOptionsArgs{
-			HttpEndpoint:            pulumi.String("enabled"),
-			HttpTokens:              pulumi.String("required"),
-			HttpPutResponseHopLimit: pulumi.Int(1),
-			InstanceMetadataTags:    pulumi.String("disabled"), // "Patch Group" has a space, which instance metadata tags refuse
-		},
-		RootBlockDevice: &ec2.InstanceRootBlockDeviceArgs{
-			VolumeType:          pulumi.String("gp3"),
-			VolumeSize:          pulumi.Int(h.args.RootVolumeSizeGiB),
-			Encrypted:           pulumi.Bool(true),
-			KmsKeyId:            h.keyARN,
-			DeleteOnTermination: pulumi.Bool(true),
-			Tags:                h.tags(name + "-root"),
-		},
-		UserData: script,
+		MetadataOptions:          metadata,
+		RootBlockDevice:          ec2host.RootVolume(h.args.RootVolumeSizeGiB, h.keyARN, h.tags(name+"-root")),
+		UserData:                 script,
 		Tags: h.tags(name, map[string]string{
 			PatchGroupTag: h.patchGroup(),
 			EditionTag:    string(h.args.Edition),
 		}),
-	}, h.protected(pulumi.IgnoreChanges(amiIgnored(h.args.AllowAMIReplacement)), pulumi.DependsOn(deps))...)
+	}, protect.Options(h.args.Protect, h.opts, pulumi.IgnoreChanges(ec2host.AMIIgnored(h.args.AllowAMIReplacement)), pulumi.DependsOn(deps))...)
 	h.Instance = inst
 	return err
-}
-
-// amiIgnored is the instance's ignoreChanges: the AMI, unless a replacement onto a new one is
-// allowed for this deploy.
-func amiIgnored(allowReplacement bool) []string {
-	if allowReplacement {
-		return nil
-	}
-	return []string{"ami"}
 }

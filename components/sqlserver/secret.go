@@ -6,6 +6,8 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/secretsmanager"
 	"github.com/pulumi/pulumi-random/sdk/v4/go/random"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/flowmart/platform/pkg/protect"
 )
 
 // PasswordSpecials are the special characters of the sa password: none of them needs escaping in a
@@ -37,7 +39,7 @@ func (h *SQLServerHost) adminPassword(ctx *pulumi.Context) error {
 		KmsKeyId:             h.keyARN,
 		RecoveryWindowInDays: pulumi.Int(h.args.SecretRecoveryWindowDays),
 		Tags:                 h.tags(name),
-	}, h.protected()...)
+	}, protect.Options(h.args.Protect, h.opts)...)
 	if err != nil {
 		return err
 	}

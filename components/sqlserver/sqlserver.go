@@ -134,15 +134,6 @@ func (h *SQLServerHost) tags(resource string, extra ...map[string]string) pulumi
 	return tags.Named(h.args.Tags, resource, extra...)
 }
 
-// protected returns the child options of a stateful resource.
-func (h *SQLServerHost) protected(extra ...pulumi.ResourceOption) []pulumi.ResourceOption {
-	o := append(append([]pulumi.ResourceOption(nil), h.opts...), extra...)
-	if h.args.Protect {
-		o = append(o, pulumi.Protect(true))
-	}
-	return o
-}
-
 // with returns the child options plus extra ones.
 func (h *SQLServerHost) with(extra ...pulumi.ResourceOption) []pulumi.ResourceOption {
 	return append(append([]pulumi.ResourceOption(nil), h.opts...), extra...)

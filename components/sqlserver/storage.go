@@ -1,41 +1,29 @@
 package sqlserver
 
 import (
-	"strings"
-
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ebs"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/flowmart/platform/pkg/iampolicy"
+	"github.com/flowmart/platform/pkg/kmskey"
+	"github.com/flowmart/platform/pkg/protect"
 )
 
-// KeyPolicy is the policy of the key the host creates: the account's IAM policies decide who uses
-// it (the account root statement), and CloudWatch may encrypt alarm notifications for the
-// KMS-encrypted SNS topic.
-func KeyPolicy(partition, account string) iampolicy.Document {
-	return iampolicy.New(
-		iampolicy.Statement{
-			Sid: "AccountIAMPolicies", Effect: "Allow",
-			Principal: map[string]any{"AWS": "arn:" + partition + ":iam::" + account + ":root"},
-			Action:    []string{"kms:*"}, Resource: []string{"*"},
-		},
-		iampolicy.Statement{
-			Sid: "CloudWatchAlarmsToEncryptedTopic", Effect: "Allow",
-			Principal: map[string]any{"Service": "cloudwatch.amazonaws.com"},
-			Action:    []string{"kms:Decrypt", "kms:GenerateDataKey*"}, Resource: []string{"*"},
-		},
-	)
+// cloudWatchAlarmsStatement lets CloudWatch encrypt alarm notifications for the KMS-encrypted SNS
+// topic: CloudWatch calls KMS as itself, so the key policy must name it (Amazon SNS Developer
+// Guide, "Enable compatibility between event sources from AWS services and encrypted topics").
+var cloudWatchAlarmsStatement = iampolicy.Statement{
+	Sid: "CloudWatchAlarmsToEncryptedTopic", Effect: "Allow",
+	Principal: map[string]any{"Service": "cloudwatch.amazonaws.com"},
+	Action:    []string{"kms:Decrypt", "kms:GenerateDataKey*"}, Resource: []string{"*"},
 }
 
-// arnParts returns the partition and account of an ARN ("arn:aws:iam::111122223333:role/x").
-func arnParts(arn string) (partition, account string) {
-	p := strings.SplitN(arn, ":", 6)
-	if len(p) < 5 {
-		return "aws", ""
-	}
-	return p[1], p[4]
+// KeyPolicy is the policy of the key the host creates: the platform's key policy (kmskey: the
+// account's IAM policies decide who uses it), and CloudWatch may encrypt alarm notifications for
+// the KMS-encrypted SNS topic.
+func KeyPolicy(partition, account string) iampolicy.Document {
+	return kmskey.Policy(partition, account, cloudWatchAlarmsStatement)
 }
 
 // encryptionKey creates the host's KMS key with rotation, unless one is given. Its policy names
@@ -46,23 +34,14 @@ func (h *SQLServerHost) encryptionKey(ctx *pulumi.Context) error {
 		return nil
 	}
 	name := h.name + "-key"
-	policy := h.role.Arn.ApplyT(func(arn string) string {
-		return KeyPolicy(arnParts(arn)).String()
-	}).(pulumi.StringOutput)
-	key, err := kms.NewKey(ctx, name, &kms.KeyArgs{
-		Description:          pulumi.String("SQL Server host " + h.name + ": volumes, sa secret, backups, alarm topic"),
-		EnableKeyRotation:    pulumi.Bool(true),
-		DeletionWindowInDays: pulumi.Int(30),
-		Policy:               policy,
-		Tags:                 h.tags(name),
-	}, h.protected()...)
+	key, err := kmskey.New(ctx, name, kmskey.Args{
+		Description:       "SQL Server host " + h.name + ": volumes, sa secret, backups, alarm topic",
+		Alias:             "alias/" + h.hostName(),
+		AccountARN:        h.role.Arn,
+		ServiceStatements: []iampolicy.Statement{cloudWatchAlarmsStatement},
+		Tags:              h.tags(name),
+	}, protect.Options(h.args.Protect, h.opts), h.opts)
 	if err != nil {
-		return err
-	}
-	if _, err := kms.NewAlias(ctx, name, &kms.AliasArgs{
-		Name:        pulumi.String("alias/" + h.hostName()),
-		TargetKeyId: key.KeyId,
-	}, h.opts...); err != nil {
 		return err
 	}
 	h.keyARN = key.Arn
@@ -88,7 +67,7 @@ func (h *SQLServerHost) dataVolumes(ctx *pulumi.Context) error {
 				"SQLServerVolume": d.key,
 				"Drive":           d.letter + ":",
 			}),
-		}, h.protected()...)
+		}, protect.Options(h.args.Protect, h.opts)...)
 		if err != nil {
 			return err
 		}
