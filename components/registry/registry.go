@@ -8,10 +8,11 @@ import (
 	"fmt"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecr"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/flowmart/platform/pkg/iampolicy"
+	"github.com/flowmart/platform/pkg/kmskey"
+	"github.com/flowmart/platform/pkg/protect"
 	"github.com/flowmart/platform/pkg/tags"
 )
 
@@ -80,34 +81,21 @@ func (r *Registry) tags(resource string) pulumi.StringMap {
 	return tags.Named(r.args.Tags, resource)
 }
 
-// protected returns the child options of a stateful resource.
-func (r *Registry) protected() []pulumi.ResourceOption {
-	if r.args.Protect {
-		return append(append([]pulumi.ResourceOption(nil), r.opts...), pulumi.Protect(true))
-	}
-	return r.opts
-}
-
-// kmsKey uses the given key or creates one with yearly rotation.
+// kmsKey uses the given key or creates one with yearly rotation. The registry creates nothing
+// that names its account before the key, so the key's policy is the one KMS writes itself: the
+// platform's key policy (kmskey), with no service statement.
 func (r *Registry) kmsKey(ctx *pulumi.Context) error {
 	if r.args.KMSKeyARN != nil {
 		r.keyARN = r.args.KMSKeyARN.ToStringPtrOutput().Elem()
 		return nil
 	}
 	name := r.name + "-ecr-key"
-	key, err := kms.NewKey(ctx, name, &kms.KeyArgs{
-		Description:          pulumi.String("Encrypts the ECR repositories of " + r.name),
-		EnableKeyRotation:    pulumi.Bool(true),
-		DeletionWindowInDays: pulumi.Int(30),
-		Tags:                 r.tags(name),
-	}, r.protected()...)
+	key, err := kmskey.New(ctx, name, kmskey.Args{
+		Description: "Encrypts the ECR repositories of " + r.name,
+		Alias:       "alias/" + name,
+		Tags:        r.tags(name),
+	}, protect.Options(r.args.Protect, r.opts), r.opts)
 	if err != nil {
-		return err
-	}
-	if _, err := kms.NewAlias(ctx, name, &kms.AliasArgs{
-		Name:        pulumi.String("alias/" + name),
-		TargetKeyId: key.KeyId,
-	}, r.opts...); err != nil {
 		return err
 	}
 	r.keyARN = key.Arn
@@ -199,7 +187,7 @@ func (r *Registry) repositories(ctx *pulumi.Context) error {
 			},
 			ForceDelete: pulumi.Bool(r.args.ForceDelete),
 			Tags:        r.tags(name),
-		}, r.protected()...)
+		}, protect.Options(r.args.Protect, r.opts)...)
 		if err != nil {
 			return err
 		}
