@@ -14,6 +14,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/flowmart/platform/pkg/iampolicy"
+	"github.com/flowmart/platform/pkg/protect"
 	"github.com/flowmart/platform/pkg/tags"
 )
 
@@ -83,14 +84,6 @@ func (d *DeployIdentity) tags(resource string) pulumi.StringMap {
 	return tags.Named(d.args.Tags, resource)
 }
 
-// protected returns the child options of a resource that Protect covers.
-func (d *DeployIdentity) protected() []pulumi.ResourceOption {
-	if d.args.Protect {
-		return append(append([]pulumi.ResourceOption(nil), d.opts...), pulumi.Protect(true))
-	}
-	return d.opts
-}
-
 // scope is what the role called roleName may touch.
 func (d *DeployIdentity) scope(roleName, prefix, bucket, key string) Scope {
 	return Scope{AccountID: d.args.AccountID, Regions: d.args.Regions, IAMNamePrefix: prefix, StateBucket: bucket, StateKey: key, RoleName: roleName}
@@ -108,7 +101,7 @@ func (d *DeployIdentity) oidcProvider(ctx *pulumi.Context) error {
 		Url:           pulumi.String(GitHubOIDCURL),
 		ClientIdLists: pulumi.StringArray{pulumi.String(GitHubOIDCAudience)},
 		Tags:          d.tags(name),
-	}, d.protected()...)
+	}, protect.Options(d.args.Protect, d.opts)...)
 	if err != nil {
 		return err
 	}
@@ -132,7 +125,7 @@ func (d *DeployIdentity) role(ctx *pulumi.Context, name, description, subject st
 		MaxSessionDuration:  pulumi.Int(sessionSeconds),
 		PermissionsBoundary: d.args.PermissionsBoundaryARN,
 		Tags:                d.tags(name),
-	}, d.protected()...)
+	}, protect.Options(d.args.Protect, d.opts)...)
 }
 
 // deployRoles creates, per environment, the role its jobs assume and its managed policies.
