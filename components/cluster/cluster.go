@@ -102,15 +102,6 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 
 func (c *Cluster) tags(resource string) pulumi.StringMap { return tags.Named(c.args.Tags, resource) }
 
-// protected returns the child options of a stateful resource.
-func (c *Cluster) protected(extra ...pulumi.ResourceOption) []pulumi.ResourceOption {
-	o := append(append([]pulumi.ResourceOption(nil), c.opts...), extra...)
-	if c.args.Protect {
-		o = append(o, pulumi.Protect(true))
-	}
-	return o
-}
-
 func (c *Cluster) registerOutputs(ctx *pulumi.Context) error {
 	c.ClusterName = c.EKSCluster.Name
 	c.Endpoint = c.EKSCluster.Endpoint

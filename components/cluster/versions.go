@@ -1,8 +1,9 @@
 package cluster
 
-import "regexp"
+import "github.com/flowmart/platform/pkg/ec2host"
 
-var amiRe = regexp.MustCompile(`^ami-([0-9a-f]{8}|[0-9a-f]{17})$`)
+// amiRe checks a SelfManaged group's AMIID (args.go): the AMI id pattern of every host.
+var amiRe = ec2host.AMIIDRe
 
 // CoreAddons are the EKS add-ons every cluster runs. vpc-cni, kube-proxy and
 // eks-pod-identity-agent are installed before any node joins; coredns and aws-ebs-csi-driver need
