@@ -1,8 +1,6 @@
 package stacks
 
 import (
-	"fmt"
-
 	"github.com/pulumi/pulumi-cloudflare/sdk/v5/go/cloudflare"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -25,41 +23,12 @@ type addonsCluster struct {
 // every host they serve (argocd, api, auth, grafana and the configured routes). AWS resources use
 // the AWS provider of opts, records the Cloudflare provider.
 func newAddons(ctx *pulumi.Context, cfg *config.Config, cluster addonsCluster, net *network.Network, cert *certificate.Certificate, opts []pulumi.ResourceOption, cf *cloudflare.Provider) (*addons.PlatformAddons, error) {
-	a := cfg.Addons
-	ecr := ""
-	if cfg.AccountID != "" {
-		ecr = fmt.Sprintf("%s.dkr.ecr.%s.amazonaws.com", cfg.AccountID, cfg.Region)
-	}
-	pa, err := addons.NewPlatformAddons(ctx, cfg.Stack, &addons.PlatformAddonsArgs{
-		KubernetesProvider:     cluster.Provider,
-		ClusterName:            cluster.Name,
-		Region:                 cfg.Region,
-		VPCID:                  net.VPCID.ToStringOutput(),
-		VPCCIDR:                cfg.Network.VPCCIDR.String(),
-		Domain:                 cfg.Domain,
-		CertificateARN:         cert.ValidatedCertificateARN,
-		ECRRegistry:            ecr,
-		IngressController:      addons.IngressController(a.IngressController),
-		LoadBalancerController: a.LoadBalancerController.Addon(min(a.Replicas, 2)),
-		Ingress:                a.Ingress.Addon(a.Replicas),
-		ArgoCD:                 a.ArgoCD.Addon(a.Replicas),
-		ImageUpdater:           a.ImageUpdater.Addon(1),
-		APISIX:                 addons.APISIXArgs{Addon: a.APISIX.Addon(a.Replicas), Mode: addons.APISIXMode(a.APISIXMode)},
-		Keycloak: addons.KeycloakArgs{
-			Addon:              a.Keycloak.Addon(a.Replicas),
-			DatabaseInstances:  a.KeycloakDatabaseInstances,
-			DatabaseStorageGiB: a.KeycloakDatabaseStorageGiB,
-		},
-		MetricsServer: a.MetricsServer.Addon(min(a.Replicas, 2)),
-		Monitoring: addons.MonitoringArgs{
-			Addon:         a.Monitoring.Addon(min(a.Replicas, 2)),
-			RetentionDays: a.PrometheusRetentionDays,
-			StorageGiB:    a.PrometheusStorageGiB,
-		},
-		Logging: addons.LoggingArgs{Addon: a.Logging.Addon(1), RetentionDays: a.LogRetentionDays},
-		Routes:  a.ComponentRoutes(),
-		Protect: cfg.Protected(),
-	}, opts...)
+	args := cfg.AddonsArgs()
+	args.KubernetesProvider = cluster.Provider
+	args.ClusterName = cluster.Name
+	args.VPCID = net.VPCID.ToStringOutput()
+	args.CertificateARN = cert.ValidatedCertificateARN
+	pa, err := addons.NewPlatformAddons(ctx, cfg.Stack, &args, opts...)
 	if err != nil {
 		return nil, err
 	}

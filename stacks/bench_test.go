@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/flowmart/platform/stacks/config"
 	"github.com/flowmart/platform/pkg/preview"
+	"github.com/flowmart/platform/stacks/config"
 )
 
 // BenchmarkPreview measures the offline preview of each stack: config load and validation, the

@@ -21,11 +21,8 @@ func cloudflareProvider(ctx *pulumi.Context) (*cloudflare.Provider, error) {
 // through records in its Cloudflare zone; ACM resources use the AWS provider of opts, records the
 // Cloudflare provider.
 func newCertificate(ctx *pulumi.Context, cfg *config.Config, opts []pulumi.ResourceOption, cf *cloudflare.Provider) (*certificate.Certificate, error) {
-	return certificate.NewCertificate(ctx, cfg.Stack, &certificate.CertificateArgs{
-		Domain:  cfg.Domain,
-		ZoneID:  pulumi.String(cfg.Certificate.ZoneID),
-		Protect: cfg.Protected(),
-	}, append(append([]pulumi.ResourceOption(nil), opts...), pulumi.Providers(cf))...)
+	args := cfg.CertificateArgs()
+	return certificate.NewCertificate(ctx, cfg.Stack, &args, append(append([]pulumi.ResourceOption(nil), opts...), pulumi.Providers(cf))...)
 }
 
 func exportCertificate(ctx *pulumi.Context, cert *certificate.Certificate) {

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/flowmart/platform/stacks/config"
 	"github.com/flowmart/platform/pkg/preview"
+	"github.com/flowmart/platform/stacks/config"
 )
 
 // FuzzStackFile feeds arbitrary stack files to the whole path a user's file takes: reading,

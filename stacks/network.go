@@ -8,17 +8,8 @@ import (
 )
 
 func newNetwork(ctx *pulumi.Context, cfg *config.Config, opts []pulumi.ResourceOption) (*network.Network, error) {
-	return network.NewNetwork(ctx, cfg.Stack, &network.NetworkArgs{
-		Region:               cfg.Region,
-		CIDRBlock:            cfg.Network.VPCCIDR.String(),
-		AvailabilityZones:    cfg.Network.AvailabilityZones,
-		NATStrategy:          cfg.Network.NATStrategy,
-		NATEIPAllocationIDs:  cfg.Network.NATEIPAllocationIDs,
-		DatabaseEgress:       cfg.Network.DatabaseEgress,
-		InterfaceEndpoints:   cfg.Network.InterfaceEndpoints,
-		FlowLogRetentionDays: cfg.Network.FlowLogRetentionDays,
-		PrivateZoneName:      cfg.Network.PrivateZoneName,
-	}, opts...)
+	args := cfg.NetworkArgs()
+	return network.NewNetwork(ctx, cfg.Stack, &args, opts...)
 }
 
 func exportNetwork(ctx *pulumi.Context, net *network.Network) {

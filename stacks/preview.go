@@ -1,9 +1,9 @@
 package stacks
 
 import (
-	"github.com/flowmart/platform/stacks/config"
 	"github.com/flowmart/platform/pkg/policy"
 	"github.com/flowmart/platform/pkg/preview"
+	"github.com/flowmart/platform/stacks/config"
 )
 
 // Preview loads a stack's files, validates its configuration before any resource is registered,

@@ -11,34 +11,9 @@ import (
 // pull, the CI role of the config may push. Images reach the nodes through the Network's ECR
 // endpoints.
 func newRegistry(ctx *pulumi.Context, cfg *config.Config, pullPrincipals pulumi.StringArrayInput, opts []pulumi.ResourceOption) (*registry.Registry, error) {
-	g := cfg.Registry
-	repos := make([]registry.Repository, len(g.Repositories))
-	for i, r := range g.Repositories {
-		repos[i] = registry.Repository{
-			Name:           r.Name,
-			ImmutableTags:  r.ImmutableTags,
-			ScanOnPush:     r.ScanOnPush,
-			LifecycleRules: r.LifecycleRules(),
-		}
-	}
-	var push pulumi.StringArrayInput
-	if g.CIPushRoleARN != "" {
-		push = pulumi.StringArray{pulumi.String(g.CIPushRoleARN)}
-	}
-	caches := make([]registry.PullThroughCache, len(g.PullThroughCache))
-	for i, c := range g.PullThroughCache {
-		caches[i] = registry.PullThroughCache{Prefix: c.Prefix, UpstreamURL: c.UpstreamURL}
-	}
-	return registry.NewRegistry(ctx, cfg.Stack, &registry.RegistryArgs{
-		Repositories:          repos,
-		ImmutableTags:         g.ImmutableTags,
-		EnhancedScanning:      g.EnhancedScanning,
-		PullPrincipalARNs:     pullPrincipals,
-		PushPrincipalARNs:     push,
-		PullThroughCacheRules: caches,
-		ForceDelete:           g.ForceDelete,
-		Protect:               cfg.Protected(),
-	}, opts...)
+	args := cfg.RegistryArgs()
+	args.PullPrincipalARNs = pullPrincipals
+	return registry.NewRegistry(ctx, cfg.Stack, &args, opts...)
 }
 
 func exportRegistry(ctx *pulumi.Context, reg *registry.Registry) {

@@ -7,8 +7,8 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/flowmart/platform/stacks/config"
 	"github.com/flowmart/platform/pkg/tags"
+	"github.com/flowmart/platform/stacks/config"
 )
 
 // Run is the Pulumi program of every stack.

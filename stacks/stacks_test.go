@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/flowmart/platform/stacks/config"
 	"github.com/flowmart/platform/pkg/preview"
+	"github.com/flowmart/platform/stacks/config"
 )
 
 var update = flag.Bool("update", false, "regenerate the golden graphs in testdata/")

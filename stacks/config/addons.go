@@ -1,9 +1,6 @@
 package config
 
 import (
-	"errors"
-	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/flowmart/platform/components/addons"
@@ -85,50 +82,17 @@ func readAddons(r *reader) AddonsConfig {
 	return a
 }
 
+// validateAddons checks the stack's rules: one `replicas` within what every add-on it sizes
+// allows, and no etcd-mode APISIX in production. The rest is PlatformAddons' own
+// (validateComponents).
 func (c *Config) validateAddons() error {
 	a := c.Addons
 	key := func(field string) string { return KeyAddons + "." + field }
-	if !slices.Contains(addons.IngressControllers, addons.IngressController(a.IngressController)) {
-		return errorf(key("ingressController"), "%q is not a supported ingress controller (allowed: %s; the retired kubernetes/ingress-nginx is not offered)", a.IngressController, joinAs(addons.IngressControllers))
-	}
-	if !slices.Contains(addons.APISIXModes, addons.APISIXMode(a.APISIXMode)) {
-		return errorf(key("apisixMode"), "%q is not an APISIX mode (allowed: %s)", a.APISIXMode, joinAs(addons.APISIXModes))
+	if a.Replicas < 1 || a.Replicas > 10 {
+		return errorf(key("replicas"), "%d is outside 1 to 10", a.Replicas)
 	}
 	if c.Environment == Production && a.APISIXMode != string(addons.APISIXStandalone) {
 		return errorf(key("apisixMode"), "%q is not allowed in production: the chart's bundled etcd is for development (allowed: standalone)", a.APISIXMode)
-	}
-	ranges := []struct {
-		field    string
-		v        int
-		min, max int
-	}{
-		{"replicas", a.Replicas, 1, 10},
-		{"prometheusRetentionDays", a.PrometheusRetentionDays, 1, 3650},
-		{"prometheusStorageGiB", a.PrometheusStorageGiB, 1, 16384},
-		{"keycloakDatabaseStorageGiB", a.KeycloakDatabaseStorageGiB, 1, 16384},
-		{"keycloakDatabaseInstances", a.KeycloakDatabaseInstances, 1, 5},
-	}
-	for _, r := range ranges {
-		if r.v < r.min || r.v > r.max {
-			return errorf(key(r.field), "%d is outside %d to %d", r.v, r.min, r.max)
-		}
-	}
-	if !slices.Contains(retentionSet, a.LogRetentionDays) {
-		return errorf(key("logRetentionDays"), "%d is not a CloudWatch Logs retention (allowed: %s)", a.LogRetentionDays, joinInts(retentionSet))
-	}
-	off := func(t AddonToggle) bool { return t.Enabled != nil && !*t.Enabled }
-	if off(a.Ingress) && len(a.Routes) > 0 {
-		return errorf(key("ingress.enabled"), "false but routes lists %d route(s): routes need the ingress controller", len(a.Routes))
-	}
-	if off(a.ArgoCD) && !off(a.ImageUpdater) {
-		return errorf(key("imageUpdater.enabled"), "is true but argocd is disabled: the image updater drives Argo CD applications")
-	}
-	if err := addons.ValidateRoutes(c.Domain, c.Addons.ComponentRoutes()); err != nil {
-		var re *addons.RouteError
-		if errors.As(err, &re) {
-			return errorf(fmt.Sprintf("%s[%d].%s", KeyRoutes, re.Index, strings.ToLower(re.Field)), "%s", re.Msg)
-		}
-		return errorf(KeyRoutes, "%s", err)
 	}
 	return nil
 }

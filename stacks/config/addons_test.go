@@ -96,7 +96,7 @@ func TestAddonsErrors(t *testing.T) {
 		{"routes without ingress", "dev", map[string]string{keyAddons: `{"ingress":{"enabled":false}}`}, "addons.ingress.enabled", "routes need the ingress controller"},
 		{"values not an object", "dev", map[string]string{keyAddons: `{"argocd":{"values":[1]}}`}, "addons.argocd.values", "is an array, want an object"},
 		{"duplicate host", "dev", map[string]string{keyRoutes: "[" + route("a", "a.dev.shop.example.com", 80) + "," + route("b", "a.dev.shop.example.com", 80) + "]"},
-			"routes[1].host", `"a.dev.shop.example.com" is used twice (also by Routes[0])`},
+			"routes[1].host", `"a.dev.shop.example.com" is used twice (also by routes[0])`},
 		{"host outside domain", "dev", map[string]string{keyRoutes: "[" + route("a", "a.staging.shop.example.com", 80) + "]"},
 			"routes[0].host", `"a.staging.shop.example.com" is not dev.shop.example.com or a name under it`},
 		{"bad port", "dev", map[string]string{keyRoutes: "[" + route("a", "a.dev.shop.example.com", 0) + "]"}, "routes[0].port", "0 is outside 1 to 65535"},

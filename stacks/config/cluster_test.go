@@ -1,6 +1,8 @@
 package config_test
 
 import (
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
 	"errors"
 	"maps"
 	"strings"
@@ -41,22 +43,22 @@ func TestClusterValidation(t *testing.T) {
 		{"dev", `{"version":"1.33","nodeGroups":[]}`, "cluster.nodeGroups", "at least one node group"},
 		{"production", `{` + good + `,"endpointPublicAccess":true,"publicAccessCidrs":["0.0.0.0/0"]}`, "cluster.publicAccessCidrs[0]", "opens the production API endpoint to the internet"},
 		{"dev", `{` + good + `,"endpointPublicAccess":true}`, "cluster.publicAccessCidrs", "required when endpointPublicAccess is true"},
-		{"dev", `{` + good + `,"publicAccessCidrs":["nope"]}`, "cluster.publicAccessCidrs[0]", `"nope" is not a CIDR`},
+		{"dev", `{` + good + `,"endpointPublicAccess":true,"publicAccessCidrs":["nope"]}`, "cluster.publicAccessCidrs[0]", `"nope" is not a CIDR`},
 		{"dev", `{` + good + `,"upgradePolicy":"LTS"}`, "cluster.upgradePolicy", `"LTS" is not an upgrade policy`},
 		{"dev", `{"version":"1.33","nodeGroups":[{"name":"g","kind":"Fargate","instanceTypes":["m"],"minSize":1,"maxSize":2}]}`, "cluster.nodeGroups[0].kind", `"Fargate" is not a node group kind`},
-		{"dev", `{"version":"1.33","nodeGroups":[{"name":"g","kind":"Managed","instanceTypes":["m"],"minSize":3,"maxSize":2,"releaseVersion":"x"}]}`, "cluster.nodeGroups[0].minSize", "must be between 0 and maxSize 2"},
-		{"dev", `{"version":"1.33","nodeGroups":[{"name":"g","kind":"SelfManaged","instanceTypes":["m"],"minSize":1,"maxSize":2}]}`, "cluster.nodeGroups[0].amiId", "required for a SelfManaged group"},
-		{"dev", `{"version":"1.33","nodeGroups":[{"name":"g","kind":"SelfManaged","instanceTypes":["m"],"minSize":1,"maxSize":2,"amiId":"ami-1"}]}`, "cluster", `AMIID "ami-1" is not an AMI id`},
+		{"dev", `{"version":"1.33","nodeGroups":[{"name":"g","kind":"Managed","instanceTypes":["m"],"minSize":3,"maxSize":2,"releaseVersion":"1.33.5-20261015"}]}`, "cluster.nodeGroups[0].minSize", "must be between 0 and maxSize 2"},
+		{"dev", `{"version":"1.33","nodeGroups":[{"name":"g","kind":"SelfManaged","instanceTypes":["m"],"minSize":1,"maxSize":2}]}`, "cluster.nodeGroups[0].amiId", `"" is not an AMI id`},
+		{"dev", `{"version":"1.33","nodeGroups":[{"name":"g","kind":"SelfManaged","instanceTypes":["m"],"minSize":1,"maxSize":2,"amiId":"ami-1"}]}`, "cluster.nodeGroups[0].amiId", `"ami-1" is not an AMI id`},
 		{"dev", `{"version":"1.33","nodeGroups":[{"name":"g","kind":"Managed","instanceTypes":["m"],"minSize":1,"maxSize":2}]}`, "cluster.nodeGroups[0].releaseVersion", "required for a Managed group"},
 		{"dev", `{` + good + `,"nodeGropus":[]}`, "cluster", `unknown field "nodeGropus"`},
-		{"dev", `{"version":"1.33","nodeGroups":[{"name":"g","kind":"Managed","instanceTypes":["m"],"minSize":1,"maxSize":2,"releaseVersion":"x"},{"name":"g","kind":"Managed","instanceTypes":["m"],"minSize":1,"maxSize":2,"releaseVersion":"x"}]}`, "cluster.nodeGroups[1].name", `"g" is used by another node group`},
-		{"dev", `{"version":"1.33","nodeGroups":[{"name":"g","kind":"Managed","instanceTypes":["m"],"minSize":1,"maxSize":2,"desiredSize":5,"releaseVersion":"x"}]}`, "cluster.nodeGroups[0].desiredSize", "5 is outside minSize 1 to maxSize 2"},
-		{"dev", `{"version":"1.33","nodeGroups":[{"name":"g","kind":"Managed","instanceTypes":[],"minSize":1,"maxSize":2,"releaseVersion":"x"}]}`, "cluster.nodeGroups[0].instanceTypes", "at least one instance type"},
-		{"dev", `{"version":"1.33","nodeGroups":[{"name":"g","kind":"Managed","instanceTypes":["m"],"minSize":1,"maxSize":2,"releaseVersion":"x","metadataHopLimit":3}]}`, "cluster.nodeGroups[0].metadataHopLimit", "3 must be 1 or 2"},
+		{"dev", `{"version":"1.33","nodeGroups":[{"name":"g","kind":"Managed","instanceTypes":["m"],"minSize":1,"maxSize":2,"releaseVersion":"1.33.5-20261015"},{"name":"g","kind":"Managed","instanceTypes":["m"],"minSize":1,"maxSize":2,"releaseVersion":"1.33.5-20261015"}]}`, "cluster.nodeGroups[1].name", `"g" is used by another node group`},
+		{"dev", `{"version":"1.33","nodeGroups":[{"name":"g","kind":"Managed","instanceTypes":["m"],"minSize":1,"maxSize":2,"desiredSize":5,"releaseVersion":"1.33.5-20261015"}]}`, "cluster.nodeGroups[0].desiredSize", "5 is outside minSize 1 to maxSize 2"},
+		{"dev", `{"version":"1.33","nodeGroups":[{"name":"g","kind":"Managed","instanceTypes":[],"minSize":1,"maxSize":2,"releaseVersion":"1.33.5-20261015"}]}`, "cluster.nodeGroups[0].instanceTypes", "at least one instance type"},
+		{"dev", `{"version":"1.33","nodeGroups":[{"name":"g","kind":"Managed","instanceTypes":["m"],"minSize":1,"maxSize":2,"releaseVersion":"1.33.5-20261015","metadataHopLimit":3}]}`, "cluster.nodeGroups[0].metadataHopLimit", "3 must be 1 or 2"},
 		{"staging", `{` + good + `,"logRetentionDays":45}`, "cluster.logRetentionDays", "45 is not a CloudWatch Logs retention"},
-		{"dev", `{` + good + `,"accessEntries":[{"principalArn":"alice"}]}`, "cluster.accessEntries[0].principalArn", `"alice" is not an IAM principal ARN`},
-		{"dev", `{` + good + `,"accessEntries":[{"principalArn":"arn:aws:iam::111122223333:role/x","accessPolicies":[{"policyArn":"arn:aws:iam::aws:policy/AdministratorAccess"}]}]}`, "cluster.accessEntries[0].accessPolicies[0].policyArn", "is not an EKS access policy ARN"},
-		{"dev", `{` + good + `,"accessEntries":[{"principalArn":"arn:aws:iam::111122223333:role/x","accessPolicies":[{"policyArn":"arn:aws:eks::aws:cluster-access-policy/AmazonEKSEditPolicy","scopeType":"namespace"}]}]}`, "cluster", "the namespace scope needs at least one namespace"},
+		{"dev", `{` + good + `,"accessEntries":[{"principalArn":"alice"}]}`, "cluster.accessEntries[0].principalArn", `"alice" is not an IAM role or user ARN`},
+		{"dev", `{` + good + `,"accessEntries":[{"principalArn":"arn:aws:iam::111122223333:role/x","accessPolicies":[{"policyArn":"arn:aws:iam::aws:policy/AdministratorAccess"}]}]}`, "cluster.accessEntries[0].accessPolicies[0].policyArn", "is not an EKS access policy"},
+		{"dev", `{` + good + `,"accessEntries":[{"principalArn":"arn:aws:iam::111122223333:role/x","accessPolicies":[{"policyArn":"arn:aws:eks::aws:cluster-access-policy/AmazonEKSEditPolicy","scopeType":"namespace"}]}]}`, "cluster.accessEntries[0].accessPolicies[0].namespaces", "the namespace scope needs at least one namespace"},
 		{"production", `{` + good + `,"endpointPublicAccess":true,"publicAccessCidrs":["203.0.113.0/24","::/0"]}`, "cluster.publicAccessCidrs[1]", "opens the production API endpoint to the internet"},
 	}
 	for _, c := range cases {
@@ -83,7 +85,7 @@ func TestClusterEndpointPerEnvironment(t *testing.T) {
 		t.Fatal(err)
 	}
 	a := c.ClusterArgs()
-	if a.EndpointPublicAccess || len(a.PublicAccessCIDRs) != 0 || a.VPCCIDR != c.Network.VPCCIDR.String() || a.LogRetentionDays != 365 {
+	if a.EndpointPublicAccess || len(a.PublicAccessCIDRs) != 0 || a.VPCCIDR != pulumi.String(c.Network.VPCCIDR.String()) || a.LogRetentionDays != 365 {
 		t.Errorf("production cluster args: public %v %v vpc %s retention %d", a.EndpointPublicAccess, a.PublicAccessCIDRs, a.VPCCIDR, a.LogRetentionDays)
 	}
 	kinds := map[string]string{}

@@ -13,8 +13,8 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/flowmart/platform/stacks/config"
 	"github.com/flowmart/platform/pkg/preview"
+	"github.com/flowmart/platform/stacks/config"
 )
 
 // stackValues returns the raw config of a real stack file, the base every case mutates.
@@ -119,11 +119,11 @@ func TestValidationErrors(t *testing.T) {
 		{"azs not a list", map[string]string{p + "availabilityZones": `"eu-west-1a"`}, "availabilityZones", "is not a list of strings"},
 		{"unknown nat", map[string]string{p + "natStrategy": "PerAZ"}, "natStrategy", `"PerAZ" is not a NAT strategy (allowed: None, Single, OnePerAZ)`},
 		{"eip count", map[string]string{p + "natStrategy": "Single", p + "natEipAllocationIds": `["eipalloc-0123456789abcdef0","eipalloc-0123456789abcdef1"]`}, "natEipAllocationIds", "lists 2 allocation id(s) but natStrategy Single"},
-		{"bad eip", map[string]string{p + "natStrategy": "Single", p + "natEipAllocationIds": `["eip-1"]`}, "natEipAllocationIds", `"eip-1" is not an Elastic IP allocation id`},
+		{"bad eip", map[string]string{p + "natStrategy": "Single", p + "natEipAllocationIds": `["eip-1"]`}, "natEipAllocationIds[0]", `"eip-1" is not an Elastic IP allocation id`},
 		{"db egress without nat", map[string]string{p + "natStrategy": "None", p + "databaseEgress": "true"}, "databaseEgress", "natStrategy is None"},
 		{"bad boolean", map[string]string{p + "databaseEgress": "yes"}, "databaseEgress", `"yes" is not a boolean`},
-		{"unknown endpoint", map[string]string{p + "interfaceEndpoints": `["s3"]`}, "interfaceEndpoints", `"s3" is not a supported interface endpoint`},
-		{"duplicate endpoint", map[string]string{p + "interfaceEndpoints": `["sts","sts"]`}, "interfaceEndpoints", `"sts" is listed twice`},
+		{"unknown endpoint", map[string]string{p + "interfaceEndpoints": `["s3"]`}, "interfaceEndpoints[0]", `"s3" is not a supported interface endpoint`},
+		{"duplicate endpoint", map[string]string{p + "interfaceEndpoints": `["sts","sts"]`}, "interfaceEndpoints[1]", `"sts" is listed twice`},
 		{"bad retention", map[string]string{p + "flowLogRetentionDays": "10"}, "flowLogRetentionDays", "10 is not a CloudWatch Logs retention"},
 		{"retention not a number", map[string]string{p + "flowLogRetentionDays": "ten"}, "flowLogRetentionDays", `"ten" is not a whole number`},
 		{"typo key", map[string]string{p + "vpcCidrs": "10.0.0.0/16"}, "vpcCidrs", "unknown key (is it a typo?"},

@@ -1,10 +1,6 @@
 package config
 
-import (
-	"fmt"
-
-	"github.com/flowmart/platform/components/registry"
-)
+import "github.com/flowmart/platform/components/registry"
 
 // Registry keys.
 const (
@@ -96,42 +92,21 @@ func (rc RepositoryConfig) LifecycleRules() []registry.LifecycleRule {
 	return out
 }
 
+// validateRegistry checks the stack's rules: repositories are required, the CI role is an IAM
+// role of the stack's account, and no cache prefix is also a repository. The rest is the
+// Registry's own (validateComponents).
 func (c *Config) validateRegistry() error {
 	g := c.Registry
 	if len(g.Repositories) == 0 {
 		return errorf(KeyRepositories, "required key is missing (a list of {name: storefront, ...}, one per service image)")
 	}
-	seen := map[string]int{}
-	for i, rc := range g.Repositories {
-		key := fmt.Sprintf("%s[%d].name", KeyRepositories, i)
-		if err := registry.ValidRepositoryName(rc.Name); err != nil {
-			return errorf(key, "%s", err)
+	if g.CIPushRoleARN != "" {
+		m := roleARNRe.FindStringSubmatch(g.CIPushRoleARN)
+		if m == nil {
+			return errorf(KeyRegistry+".ciPushRoleArn", "%q is not an IAM role ARN (want arn:aws:iam::<account>:role/<name>)", g.CIPushRoleARN)
 		}
-		if j, dup := seen[rc.Name]; dup {
-			return errorf(key, "%q is listed twice (also at %s[%d])", rc.Name, KeyRepositories, j)
-		}
-		seen[rc.Name] = i
-		if rc.Lifecycle != nil {
-			if err := registry.ValidateLifecycle(rc.LifecycleRules()); err != nil {
-				return errorf(fmt.Sprintf("%s[%d].lifecycle", KeyRepositories, i), "%s", err)
-			}
-		}
-	}
-	if g.CIPushRoleARN != "" && !roleARNRe.MatchString(g.CIPushRoleARN) {
-		return errorf(KeyRegistry+".ciPushRoleArn", "%q is not an IAM role ARN (want arn:aws:iam::<account>:role/<name>)", g.CIPushRoleARN)
-	}
-	prefixes := map[string]bool{}
-	for i, p := range g.PullThroughCache {
-		key := fmt.Sprintf("%s.pullThroughCache[%d]", KeyRegistry, i)
-		if err := registry.ValidUpstream(registry.PullThroughCache{Prefix: p.Prefix, UpstreamURL: p.UpstreamURL}); err != nil {
-			return errorf(key, "%s", err)
-		}
-		if prefixes[p.Prefix] {
-			return errorf(key, "prefix %q is used twice", p.Prefix)
-		}
-		prefixes[p.Prefix] = true
-		if _, clash := seen[p.Prefix]; clash {
-			return errorf(key, "prefix %q is also a repository name", p.Prefix)
+		if m[1] != c.AccountID {
+			return errorf(KeyRegistry+".ciPushRoleArn", "%q is in account %s, not in accountId %s", g.CIPushRoleARN, m[1], c.AccountID)
 		}
 	}
 	return nil

@@ -66,14 +66,14 @@ func readSQLServer(r *reader) SQLServerConfig {
 	return c
 }
 
+// validateSQLServer checks the stack's rules (required AMI, no Developer edition in production,
+// the host's zone among the network's, on-premise ranges outside the VPC); the rest is the
+// SQLServerHost's own (validateComponents).
 func (c *Config) validateSQLServer() error {
 	s := c.SQLServer
 	key := func(path string) string { return KeySQLServer + "." + path }
 	if s.AMIID == "" {
 		return errorf(key("amiId"), "required key is missing (the pinned Windows Server + SQL Server license-included AMI id, ami-<hex>: a newer AMI is adopted only by changing it)")
-	}
-	if !slices.Contains(sqlserver.Editions, sqlserver.Edition(s.Edition)) {
-		return errorf(key("edition"), "%q is not a SQL Server edition (allowed: Developer, Standard, Enterprise)", s.Edition)
 	}
 	if c.Environment == Production && s.Edition == string(sqlserver.Developer) {
 		return errorf(key("edition"), "%q is licensed for development and test only, not production (allowed in production: Standard, Enterprise)", s.Edition)
@@ -81,20 +81,12 @@ func (c *Config) validateSQLServer() error {
 	if !slices.Contains(c.Network.AvailabilityZones, s.AvailabilityZone) {
 		return errorf(key("availabilityZone"), "%q is not one of availabilityZones %q", s.AvailabilityZone, c.Network.AvailabilityZones)
 	}
-	if s.BackupRetentionDays < 1 || s.BackupRetentionDays > 36500 {
-		return errorf(key("backupRetentionDays"), "%d must be between 1 and 36500 days", s.BackupRetentionDays)
-	}
 	for i, cidr := range s.OnPremisesCIDRs {
 		p, err := netip.ParsePrefix(cidr)
 		k := key(fmt.Sprintf("onPremisesCidrs[%d]", i))
-		switch {
-		case err != nil:
-			return errorf(k, "%q is not a CIDR", cidr)
-		case p.Bits() == 0:
-			return errorf(k, "%q would open SQL Server to the internet (name the on-premise networks)", cidr)
-		case p.Overlaps(c.Network.VPCCIDR):
+		if err == nil && p.Bits() > 0 && p.Overlaps(c.Network.VPCCIDR) { // /0: the component refuses the internet
 			return errorf(k, "%q overlaps vpcCidr %s (on-premise networks are outside the VPC)", cidr, c.Network.VPCCIDR)
 		}
 	}
-	return c.validateSQLServerArgs()
+	return nil
 }

@@ -38,9 +38,10 @@ func (c *Config) Validate() error {
 		c.validateRegistry,
 		c.validateCertificate,
 		c.validateAddons,
-		c.validateVPN, // before the SQL Server host, which admits the VPN's client range
+		c.validateVPN,
 		c.validateSQLServer,
 		c.validateWaivers,
+		c.validateComponents, // each component's own rules, under the config keys
 	}
 	for _, check := range checks {
 		if err := check(); err != nil {
