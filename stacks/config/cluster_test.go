@@ -41,6 +41,12 @@ func TestClusterValidation(t *testing.T) {
 		{"dev", `{"nodeGroups":[]}`, "cluster.version", "required key is missing"},
 		{"dev", `{"version":"1.20","nodeGroups":[]}`, "cluster.version", `"1.20" is not a supported Kubernetes version`},
 		{"dev", `{"version":"1.33","nodeGroups":[]}`, "cluster.nodeGroups", "at least one node group"},
+		// rules the Cluster owns, reported under the key the user wrote
+		{"dev", `{` + good + `,"addonVersions":{"corends":"v1.12.4-eksbuild.1"}}`, "cluster.addonVersions.corends", `"corends" is not a core add-on of the cluster`},
+		{"dev", `{` + good + `,"addonVersions":{"kube-proxy":"v1.31.3-eksbuild.2"}}`, "cluster.addonVersions.kube-proxy", "is kube-proxy for another Kubernetes version than version 1.33"},
+		{"dev", `{"version":"1.33","nodeGroups":[{"name":"g","kind":"Managed","instanceTypes":["m6i.large"],"minSize":1,"maxSize":3,"releaseVersion":"1.31.7-20250620"}]}`, "cluster.nodeGroups[0].releaseVersion", `"1.31.7-20250620" is not a release for Kubernetes 1.33`},
+		{"dev", `{` + good + `,"logRetentionDays":31}`, "cluster.logRetentionDays", "31 is not a CloudWatch Logs retention (allowed: 1, 3, 5"},
+		{"dev", `{` + good + `,"accessEntries":[{"principalArn":"arn:aws:iam::111122223333:role/x"},{"principalArn":"bob"}]}`, "cluster.accessEntries[1].principalArn", `"bob" is not an IAM role or user ARN`},
 		{"production", `{` + good + `,"endpointPublicAccess":true,"publicAccessCidrs":["0.0.0.0/0"]}`, "cluster.publicAccessCidrs[0]", "opens the production API endpoint to the internet"},
 		{"dev", `{` + good + `,"endpointPublicAccess":true}`, "cluster.publicAccessCidrs", "required when endpointPublicAccess is true"},
 		{"dev", `{` + good + `,"endpointPublicAccess":true,"publicAccessCidrs":["nope"]}`, "cluster.publicAccessCidrs[0]", `"nope" is not a CIDR`},

@@ -119,6 +119,8 @@ func TestValidationErrors(t *testing.T) {
 		{"azs not a list", map[string]string{p + "availabilityZones": `"eu-west-1a"`}, "availabilityZones", "is not a list of strings"},
 		{"unknown nat", map[string]string{p + "natStrategy": "PerAZ"}, "natStrategy", `"PerAZ" is not a NAT strategy (allowed: None, Single, OnePerAZ)`},
 		{"eip count", map[string]string{p + "natStrategy": "Single", p + "natEipAllocationIds": `["eipalloc-0123456789abcdef0","eipalloc-0123456789abcdef1"]`}, "natEipAllocationIds", "lists 2 allocation id(s) but natStrategy Single"},
+		{"retention CloudWatch refuses", map[string]string{p + "flowLogRetentionDays": "31"}, "flowLogRetentionDays", "31 is not a CloudWatch Logs retention"},
+		{"zone beyond the plan", map[string]string{p + "availabilityZones": `["eu-west-1a","eu-west-1g"]`}, "availabilityZones", `"eu-west-1g" is not a zone of region eu-west-1`},
 		{"bad eip", map[string]string{p + "natStrategy": "Single", p + "natEipAllocationIds": `["eip-1"]`}, "natEipAllocationIds[0]", `"eip-1" is not an Elastic IP allocation id`},
 		{"db egress without nat", map[string]string{p + "natStrategy": "None", p + "databaseEgress": "true"}, "databaseEgress", "natStrategy is None"},
 		{"bad boolean", map[string]string{p + "databaseEgress": "yes"}, "databaseEgress", `"yes" is not a boolean`},

@@ -101,12 +101,12 @@ func (c *Config) validateRegistry() error {
 		return errorf(KeyRepositories, "required key is missing (a list of {name: storefront, ...}, one per service image)")
 	}
 	if g.CIPushRoleARN != "" {
-		m := roleARNRe.FindStringSubmatch(g.CIPushRoleARN)
-		if m == nil {
+		account, ok := roleAccount(g.CIPushRoleARN)
+		if !ok {
 			return errorf(KeyRegistry+".ciPushRoleArn", "%q is not an IAM role ARN (want arn:aws:iam::<account>:role/<name>)", g.CIPushRoleARN)
 		}
-		if m[1] != c.AccountID {
-			return errorf(KeyRegistry+".ciPushRoleArn", "%q is in account %s, not in accountId %s", g.CIPushRoleARN, m[1], c.AccountID)
+		if account != c.AccountID {
+			return errorf(KeyRegistry+".ciPushRoleArn", "%q is in account %s, not in accountId %s", g.CIPushRoleARN, account, c.AccountID)
 		}
 	}
 	return nil

@@ -1,12 +1,11 @@
 package config
 
 import (
-	"fmt"
 	"regexp"
 	"slices"
 	"strings"
 
-	"github.com/flowmart/platform/components/network"
+	"github.com/flowmart/platform/pkg/arn"
 	"github.com/flowmart/platform/pkg/dnsname"
 )
 
@@ -20,10 +19,7 @@ var Regions = []string{
 }
 
 var (
-	accountIDRe  = regexp.MustCompile(`^[0-9]{12}$`)
-	roleARNRe    = regexp.MustCompile(`^arn:aws:iam::([0-9]{12}):role/[A-Za-z0-9+=,.@_/-]{1,512}$`)
-	eipAllocRe   = regexp.MustCompile(`^eipalloc-[0-9a-f]{8,17}$`)
-	retentionSet = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
+	accountIDRe = regexp.MustCompile(`^[0-9]{12}$`)
 )
 
 // Validate checks the whole configuration and returns the first problem, as an *Error.
@@ -75,12 +71,12 @@ func (c *Config) validateAccount() error {
 		return errorf(KeyAccountID, "%q is not an AWS account id (want 12 digits)", c.AccountID)
 	}
 	if c.AssumeRoleARN != "" {
-		m := roleARNRe.FindStringSubmatch(c.AssumeRoleARN)
-		if m == nil {
+		account, ok := roleAccount(c.AssumeRoleARN)
+		if !ok {
 			return errorf(KeyAssumeRoleARN, "%q is not an IAM role ARN (want arn:aws:iam::<account>:role/<name>)", c.AssumeRoleARN)
 		}
-		if m[1] != c.AccountID {
-			return errorf(KeyAssumeRoleARN, "%q is in account %s, not in accountId %s", c.AssumeRoleARN, m[1], c.AccountID)
+		if account != c.AccountID {
+			return errorf(KeyAssumeRoleARN, "%q is in account %s, not in accountId %s", c.AssumeRoleARN, account, c.AccountID)
 		}
 	}
 	if c.HasAssumeRoleExternalID && c.AssumeRoleARN == "" {
@@ -127,18 +123,11 @@ func joinEnvs() string {
 	return strings.Join(s, ", ")
 }
 
-func joinNAT() string {
-	var s []string
-	for _, e := range network.NATStrategies {
-		s = append(s, string(e))
+// roleAccount returns the account of an IAM role ARN.
+func roleAccount(s string) (string, bool) {
+	a, err := arn.Parse(s)
+	if err != nil || a.Service != "iam" || a.ResourceType() != "role" || len(a.AccountID) != 12 || len(a.Resource) <= len("role/") {
+		return "", false
 	}
-	return strings.Join(s, ", ")
-}
-
-func joinInts(v []int) string {
-	var s []string
-	for _, i := range v {
-		s = append(s, fmt.Sprint(i))
-	}
-	return strings.Join(s, ", ")
+	return a.AccountID, true
 }
