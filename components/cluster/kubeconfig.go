@@ -99,7 +99,7 @@ func regionOf(arn string) string {
 
 // roleARNRe is an IAM role ARN: a partition, no region, a 12-digit account, an optional path
 // (segments of printable ASCII) and a role name of at most 64 of IAM's name characters.
-var roleARNRe = regexp.MustCompile(`^arn:aws(-[a-z]+)*:iam::[0-9]{12}:role/([!-.0-~]+/)*[A-Za-z0-9+=,.@_-]{1,64}$`)
+var roleARNRe = regexp.MustCompile(`^arn:aws(-[a-z]+)*:iam::[0-9]{12}:role/([\x21-\x2E\x30-\x7E]+/)*[A-Za-z0-9+=,.@_-]{1,64}$`)
 
 // profileRe is an AWS CLI profile name as the kubeconfig's environment carries it.
 var profileRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.+@-]{0,63}$`)
