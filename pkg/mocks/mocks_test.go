@@ -2,6 +2,7 @@ package mocks
 
 import (
 	"errors"
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -347,5 +348,31 @@ func TestURN(t *testing.T) {
 	// Nothing at all (a hand-made MockResourceArgs) still gives a URN, never a panic.
 	if URN(pulumi.MockResourceArgs{TypeToken: "aws:ec2/vpc:Vpc", Name: "v"}) == "" {
 		t.Error("empty URN")
+	}
+}
+
+type fakeT struct{ fatal string }
+
+func (f *fakeT) Helper() {}
+func (f *fakeT) Fatalf(format string, args ...any) {
+	f.fatal = fmt.Sprintf(format, args...)
+}
+
+// Run turns a panic of the program into a test failure with the value, and returns the
+// program's error otherwise.
+func TestRun(t *testing.T) {
+	ft := &fakeT{}
+	_ = Run(ft, New(testRegion, testAccount), true, func(ctx *pulumi.Context) error {
+		var s []string
+		_ = s[3]
+		return nil
+	})
+	if !strings.Contains(ft.fatal, "panic (DryRun true): runtime error: index out of range") {
+		t.Errorf("fatal %q", ft.fatal)
+	}
+	ft = &fakeT{}
+	err := Run(ft, New(testRegion, testAccount), false, func(ctx *pulumi.Context) error { return errors.New("bad args") })
+	if ft.fatal != "" || err == nil || !strings.Contains(err.Error(), "bad args") {
+		t.Errorf("fatal %q, err %v", ft.fatal, err)
 	}
 }
