@@ -318,9 +318,36 @@ func (c *PlatformAddons) secretOutput(key string) pulumi.StringOutput {
 	return pulumi.ToSecret(pulumi.String("")).(pulumi.StringOutput)
 }
 
+// loadBalancerAddress is the address the ingress Service's load balancer answers on: the host name
+// of its first ingress point, or its IP when only an IP is set. A Service whose status has no
+// address yet (the controller has not provisioned the load balancer) is an error naming it,
+// rather than an empty name a DNS record would point to.
+func loadBalancerAddress(s *corev1.ServiceStatus) (string, error) {
+	if s != nil && s.LoadBalancer != nil {
+		for _, in := range s.LoadBalancer.Ingress {
+			if in.Hostname != nil && *in.Hostname != "" {
+				return *in.Hostname, nil
+			}
+			if in.Ip != nil && *in.Ip != "" {
+				return *in.Ip, nil
+			}
+		}
+	}
+	return "", fmt.Errorf("the Service %s/%s has no load balancer address yet (status.loadBalancer.ingress is empty): "+
+		"the AWS Load Balancer Controller has not provisioned its load balancer; check the controller, then run pulumi up again",
+		nsIngress, ingressServiceName)
+}
+
 func (c *PlatformAddons) registerOutputs(ctx *pulumi.Context) error {
 	if c.IngressService != nil {
-		c.LoadBalancerHostname = c.IngressService.Status.LoadBalancer().Ingress().Index(pulumi.Int(0)).Hostname().Elem()
+		name := c.name
+		c.LoadBalancerHostname = c.IngressService.Status.ApplyT(func(s *corev1.ServiceStatus) (string, error) {
+			addr, err := loadBalancerAddress(s)
+			if err != nil {
+				return "", fmt.Errorf("platform addons %q: %w", name, err)
+			}
+			return addr, nil
+		}).(pulumi.StringOutput)
 	} else {
 		c.LoadBalancerHostname = pulumi.String("").ToStringOutput()
 	}

@@ -136,6 +136,10 @@ func IngressAnnotations(certificateARN pulumi.StringInput) pulumi.StringMap {
 	}
 }
 
+// ingressServiceName is the name of the LoadBalancer Service in front of the ingress controller,
+// in the ingress namespace.
+const ingressServiceName = "ingress-lb"
+
 // ingressController installs the ingress controller without a Service of its own, then the
 // LoadBalancer Service in front of it.
 func (c *PlatformAddons) ingressController(ctx *pulumi.Context) error {
@@ -160,7 +164,7 @@ func (c *PlatformAddons) ingressController(ctx *pulumi.Context) error {
 	// finalizer, i.e. for the NLB to be gone) before the controllers and the network.
 	svc, err := corev1.NewService(ctx, c.name+"-ingress-lb", &corev1.ServiceArgs{
 		Metadata: &metav1.ObjectMetaArgs{
-			Name:        pulumi.String("ingress-lb"),
+			Name:        pulumi.String(ingressServiceName),
 			Namespace:   pulumi.String(nsIngress),
 			Annotations: IngressAnnotations(c.args.CertificateARN),
 		},
