@@ -17,7 +17,9 @@ var ecrRules = []Rule{
 			if unknown(v) || unknown(r.Inputs["imageScanningConfiguration"]) || isTrue(v) {
 				return none
 			}
-			return []string{"imageScanningConfiguration.scanOnPush is not true"}
+			return []string{"imageScanningConfiguration.scanOnPush is not true" + hint(r, map[string]string{
+				registryType: "set RegistryArgs.Repositories[].ScanOnPush true, or leave it unset: it defaults to true; stack key repositories[].scanOnPush",
+			}, "set imageScanningConfiguration.scanOnPush true")}
 		},
 	},
 	{
@@ -31,7 +33,9 @@ var ecrRules = []Rule{
 			if !ctx.Production() || unknown(v) || str(v) == "IMMUTABLE" {
 				return none
 			}
-			return []string{fmt.Sprintf("imageTagMutability is %q, not IMMUTABLE: a pushed tag can be overwritten", str(v))}
+			return []string{fmt.Sprintf("imageTagMutability is %q, not IMMUTABLE: a pushed tag can be overwritten", str(v)) + hint(r, map[string]string{
+				registryType: "set RegistryArgs.ImmutableTags and any Repositories[].ImmutableTags override true, or leave them unset: they default to true; stack keys registry.immutableTags, repositories[].immutableTags",
+			}, "set imageTagMutability IMMUTABLE")}
 		},
 	},
 	{

@@ -50,11 +50,15 @@ var eksRules = []Rule{
 			}
 			list := strs(cidrs)
 			if len(list) == 0 {
-				return []string{"public endpoint is open to 0.0.0.0/0 (set vpcConfig.endpointPublicAccess false or publicAccessCidrs)"}
+				return []string{"public endpoint is open to 0.0.0.0/0" + hint(r, map[string]string{
+					clusterType: "set ClusterArgs.EndpointPublicAccess false or ClusterArgs.PublicAccessCIDRs; stack keys cluster.endpointPublicAccess, cluster.publicAccessCidrs",
+				}, "set vpcConfig.endpointPublicAccess false or vpcConfig.publicAccessCidrs")}
 			}
 			for _, c := range list {
 				if c == "0.0.0.0/0" || c == "::/0" {
-					return []string{fmt.Sprintf("vpcConfig.publicAccessCidrs includes %s", c)}
+					return []string{fmt.Sprintf("vpcConfig.publicAccessCidrs includes %s", c) + hint(r, map[string]string{
+						clusterType: "remove it from ClusterArgs.PublicAccessCIDRs; stack key cluster.publicAccessCidrs",
+					}, "remove it from vpcConfig.publicAccessCidrs")}
 				}
 			}
 			return none
@@ -101,7 +105,9 @@ var eksRules = []Rule{
 				}
 			}
 			if len(missing) > 0 {
-				return []string{"enabledClusterLogTypes lacks " + strings.Join(missing, ", ")}
+				return []string{"enabledClusterLogTypes lacks " + strings.Join(missing, ", ") + hint(r, map[string]string{
+					clusterType: "add them to ClusterArgs.LogTypes, or leave it unset: it defaults to api, audit, authenticator",
+				}, "add them to enabledClusterLogTypes")}
 			}
 			return none
 		},
@@ -122,7 +128,9 @@ var eksRules = []Rule{
 				return []string{"version is not set: the cluster would float to the newest version (allowed: " + strings.Join(SupportedEKSVersions, ", ") + ")"}
 			}
 			if !contains(SupportedEKSVersions, s) {
-				return []string{fmt.Sprintf("version %q is not supported (allowed: %s)", s, strings.Join(SupportedEKSVersions, ", "))}
+				return []string{fmt.Sprintf("version %q is not supported (allowed: %s)", s, strings.Join(SupportedEKSVersions, ", ")) + hint(r, map[string]string{
+					clusterType: "set ClusterArgs.Version; stack key cluster.version",
+				}, "set version")}
 			}
 			return none
 		},

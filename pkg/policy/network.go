@@ -16,7 +16,7 @@ var networkRules = []Rule{
 			if len(ownedBy(r, all, TypeFlowLog)) > 0 {
 				return none
 			}
-			return []string{"VPC has no flow log (add an aws:ec2/flowLog:FlowLog with vpcId set to it)"}
+			return []string{"VPC has no flow log (add an aws:ec2/flowLog:FlowLog with vpcId set to it; a network.Network always has one)"}
 		},
 	},
 	{
@@ -28,7 +28,7 @@ var networkRules = []Rule{
 		Check: func(_ Context, r Resource, all []Resource) []string {
 			if r.Type == TypeVPC {
 				if len(ownedBy(r, all, TypeDefaultSecurityGroup)) == 0 {
-					return []string{"VPC's default security group is not managed (adopt it with an aws:ec2/defaultSecurityGroup:DefaultSecurityGroup without rules)"}
+					return []string{"VPC's default security group is not managed (adopt it with an aws:ec2/defaultSecurityGroup:DefaultSecurityGroup without rules; a network.Network always does)"}
 				}
 				return none
 			}

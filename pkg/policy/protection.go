@@ -1,9 +1,6 @@
 package policy
 
-import (
-	"fmt"
-	"strings"
-)
+import "strings"
 
 // StatefulTypes are the resource types that hold state a deletion or replacement would lose:
 // protected in production (FM-PROT-001) and guarded by `platform diff`. This is the one list.
@@ -63,7 +60,7 @@ var protectionRules = []Rule{
 			if !ctx.Production() || r.Protect || !Stateful(r, all) {
 				return none
 			}
-			return []string{fmt.Sprintf("%s holds state and is not protected (set pulumi.Protect(true) from cfg.Protected())", r.Type)}
+			return []string{r.Type + " holds state and is not protected" + protectHint(r)}
 		},
 	},
 }
