@@ -1,10 +1,6 @@
 package config
 
-import (
-	"strings"
-
-	"github.com/flowmart/platform/components/addons"
-)
+import "github.com/flowmart/platform/components/addons"
 
 // Add-on keys.
 const (
@@ -95,12 +91,4 @@ func (c *Config) validateAddons() error {
 		return errorf(key("apisixMode"), "%q is not allowed in production: the chart's bundled etcd is for development (allowed: standalone)", a.APISIXMode)
 	}
 	return nil
-}
-
-func joinAs[S ~string](v []S) string {
-	s := make([]string, len(v))
-	for i, e := range v {
-		s[i] = string(e)
-	}
-	return strings.Join(s, ", ")
 }
