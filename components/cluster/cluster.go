@@ -2,7 +2,8 @@
 // KMS envelope encryption, control-plane logs, access entries, pinned core add-ons, Pod Identity,
 // managed and self-managed node groups, security groups) with a kubeconfig and a ready Kubernetes
 // provider. Built from pulumi-aws rather than pulumi-eks so every child is visible to mocks, the
-// offline preview and the policy rules (DESIGN.md).
+// offline preview and the policy rules (pulumi-eks's components are remote, implemented in a
+// Node.js plugin, and hide their children).
 //
 // Every node group, managed and self-managed, runs with one node role, the cluster's
 // (NodeRoleName, NodeRoleARN): a role per group would replace every managed node group of a

@@ -20,7 +20,7 @@ const keyBytes = 32
 //
 // The key is 32 random bytes: WireGuard clamps any 32 bytes into a valid Curve25519 private key,
 // so no key tool has to run anywhere. Pulumi keeps the bytes encrypted in the state (a secret
-// output). Secrets Manager rather than an SSM SecureString: it is where DESIGN.md keeps every
+// output). Secrets Manager rather than an SSM SecureString: it is where the platform keeps every
 // generated secret, GetSecretValue is granted on this one ARN, reads are audited per secret in
 // CloudTrail, deletion has a recovery window, and a customer managed key (KMSKeyARN) is optional.
 func (g *VPNGateway) serverKey(ctx *pulumi.Context) error {
