@@ -25,6 +25,23 @@
 //     balancer and its target groups; the Service's delete timeout is 20 minutes for that;
 //   - the controller's release only depends on the cluster (its provider and inputs), so it stays
 //     until everything above is gone, and the cluster and network go after it.
+//
+// # Physical names
+//
+// The one AWS name the add-ons set is the container log group /aws/eks/<ClusterName>/containers:
+// it derives from the cluster's name (Cluster.ClusterName, itself unique in the account and
+// region, see the cluster's NamePrefix), not from the component name, so PlatformAddons has no
+// NamePrefix of its own. The Pod Identity roles and their inline policies are auto-named by
+// Pulumi from their resource names plus a random suffix; the Pod Identity associations are keyed
+// by service account within the cluster. Every other name is inside the cluster, whose names are
+// its own and fixed (one PlatformAddons per cluster): the namespaces ingress, argocd, apisix,
+// keycloak, cnpg-system, monitoring and logging (plus the routes' Namespace), the Helm releases
+// aws-load-balancer-controller, nginx-ingress or traefik, argocd, argocd-image-updater, apisix,
+// cnpg, keycloak, metrics-server, kube-prometheus-stack and aws-for-fluent-bit, the Service
+// ingress/ingress-lb, the Ingresses argocd-server, apisix-gateway, keycloak and grafana (plus
+// each route's Name), the Secrets apisix-admin-keys, keycloak-admin and grafana-admin, and the
+// CloudNativePG cluster keycloak-db. The network load balancer is created and named by the AWS
+// Load Balancer Controller.
 package addons
 
 import (

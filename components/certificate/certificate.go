@@ -5,6 +5,15 @@
 //
 // Resources of this package need two providers: the AWS provider for ACM and a Cloudflare
 // provider for the records, e.g. pulumi.Providers(awsProvider, cloudflareProvider).
+//
+// # Physical names
+//
+// Nothing here is named after the component, so there is no NamePrefix: an ACM certificate has
+// no name (ACM gives it an ARN), the validation records are the names ACM asks for
+// (_<hash>.<domain>), and DNSRecords creates the host names it is given, in the given Cloudflare
+// zone. ACM asks for the same validation record for every certificate of a name in one account,
+// and the records never overwrite (AllowOverwrite is off): two stacks in one account need
+// distinct domains, or one Certificate they share.
 package certificate
 
 import (

@@ -69,6 +69,12 @@ type DeployIdentityArgs struct {
 	PermissionsBoundaryARN pulumi.StringPtrInput
 	// Protect protects the OIDC provider and the roles from deletion. Defaults to false.
 	Protect bool
+	// NamePrefix starts every physical name the identity sets, all account-wide IAM names: the
+	// roles <NamePrefix>-deploy-<environment>, <NamePrefix>-preview and <NamePrefix>-drift, and
+	// the deploy roles' managed policies <NamePrefix>-deploy-<environment>-<group>; 1-56 letters,
+	// digits and + = , . @ _ - (so that <NamePrefix>-preview fits IAM's 64). The resource names
+	// do not change with it. Defaults to the component name.
+	NamePrefix string
 	// Tags are added to every resource of the identity. Defaults to none (the provider's default
 	// tags still apply).
 	Tags map[string]string
@@ -96,6 +102,24 @@ func (a *DeployIdentityArgs) withDefaults() DeployIdentityArgs {
 	return c
 }
 
+// withName is withDefaults for the identity called name: NamePrefix defaults to name.
+func (a *DeployIdentityArgs) withName(name string) DeployIdentityArgs {
+	c := a.withDefaults()
+	if c.NamePrefix == "" {
+		c.NamePrefix = name
+	}
+	return c
+}
+
+// namePrefix is what the IAM names of the identity called name start with: NamePrefix, or the
+// name, its default.
+func (a DeployIdentityArgs) namePrefix(name string) string {
+	if a.NamePrefix != "" {
+		return a.NamePrefix
+	}
+	return name
+}
+
 var (
 	repositoryRe  = regexp.MustCompile(`^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$`)
 	accountRe     = regexp.MustCompile(`^[0-9]{12}$`)
@@ -105,17 +129,27 @@ var (
 	branchRe      = regexp.MustCompile(`^[A-Za-z0-9._/-]+$`)
 )
 
-// maxRoleName is IAM's limit on a role name.
+// maxRoleName is IAM's limit on a role name: 1-64 characters of [\w+=,.@-] (IAM API Reference,
+// CreateRole, RoleName: https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html).
+// A managed policy's name is 1-128 of the same (CreatePolicy, PolicyName), which every deploy
+// policy name <role>-<group> stays below when its role's name fits.
 const maxRoleName = 64
 
-// validate checks the arguments of the identity called name; it is pure.
+// maxNamePrefix is the longest NamePrefix: <NamePrefix>-preview is at most maxRoleName. The
+// longer deploy role names are checked one by one (they depend on the environments).
+var maxNamePrefix = maxRoleName - len(PreviewRoleName(""))
+
+var namePrefixRe = regexp.MustCompile(`^[A-Za-z0-9+=,.@_-]+$`)
+
 // Validate checks the Args after defaults and returns the first problem as a *fielderr.Error
-// naming the field; name is the component name, which the role
-// names derive from. NewDeployIdentity runs it before registering anything.
+// naming the field; name is the component name, which the role names derive from unless
+// NamePrefix is set. NewDeployIdentity runs it before registering anything.
 func (a *DeployIdentityArgs) Validate(name string) error {
-	d := a.withDefaults()
+	d := a.withName(name)
 	return d.validate(name)
 }
+
+// validate checks the arguments of the identity called name; it is pure.
 
 func (a DeployIdentityArgs) validate(name string) error {
 	if !repositoryRe.MatchString(a.Repository) || strings.HasSuffix(a.Repository, "/.") || strings.HasSuffix(a.Repository, "/..") {
@@ -140,7 +174,12 @@ func (a DeployIdentityArgs) validate(name string) error {
 	if len(a.Environments) == 0 {
 		return fielderr.New("Environments", "is empty: at least one environment is required")
 	}
-	own := roleNames(name, a.Environments)
+	prefix := a.namePrefix(name)
+	// NamePrefix is checked before the names it makes, so that a bad one is reported as itself
+	if len(prefix) > maxNamePrefix || !namePrefixRe.MatchString(prefix) {
+		return fielderr.New("NamePrefix", "%q is not an IAM name prefix (1-%d letters, digits and + = , . @ _ -: it starts the roles' and policies' names; it defaults to the component name)", prefix, maxNamePrefix)
+	}
+	own := roleNames(prefix, a.Environments)
 	envs := map[string]bool{}
 	for i, e := range a.Environments {
 		if !environmentRe.MatchString(e.Name) {
@@ -161,7 +200,7 @@ func (a DeployIdentityArgs) validate(name string) error {
 	}
 	for _, role := range own {
 		if len(role) > maxRoleName {
-			return fielderr.New("Environments", "give the role name %q of %d characters, more than IAM's %d: shorten the identity name or the environment names", role, len(role), maxRoleName)
+			return fielderr.New("Environments", "give the role name %q of %d characters, more than IAM's %d: shorten NamePrefix (the identity name by default) or the environment names", role, len(role), maxRoleName)
 		}
 	}
 	if !branchRe.MatchString(a.DriftBranch) || strings.Contains(a.DriftBranch, "..") || strings.HasPrefix(a.DriftBranch, "/") || strings.HasSuffix(a.DriftBranch, "/") {
@@ -171,7 +210,7 @@ func (a DeployIdentityArgs) validate(name string) error {
 		return fielderr.New("MaxSessionDurationSeconds", "%d is outside %d-%d", a.MaxSessionDurationSeconds, MinSessionSeconds, MaxSessionSeconds)
 	}
 	for _, e := range a.Environments {
-		if err := policySizes(a, name, e); err != nil {
+		if err := policySizes(a, prefix, e); err != nil {
 			return err
 		}
 	}
@@ -185,9 +224,10 @@ func (a DeployIdentityArgs) validate(name string) error {
 }
 
 // policySizes checks that an environment's deploy policies stay under IAM's managed-policy size
-// limit (more regions mean more ARNs), with state ARNs as long as S3 and KMS allow.
-func policySizes(a DeployIdentityArgs, name string, e Environment) error {
-	s := Scope{AccountID: a.AccountID, Regions: a.Regions, IAMNamePrefix: e.IAMNamePrefix, RoleName: DeployRoleName(name, e.Name),
+// limit (more regions mean more ARNs), with state ARNs as long as S3 and KMS allow; prefix is
+// the identity's NamePrefix.
+func policySizes(a DeployIdentityArgs, prefix string, e Environment) error {
+	s := Scope{AccountID: a.AccountID, Regions: a.Regions, IAMNamePrefix: e.IAMNamePrefix, RoleName: DeployRoleName(prefix, e.Name),
 		StateBucket: "arn:aws:s3:::" + strings.Repeat("b", 63), StateKey: "arn:aws:kms:" + a.Regions[0] + ":" + a.AccountID + ":key/" + strings.Repeat("k", 36)}
 	for _, g := range DeployPolicies(s) {
 		if n := documentSize(g.Document); n > MaxManagedPolicyChars {
@@ -202,16 +242,20 @@ func documentSize(d iampolicy.Document) int {
 	return len(strings.Join(strings.Fields(d.String()), ""))
 }
 
-// DeployRoleName is the IAM role name of an environment's deploy role in the identity called name.
+// DeployRoleName is the IAM role name of an environment's deploy role in the identity whose
+// NamePrefix is name (the identity's name by default); it is also the role's resource name with
+// the identity's name.
 func DeployRoleName(name, environment string) string { return name + "-deploy-" + environment }
 
-// PreviewRoleName is the IAM role name of the read-only role pull requests assume.
+// PreviewRoleName is the IAM role name of the read-only role pull requests assume, for a
+// NamePrefix (or resource name) name.
 func PreviewRoleName(name string) string { return name + "-preview" }
 
-// DriftRoleName is the IAM role name of the read-only role the scheduled drift check assumes.
+// DriftRoleName is the IAM role name of the read-only role the scheduled drift check assumes,
+// for a NamePrefix (or resource name) name.
 func DriftRoleName(name string) string { return name + "-drift" }
 
-// roleNames lists every role the identity called name creates.
+// roleNames lists the IAM name of every role the identity whose NamePrefix is name creates.
 func roleNames(name string, envs []Environment) []string {
 	out := []string{PreviewRoleName(name), DriftRoleName(name)}
 	for _, e := range envs {

@@ -5,10 +5,22 @@
 // under the environment's name prefix, and the Pulumi state bucket. Pull requests get a read-only
 // preview role; the scheduled drift check on the default branch a read-only drift role that may
 // also read the stacks' secrets, as `pulumi refresh` must.
+//
+// # Physical names
+//
+// IAM names are unique in the whole account. Every one the identity sets starts with NamePrefix
+// (the component name by default): the roles <NamePrefix>-deploy-<environment>,
+// <NamePrefix>-preview and <NamePrefix>-drift, and the managed policies
+// <NamePrefix>-deploy-<environment>-<group>; they are set rather than auto-named so that the
+// roles' ARNs, which GitHub variables hold, are known before the first deploy. The GitHub OIDC
+// provider is named by its issuer URL, one per account: a second identity in the account passes
+// the first one's OIDCProviderARN. The roles' inline policies are auto-named by Pulumi (and
+// scoped to their role); attachments have no name.
 package cicd
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -53,10 +65,10 @@ type DeployIdentity struct {
 
 // NewDeployIdentity creates a DeployIdentity. Children are named name+"-github-oidc",
 // name+"-deploy-<environment>[-<group>]", name+"-preview[-...]" and name+"-drift[-...]"; the
-// roles' IAM names are the same as their resource names (see DeployRoleName), so their ARNs are
-// known before the first deploy.
+// roles' and policies' IAM names are the same with NamePrefix (the name by default) in place of
+// name (see DeployRoleName), so their ARNs are known before the first deploy.
 func NewDeployIdentity(ctx *pulumi.Context, name string, args *DeployIdentityArgs, opts ...pulumi.ResourceOption) (*DeployIdentity, error) {
-	a := args.withDefaults()
+	a := args.withName(name)
 	if err := a.validate(name); err != nil {
 		return nil, fmt.Errorf("deploy identity %q: %w", name, err)
 	}
@@ -110,15 +122,23 @@ func (d *DeployIdentity) oidcProvider(ctx *pulumi.Context) error {
 	return nil
 }
 
-// role creates a role trusted for one OIDC subject and, when self, by itself.
+// iamName is the IAM name of the child whose resource name is name: the identity's name at its
+// start replaced by NamePrefix (the same with the default).
+func (d *DeployIdentity) iamName(name string) string {
+	return d.args.NamePrefix + strings.TrimPrefix(name, d.name)
+}
+
+// role creates a role, named iamName(name) in IAM, trusted for one OIDC subject and, when self, by
+// itself.
 func (d *DeployIdentity) role(ctx *pulumi.Context, name, description, subject string, sessionSeconds int, self bool) (*iam.Role, error) {
+	roleName := d.iamName(name)
 	return iam.NewRole(ctx, name, &iam.RoleArgs{
-		Name:        pulumi.String(name),
+		Name:        pulumi.String(roleName),
 		Description: pulumi.String(description),
 		AssumeRolePolicy: iampolicy.Render(func(v []string) iampolicy.Document {
 			doc := TrustPolicy(v[0], subject)
 			if self {
-				doc.Statement = append(doc.Statement, SelfAssume(d.args.AccountID, name))
+				doc.Statement = append(doc.Statement, SelfAssume(d.args.AccountID, roleName))
 			}
 			return doc
 		}, d.oidcARN),
@@ -143,10 +163,10 @@ func (d *DeployIdentity) deployRoles(ctx *pulumi.Context) error {
 		for i, group := range PolicyGroupNames {
 			policyName := name + "-" + group
 			doc := iampolicy.Render(func(v []string) iampolicy.Document {
-				return DeployPolicies(d.scope(name, prefix, v[0], v[1]))[i].Document
+				return DeployPolicies(d.scope(d.iamName(name), prefix, v[0], v[1]))[i].Document
 			}, d.args.StateBucketARN, d.args.StateKMSKeyARN)
 			policy, err := iam.NewPolicy(ctx, policyName, &iam.PolicyArgs{
-				Name:        pulumi.String(policyName),
+				Name:        pulumi.String(d.iamName(policyName)),
 				Description: pulumi.String(fmt.Sprintf("Deploy permissions (%s) of the %s stack", group, env.Name)),
 				Policy:      doc,
 				Tags:        d.tags(policyName),
@@ -207,7 +227,7 @@ func (d *DeployIdentity) driftRole(ctx *pulumi.Context) error {
 	}
 	inline := iampolicy.Render(func(v []string) iampolicy.Document {
 		state := statePolicy(v[0], v[1], false)
-		secrets := DriftSecretsPolicy(d.scope(name, "", v[0], v[1]), prefixes)
+		secrets := DriftSecretsPolicy(d.scope(d.iamName(name), "", v[0], v[1]), prefixes)
 		return iampolicy.New(append(state.Statement, secrets.Statement...)...)
 	}, d.args.StateBucketARN, d.args.StateKMSKeyARN)
 	role, err := d.readOnlyRole(ctx, name, "Checks the stacks for drift from "+d.args.DriftBranch+" of "+d.args.Repository+" (read-only)",

@@ -169,6 +169,13 @@ type ClusterArgs struct {
 	Protect bool
 	// Tags are added to every resource. Defaults to none.
 	Tags map[string]string
+	// NamePrefix starts every physical name the cluster sets: it is the EKS cluster's name, and so
+	// names its control-plane log group (/aws/eks/<NamePrefix>/cluster, the name EKS writes to)
+	// and the self-managed groups' discovery tags (kubernetes.io/cluster/<NamePrefix>,
+	// k8s.io/cluster-autoscaler/<NamePrefix>). 1-100 letters, digits, - and _, starting with a
+	// letter or digit. Node group names are Name, unique within the cluster only. Defaults to the
+	// component name.
+	NamePrefix string
 	// KubeconfigRoleARN is the IAM role the kubeconfig's `aws eks get-token` assumes to sign its
 	// token (--role-arn), for the component's Kubernetes provider and for kubectl alike. Set it to
 	// the role your AWS provider assumes, so the cluster is reached as the principal its access
@@ -234,6 +241,26 @@ func (a *ClusterArgs) withDefaults() ClusterArgs {
 	}
 	return c
 }
+
+// withName is withDefaults for the cluster called name: NamePrefix defaults to name (only the
+// constructor knows it; Validate checks a NamePrefix that is set).
+func (a *ClusterArgs) withName(name string) ClusterArgs {
+	c := a.withDefaults()
+	if c.NamePrefix == "" {
+		c.NamePrefix = name
+	}
+	return c
+}
+
+// An EKS cluster name is 1-100 characters of letters, digits, hyphens and underscores, starting
+// with a letter or digit (Amazon EKS API Reference, CreateCluster, name:
+// https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateCluster.html). It is the
+// strictest name NamePrefix feeds: the control-plane log group /aws/eks/<name>/cluster stays far
+// below CloudWatch Logs' 512 characters (CreateLogGroup), and the discovery tag keys below EC2's
+// 128 (kubernetes.io/cluster/ + 100).
+const maxClusterName = 100
+
+var clusterNameRe = regexp.MustCompile(`^[0-9A-Za-z][A-Za-z0-9\-_]*$`)
 
 // Validate checks the Args after defaults, with what EKS would refuse later (Kubernetes version,
 // add-on versions, node releases for another Kubernetes version, CloudWatch retentions), and
@@ -346,7 +373,13 @@ func (a ClusterArgs) validate() error {
 		}
 		seen[g.Name] = true
 	}
-	return a.validateKubeconfig()
+	if err := a.validateKubeconfig(); err != nil {
+		return err
+	}
+	if a.NamePrefix != "" && (len(a.NamePrefix) > maxClusterName || !clusterNameRe.MatchString(a.NamePrefix)) {
+		return fielderr.New("NamePrefix", "%q is not an EKS cluster name (1-%d letters, digits, - and _, starting with a letter or digit: NamePrefix is the cluster's name and defaults to the component name)", a.NamePrefix, maxClusterName)
+	}
+	return nil
 }
 
 // serviceCIDR parses the Kubernetes service range: IPv4, /12 to /24 (EKS CreateCluster's

@@ -9,6 +9,19 @@
 // (NodeRoleName, NodeRoleARN): a role per group would replace every managed node group of a
 // running cluster, since nodeRoleArn forces the replacement of an aws.eks.NodeGroup. Attach a
 // policy the nodes need to that role; give a pod its own permissions with a PodIdentity instead.
+//
+// # Physical names
+//
+// NamePrefix (the component name by default) is the EKS cluster's name, unique in its account
+// and region, and so names the control-plane log group /aws/eks/<NamePrefix>/cluster (EKS writes
+// to that name) and the self-managed groups' discovery tags kubernetes.io/cluster/<NamePrefix>
+// and k8s.io/cluster-autoscaler/<NamePrefix>. Names inside the cluster need no prefix: managed
+// node groups are called NodeGroup.Name, the add-ons by their EKS names (vpc-cni, coredns, ...),
+// access entries and Pod Identity associations are keyed by principal and service account.
+// Everything else is auto-named by Pulumi from its resource name plus a random suffix (the
+// cluster, node and Pod Identity roles, instance profiles, launch templates, auto-scaling groups,
+// the node security group) or named by AWS (the KMS key, the OIDC provider, by issuer URL), so it
+// never collides.
 package cluster
 
 import (
@@ -70,7 +83,7 @@ type Cluster struct {
 
 // NewCluster creates a Cluster. Children are named name+"-<role>".
 func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pulumi.ResourceOption) (*Cluster, error) {
-	a := args.withDefaults()
+	a := args.withName(name)
 	if err := a.validate(); err != nil {
 		return nil, fmt.Errorf("cluster %q: %w", name, err)
 	}

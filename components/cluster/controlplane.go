@@ -95,7 +95,7 @@ func (c *Cluster) roles(ctx *pulumi.Context) error {
 func (c *Cluster) controlPlaneLogs(ctx *pulumi.Context) error {
 	name := c.name + "-control-plane"
 	group, err := cloudwatch.NewLogGroup(ctx, name, &cloudwatch.LogGroupArgs{
-		Name:            pulumi.String(fmt.Sprintf("/aws/eks/%s/cluster", c.name)),
+		Name:            pulumi.String(fmt.Sprintf("/aws/eks/%s/cluster", c.args.NamePrefix)),
 		RetentionInDays: pulumi.Int(c.args.LogRetentionDays),
 		Tags:            c.tags(name),
 	}, c.opts...)
@@ -118,7 +118,7 @@ func (c *Cluster) controlPlane(ctx *pulumi.Context) error {
 		vpc.PublicAccessCidrs = pulumi.ToStringArray(c.args.PublicAccessCIDRs)
 	}
 	cluster, err := eks.NewCluster(ctx, c.name+"-eks", &eks.ClusterArgs{
-		Name:      pulumi.String(c.name),
+		Name:      pulumi.String(c.args.NamePrefix),
 		Version:   pulumi.String(c.args.Version),
 		RoleArn:   c.clusterRole.Arn,
 		VpcConfig: vpc,

@@ -145,6 +145,7 @@ func (c *Cluster) selfManaged(ctx *pulumi.Context, g NodeGroup, deps []pulumi.Re
 	if err != nil {
 		return nil, err
 	}
+	cluster := c.args.NamePrefix // the EKS cluster's name
 	asg := &autoscaling.GroupArgs{
 		VpcZoneIdentifiers: c.args.SubnetIDs,
 		MinSize:            pulumi.Int(g.MinSize),
@@ -157,10 +158,10 @@ func (c *Cluster) selfManaged(ctx *pulumi.Context, g NodeGroup, deps []pulumi.Re
 		HealthCheckType: pulumi.String("EC2"),
 		// the cluster autoscaler discovers the group by these tags, as it does managed groups
 		Tags: asgTags(tags.Merge(c.args.Tags, g.Tags, map[string]string{
-			tags.KeyName:                          name,
-			"kubernetes.io/cluster/" + c.name:     "owned",
-			"k8s.io/cluster-autoscaler/enabled":   "true",
-			"k8s.io/cluster-autoscaler/" + c.name: "owned",
+			tags.KeyName:                           name,
+			"kubernetes.io/cluster/" + cluster:     "owned",
+			"k8s.io/cluster-autoscaler/enabled":    "true",
+			"k8s.io/cluster-autoscaler/" + cluster: "owned",
 		})),
 	}
 	version := itoa(lt.LatestVersion)

@@ -73,10 +73,20 @@ type NetworkArgs struct {
 	InterfaceEndpoints []string
 	// FlowLogRetentionDays is how long VPC flow logs are kept. Defaults to 365 days.
 	FlowLogRetentionDays int
+	// FlowLogGroupName is the CloudWatch Logs group the VPC flow logs go to: 1-512 of letters,
+	// digits and . - _ / #, not starting with aws/. Set it to keep an existing group (networks
+	// created before it existed used /flowmart/<name>/vpc-flow-logs). Defaults to
+	// "/vpc-flow-logs/<NamePrefix>".
+	FlowLogGroupName string
 	// PrivateZoneName is the name of a private Route 53 hosted zone associated with the VPC, for
 	// service discovery (e.g. production.internal: hosts register sqlserver.production.internal,
 	// so applications never hard-code an IP). Defaults to no zone.
 	PrivateZoneName string
+	// NamePrefix is in every physical name the network sets (the flow-log group's default name,
+	// /vpc-flow-logs/<NamePrefix>), so that two networks in one account and region never
+	// collide: 1-497 letters, digits and . - _ #. Every other resource of the network is named
+	// by AWS (ids) or by Pulumi (a random suffix). Defaults to the component name.
+	NamePrefix string
 	// Tags are added to every resource of the network. Defaults to none (the provider's default tags
 	// still apply).
 	Tags map[string]string
@@ -95,7 +105,23 @@ func (a *NetworkArgs) withDefaults() NetworkArgs {
 	if c.FlowLogRetentionDays == 0 {
 		c.FlowLogRetentionDays = 365
 	}
+	if c.FlowLogGroupName == "" && c.NamePrefix != "" {
+		c.FlowLogGroupName = flowLogGroupPrefix + c.NamePrefix
+	}
 	return c
+}
+
+// withName is withDefaults for the network called name: NamePrefix defaults to name (only the
+// constructor knows it; Validate checks a NamePrefix that is set).
+func (a *NetworkArgs) withName(name string) NetworkArgs {
+	var c NetworkArgs
+	if a != nil {
+		c = *a
+	}
+	if c.NamePrefix == "" {
+		c.NamePrefix = name
+	}
+	return c.withDefaults()
 }
 
 // Validate checks the Args after defaults, with everything AWS would refuse later, and returns
@@ -107,6 +133,21 @@ func (a *NetworkArgs) Validate() error {
 }
 
 var eipAllocRe = regexp.MustCompile(`^eipalloc-[0-9a-f]{8,17}$`)
+
+// Physical names. A CloudWatch Logs group name is 1-512 characters of [\.\-_/#A-Za-z0-9] and
+// must not start with aws/ (Amazon CloudWatch Logs API Reference, CreateLogGroup, logGroupName:
+// https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html).
+// NamePrefix is one segment of the default group name, so it holds no "/".
+const (
+	flowLogGroupPrefix = "/vpc-flow-logs/"
+	maxLogGroupName    = 512
+	maxNamePrefix      = maxLogGroupName - len(flowLogGroupPrefix)
+)
+
+var (
+	logGroupNameRe = regexp.MustCompile(`^[.\-_/#A-Za-z0-9]+$`)
+	namePrefixRe   = regexp.MustCompile(`^[.\-_#A-Za-z0-9]+$`)
+)
 
 func (a NetworkArgs) validate() error {
 	if a.Region == "" {
@@ -163,6 +204,13 @@ func (a NetworkArgs) validate() error {
 	}
 	if err := logretention.Check(a.FlowLogRetentionDays); err != nil {
 		return fielderr.New("FlowLogRetentionDays", "%s", err)
+	}
+	// NamePrefix first: a valid one always gives a valid default FlowLogGroupName
+	if a.NamePrefix != "" && (len(a.NamePrefix) > maxNamePrefix || !namePrefixRe.MatchString(a.NamePrefix)) {
+		return fielderr.New("NamePrefix", "%q is not a name prefix (1-%d letters, digits and . - _ #: it names the flow-log group %s<NamePrefix>; it defaults to the component name)", a.NamePrefix, maxNamePrefix, flowLogGroupPrefix)
+	}
+	if a.FlowLogGroupName != "" && (len(a.FlowLogGroupName) > maxLogGroupName || !logGroupNameRe.MatchString(a.FlowLogGroupName) || strings.HasPrefix(a.FlowLogGroupName, "aws/")) {
+		return fielderr.New("FlowLogGroupName", "%q is not a CloudWatch Logs group name (1-%d letters, digits and . - _ / #, not starting with aws/)", a.FlowLogGroupName, maxLogGroupName)
 	}
 	return nil
 }

@@ -1,8 +1,6 @@
 package network
 
 import (
-	"fmt"
-
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
@@ -11,12 +9,13 @@ import (
 	"github.com/flowmart/platform/pkg/iampolicy"
 )
 
-// flowLogs sends the VPC's flow logs (all traffic) to a log group with retention, through a role
-// that only the flow logs service of this account can assume and that can only write to that group.
+// flowLogs sends the VPC's flow logs (all traffic) to a log group with retention (named
+// FlowLogGroupName), through a role that only the flow logs service of this account can assume
+// and that can only write to that group.
 func (n *Network) flowLogs(ctx *pulumi.Context) error {
 	name := n.name + "-flow-logs"
 	group, err := cloudwatch.NewLogGroup(ctx, name, &cloudwatch.LogGroupArgs{
-		Name:            pulumi.String(fmt.Sprintf("/flowmart/%s/vpc-flow-logs", n.name)),
+		Name:            pulumi.String(n.args.FlowLogGroupName),
 		RetentionInDays: pulumi.Int(n.args.FlowLogRetentionDays),
 		Tags:            n.tags(name),
 	}, n.opts...)

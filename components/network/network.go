@@ -1,6 +1,17 @@
 // Package network provides Network: the VPC of an environment, with public, private and database
 // subnets in every availability zone, NAT, routing, VPC endpoints for ECR and S3, flow logs and a
 // locked default security group.
+//
+// # Physical names
+//
+// The network sets one name that must be unique in its account and region: the flow-log group,
+// FlowLogGroupName, which defaults to /vpc-flow-logs/<NamePrefix> (NamePrefix defaults to the
+// component name; no company name is part of it). The private hosted zone is named
+// PrivateZoneName, as given (private zones of one name may coexist, one per VPC). Everything
+// else is named by AWS (the VPC, subnets, route tables, gateways, Elastic IPs, endpoints and the
+// flow log get ids) or auto-named by Pulumi from its resource name plus a random suffix (the
+// endpoints' security group, the flow-log role and its inline policy), so it never collides.
+// The Name tags carry the resource names; tags need not be unique.
 package network
 
 import (
@@ -60,7 +71,7 @@ type Network struct {
 
 // NewNetwork creates a Network. Children are named name+"-<role>[-<az>]".
 func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pulumi.ResourceOption) (*Network, error) {
-	a := args.withDefaults()
+	a := args.withName(name)
 	if err := a.validate(); err != nil {
 		return nil, fmt.Errorf("network %q: %w", name, err)
 	}

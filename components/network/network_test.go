@@ -339,7 +339,7 @@ func TestEndpointsAndFlowLogs(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, res := range policy.Statement[0].Resource {
-		if !strings.HasPrefix(res, "arn:aws:logs:eu-west-1:111122223333:log-group:/flowmart/prod/vpc-flow-logs") {
+		if !strings.HasPrefix(res, "arn:aws:logs:eu-west-1:111122223333:log-group:/vpc-flow-logs/prod") {
 			t.Errorf("flow log policy resource %q is not the log group", res)
 		}
 	}

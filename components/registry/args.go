@@ -114,6 +114,12 @@ type RegistryArgs struct {
 	ForceDelete bool
 	// Protect protects the repositories and the created KMS key from deletion. Defaults to false.
 	Protect bool
+	// NamePrefix starts every physical name the registry derives (the created KMS key's alias,
+	// alias/<NamePrefix>-ecr-key), so that two registries in one account and region never
+	// collide: 1-242 letters, digits, - and _. Repository names are Repositories[].Name and
+	// pull-through cache prefixes are PullThroughCacheRules[].Prefix, as given: they are what
+	// images are pulled by. Defaults to the component name.
+	NamePrefix string
 	// Tags are added to every resource of the registry. Defaults to none (the provider's default
 	// tags still apply).
 	Tags map[string]string
@@ -142,6 +148,29 @@ func (a *RegistryArgs) withDefaults() RegistryArgs {
 	}
 	return c
 }
+
+// withName is withDefaults for the registry called name: NamePrefix defaults to name (only the
+// constructor knows it; Validate checks a NamePrefix that is set).
+func (a *RegistryArgs) withName(name string) RegistryArgs {
+	c := a.withDefaults()
+	if c.NamePrefix == "" {
+		c.NamePrefix = name
+	}
+	return c
+}
+
+// A KMS alias name is 1-256 characters of letters, digits, /, _ and -, including its alias/
+// prefix, and must not start with alias/aws/ (AWS KMS API Reference, CreateAlias, AliasName:
+// https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateAlias.html). NamePrefix is one
+// segment of alias/<NamePrefix>-ecr-key, so it holds no "/" (nor, then, the reserved alias/aws/).
+const (
+	aliasStart    = "alias/"
+	keyAliasEnd   = "-ecr-key"
+	maxAliasName  = 256
+	maxNamePrefix = maxAliasName - len(aliasStart) - len(keyAliasEnd)
+)
+
+var namePrefixRe = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 
 var (
 	// RepositoryNameRe is the name pattern ECR accepts.
@@ -253,6 +282,9 @@ func (a RegistryArgs) validate() error {
 				return fielderr.New(fielderr.Index("PullThroughCacheRules", i), "prefix %q overlaps repository %q", rule.Prefix, r.Name)
 			}
 		}
+	}
+	if a.NamePrefix != "" && (len(a.NamePrefix) > maxNamePrefix || !namePrefixRe.MatchString(a.NamePrefix)) {
+		return fielderr.New("NamePrefix", "%q is not a name prefix (1-%d letters, digits, - and _: it names the KMS alias %s<NamePrefix>%s; it defaults to the component name)", a.NamePrefix, maxNamePrefix, aliasStart, keyAliasEnd)
 	}
 	return nil
 }

@@ -2,6 +2,16 @@
 // immutable tags, scan on push, KMS encryption, typed lifecycle policies, repository policies
 // that give exact pull and push actions to given roles, and optional pull-through caches of
 // public registries. Image pulls from the cluster use the Network's ECR endpoints.
+//
+// # Physical names
+//
+// The registry derives one name that must be unique in its account and region: the alias of the
+// KMS key it creates, alias/<NamePrefix>-ecr-key (NamePrefix defaults to the component name).
+// Repositories are named Repositories[].Name and pull-through cache rules by their Prefix, as
+// given, since images are pulled by those names: two registries in one account and region need
+// distinct repository names and prefixes (Validate cannot see another stack's). Enhanced scanning
+// is one setting of the whole account's registry, not a name. The KMS key, the lifecycle and
+// repository policies have no name of their own (ids, or the repository's).
 package registry
 
 import (
@@ -52,7 +62,7 @@ type Registry struct {
 // NewRegistry creates a Registry. Children are named name+"-<repository>[-lifecycle|-policy]",
 // with "/" in repository names replaced by "-".
 func NewRegistry(ctx *pulumi.Context, name string, args *RegistryArgs, opts ...pulumi.ResourceOption) (*Registry, error) {
-	a := args.withDefaults()
+	a := args.withName(name)
 	if err := a.validate(); err != nil {
 		return nil, fmt.Errorf("registry %q: %w", name, err)
 	}
@@ -92,7 +102,7 @@ func (r *Registry) kmsKey(ctx *pulumi.Context) error {
 	name := r.name + "-ecr-key"
 	key, err := kmskey.New(ctx, name, kmskey.Args{
 		Description: "Encrypts the ECR repositories of " + r.name,
-		Alias:       "alias/" + name,
+		Alias:       aliasStart + r.args.NamePrefix + keyAliasEnd,
 		Tags:        r.tags(name),
 	}, protect.Options(r.args.Protect, r.opts), r.opts)
 	if err != nil {

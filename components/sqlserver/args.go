@@ -170,6 +170,16 @@ type SQLServerHostArgs struct {
 	// HostName is the host's label in the private zone. Defaults to sqlserver
 	// (sqlserver.<PrivateZoneName>).
 	HostName string
+	// NamePrefix starts every physical name the host sets: the KMS alias alias/<NamePrefix>, the
+	// backup vault, plan and selection <NamePrefix>, the patch baseline <NamePrefix>-windows, the
+	// patch group <NamePrefix> (the instance's "Patch Group" tag), the maintenance window
+	// <NamePrefix>-patching and its target <NamePrefix>, the CloudWatch agent's SSM parameter
+	// AmazonCloudWatch-<NamePrefix>, the SSM associations <NamePrefix>-cwagent-install and
+	// -configure, the alarm topic <NamePrefix>-alarms and the alarms <NamePrefix>-<alarm>; 3-50
+	// letters, digits, - and _ (an AWS Backup vault name). The resource names do not change with
+	// it. Defaults to HostResourceName of the component name: the component name, with -sqlserver
+	// appended unless it says sqlserver already.
+	NamePrefix string
 	// Protect protects the instance, its volumes, the password secret, the created KMS key and
 	// the backup vault from deletion, and turns on EC2 termination protection. Defaults to false.
 	Protect bool
@@ -216,6 +226,16 @@ func (a *SQLServerHostArgs) withDefaults() SQLServerHostArgs {
 	}
 	if c.HostName == "" {
 		c.HostName = DefaultHostName
+	}
+	return c
+}
+
+// withName is withDefaults for the host called name: NamePrefix defaults to HostResourceName(name)
+// (only the constructor knows the name; Validate checks a NamePrefix that is set).
+func (a *SQLServerHostArgs) withName(name string) SQLServerHostArgs {
+	c := a.withDefaults()
+	if c.NamePrefix == "" {
+		c.NamePrefix = HostResourceName(name)
 	}
 	return c
 }
@@ -362,8 +382,38 @@ func (a SQLServerHostArgs) validate() error {
 	if !dnsname.IsLabel(a.HostName) {
 		return fielderr.New("HostName", "%q is not a DNS label (lower-case letters, digits and inner hyphens, 1-63 characters)", a.HostName)
 	}
+	if a.NamePrefix != "" && (len(a.NamePrefix) < minNamePrefix || len(a.NamePrefix) > maxNamePrefix || !namePrefixRe.MatchString(a.NamePrefix)) {
+		return fielderr.New("NamePrefix", "%q is not a name prefix (%d-%d letters, digits, - and _: it is the backup vault's name and starts the host's other names; it defaults to the component name, with -sqlserver unless it says sqlserver)", a.NamePrefix, minNamePrefix, maxNamePrefix)
+	}
 	return nil
 }
+
+// NamePrefix feeds these names (the longest suffix is -cwagent-configure, 18 characters):
+//   - AWS Backup vault <p>: ^[a-zA-Z0-9\-\_]{2,50}$ (AWS Backup API Reference, CreateBackupVault,
+//     https://docs.aws.amazon.com/aws-backup/latest/devguide/API_CreateBackupVault.html); the
+//     backup plan (BackupPlanName) and selection (SelectionName) <p>: 1-50 of letters, digits
+//     and - _ . (CreateBackupPlan, CreateBackupSelection);
+//   - SSM maintenance window <p>-patching, its target <p>, the patch baseline <p>-windows and the
+//     associations <p>-cwagent-*: ^[a-zA-Z0-9_\-.]{3,128}$ (AWS Systems Manager API Reference,
+//     CreateMaintenanceWindow, RegisterTargetWithMaintenanceWindow, CreatePatchBaseline,
+//     CreateAssociation AssociationName);
+//   - the patch group <p>: 1-256 characters (RegisterPatchBaselineForPatchGroup);
+//   - the SSM parameter AmazonCloudWatch-<p>: a-zA-Z0-9_.- , up to 1011 characters (PutParameter);
+//   - the SNS topic <p>-alarms: 1-256 of letters, digits, - and _ (Amazon SNS API Reference,
+//     CreateTopic);
+//   - the alarms <p>-<alarm>: 1-255 characters (Amazon CloudWatch API Reference,
+//     PutMetricAlarm AlarmName);
+//   - the KMS alias alias/<p>: 1-256 of letters, digits, / _ - (AWS KMS API Reference,
+//     CreateAlias).
+//
+// The strictest is the vault: 2-50 of letters, digits, - and _; the window target's 3-character
+// minimum raises the lower bound to 3.
+const (
+	minNamePrefix = 3
+	maxNamePrefix = 50
+)
+
+var namePrefixRe = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 
 func (s AlarmSubscription) validate() error {
 	switch s.Protocol {

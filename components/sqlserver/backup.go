@@ -13,7 +13,7 @@ import (
 // start), backed up by a role with the AWS managed backup and restore policies.
 func (h *SQLServerHost) backups(ctx *pulumi.Context) error {
 	vault, err := backup.NewVault(ctx, h.name+"-vault", &backup.VaultArgs{
-		Name:      pulumi.String(h.hostName()),
+		Name:      pulumi.String(h.physicalName()),
 		KmsKeyArn: h.keyARN,
 		Tags:      h.tags(h.name + "-vault"),
 	}, protect.Options(h.args.Protect, h.opts)...)
@@ -22,7 +22,7 @@ func (h *SQLServerHost) backups(ctx *pulumi.Context) error {
 	}
 	h.vault = vault
 	plan, err := backup.NewPlan(ctx, h.name+"-backup-plan", &backup.PlanArgs{
-		Name: pulumi.String(h.hostName()),
+		Name: pulumi.String(h.physicalName()),
 		Rules: backup.PlanRuleArray{&backup.PlanRuleArgs{
 			RuleName:         pulumi.String("daily"),
 			TargetVaultName:  vault.Name,
@@ -54,7 +54,7 @@ func (h *SQLServerHost) backups(ctx *pulumi.Context) error {
 		}
 	}
 	_, err = backup.NewSelection(ctx, h.name+"-backup-selection", &backup.SelectionArgs{
-		Name:       pulumi.String(h.hostName()),
+		Name:       pulumi.String(h.physicalName()),
 		PlanId:     plan.ID(),
 		IamRoleArn: role.Arn,
 		Resources:  resources,

@@ -17,8 +17,9 @@ const PatchGroupTag = "Patch Group"
 // EditionTag is the instance tag naming the SQL Server edition.
 const EditionTag = "SQLServerEdition"
 
-// patchGroup is the host's patch group name.
-func (h *SQLServerHost) patchGroup() string { return h.hostName() }
+// patchGroup is the host's patch group name (a patch group is registered with one baseline per
+// operating system in an account and region, so it is a physical name).
+func (h *SQLServerHost) patchGroup() string { return h.physicalName() }
 
 // instance creates the EC2 instance: the pinned AMI (changes to it are ignored, so a new AMI never
 // replaces the host; rebuild with `pulumi up --replace <urn>`, the data volumes survive), in the

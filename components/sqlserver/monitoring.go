@@ -44,7 +44,7 @@ const (
 )
 
 // agentConfigName is the SSM parameter holding the agent's configuration.
-func (h *SQLServerHost) agentConfigName() string { return agentConfigStart + h.hostName() }
+func (h *SQLServerHost) agentConfigName() string { return agentConfigStart + h.physicalName() }
 
 // AgentConfig is the CloudWatch agent configuration for a host with the given drive letters
 // ("C", "D", ...): memory committed and free space per drive, every minute, with the instance id
@@ -93,7 +93,7 @@ func (h *SQLServerHost) monitoringAgent(ctx *pulumi.Context) error {
 		Key: pulumi.String("InstanceIds"), Values: pulumi.StringArray{h.Instance.ID()},
 	}}
 	install, err := ssm.NewAssociation(ctx, h.name+"-cwagent-install", &ssm.AssociationArgs{
-		AssociationName: pulumi.String(h.hostName() + "-cwagent-install"),
+		AssociationName: pulumi.String(h.physicalName() + "-cwagent-install"),
 		Name:            pulumi.String(installDocument),
 		Parameters:      pulumi.StringMap{"action": pulumi.String("Install"), "name": pulumi.String(agentPackage)},
 		Targets:         targets,
@@ -104,7 +104,7 @@ func (h *SQLServerHost) monitoringAgent(ctx *pulumi.Context) error {
 		return err
 	}
 	_, err = ssm.NewAssociation(ctx, h.name+"-cwagent-configure", &ssm.AssociationArgs{
-		AssociationName: pulumi.String(h.hostName() + "-cwagent-configure"),
+		AssociationName: pulumi.String(h.physicalName() + "-cwagent-configure"),
 		Name:            pulumi.String(configDocument),
 		Parameters: pulumi.StringMap{
 			"action":                        pulumi.String("configure"),
@@ -142,7 +142,7 @@ type alarm struct {
 func (h *SQLServerHost) alarms(ctx *pulumi.Context) error {
 	name := h.name + "-alarms"
 	topic, err := sns.NewTopic(ctx, name, &sns.TopicArgs{
-		Name:           pulumi.String(h.hostName() + "-alarms"),
+		Name:           pulumi.String(h.physicalName() + "-alarms"),
 		DisplayName:    pulumi.String("SQL Server " + h.name),
 		KmsMasterKeyId: h.keyARN,
 		Tags:           h.tags(name),
@@ -179,7 +179,7 @@ func (h *SQLServerHost) alarms(ctx *pulumi.Context) error {
 	for _, a := range list {
 		child := h.name + "-alarm-" + a.suffix
 		if _, err := cloudwatch.NewMetricAlarm(ctx, child, &cloudwatch.MetricAlarmArgs{
-			Name:               pulumi.String(h.hostName() + "-" + a.suffix),
+			Name:               pulumi.String(h.physicalName() + "-" + a.suffix),
 			AlarmDescription:   pulumi.String("SQL Server host " + h.name + ": " + a.description),
 			Namespace:          pulumi.String(a.namespace),
 			MetricName:         pulumi.String(a.metric),

@@ -15,7 +15,7 @@ const PatchDocument = "AWS-RunPatchBaseline"
 func (h *SQLServerHost) patching(ctx *pulumi.Context) error {
 	days := pulumi.Int(h.args.PatchApproveAfterDays)
 	baseline, err := ssm.NewPatchBaseline(ctx, h.name+"-patch-baseline", &ssm.PatchBaselineArgs{
-		Name:            pulumi.String(h.hostName() + "-windows"),
+		Name:            pulumi.String(h.physicalName() + "-windows"),
 		Description:     pulumi.String("SQL Server host " + h.name + ": Critical and Important security updates and critical updates"),
 		OperatingSystem: pulumi.String("WINDOWS"),
 		ApprovalRules: ssm.PatchBaselineApprovalRuleArray{
@@ -48,7 +48,7 @@ func (h *SQLServerHost) patching(ctx *pulumi.Context) error {
 	}
 	name := h.name + "-patching"
 	window, err := ssm.NewMaintenanceWindow(ctx, name, &ssm.MaintenanceWindowArgs{
-		Name:                     pulumi.String(h.hostName() + "-patching"),
+		Name:                     pulumi.String(h.physicalName() + "-patching"),
 		Description:              pulumi.String("Patching of SQL Server host " + h.name),
 		Schedule:                 pulumi.String(h.args.MaintenanceWindowSchedule),
 		Duration:                 pulumi.Int(h.args.MaintenanceWindowHours),
@@ -62,7 +62,7 @@ func (h *SQLServerHost) patching(ctx *pulumi.Context) error {
 	}
 	target, err := ssm.NewMaintenanceWindowTarget(ctx, name, &ssm.MaintenanceWindowTargetArgs{
 		WindowId:     window.ID(),
-		Name:         pulumi.String(h.hostName()),
+		Name:         pulumi.String(h.physicalName()),
 		Description:  pulumi.String("SQL Server host " + h.name),
 		ResourceType: pulumi.String("INSTANCE"),
 		Targets: ssm.MaintenanceWindowTargetTargetArray{

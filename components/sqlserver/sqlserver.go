@@ -13,6 +13,24 @@
 // host at boot (never in user data); SSM patching in a weekly maintenance window; the CloudWatch
 // agent for memory and disk metrics; alarms to a KMS-encrypted SNS topic; daily VSS-consistent AWS
 // Backup recovery points; and an A record in the private zone.
+//
+// # Physical names
+//
+// The names the host sets, unique in its account and region, all start with NamePrefix, which
+// defaults to HostResourceName of the component name ("production-sqlserver" for the stacks'
+// "production-sqlserver"): the KMS alias alias/<NamePrefix>, the backup vault, plan and
+// selection <NamePrefix>, the patch baseline <NamePrefix>-windows, the patch group <NamePrefix>
+// (the instance's "Patch Group" tag), the maintenance window <NamePrefix>-patching and its target
+// <NamePrefix>, the CloudWatch agent's SSM parameter AmazonCloudWatch-<NamePrefix> (the managed
+// CloudWatchAgentServerPolicy reads only parameters named AmazonCloudWatch-*), the SSM
+// associations <NamePrefix>-cwagent-install and -cwagent-configure, the alarm topic
+// <NamePrefix>-alarms and the alarms <NamePrefix>-cpu, -status-check, -memory and
+// -disk-<volume>. The DNS record is HostName.PrivateZoneName, in the given zone; the maintenance
+// window's task (install-patches) and the plan's rule (daily) are named within their window and
+// plan. Everything else is auto-named by Pulumi from its resource name plus a random suffix (the
+// instance and backup roles, their inline policy, the instance profile, the security group, the
+// sa secret) or named by AWS (the instance, volumes, key, alarm subscriptions get ids), so it
+// never collides.
 package sqlserver
 
 import (
@@ -84,7 +102,7 @@ type SQLServerHost struct {
 // their attachments name+"-data|-log|-tempdb|-backup"); the instance, its security group, role and
 // instance profile are HostResourceName(name).
 func NewSQLServerHost(ctx *pulumi.Context, name string, args *SQLServerHostArgs, opts ...pulumi.ResourceOption) (*SQLServerHost, error) {
-	a := args.withDefaults()
+	a := args.withName(name)
 	if err := a.validate(); err != nil {
 		return nil, fmt.Errorf("sqlserver %q: %w", name, err)
 	}
@@ -116,10 +134,15 @@ func NewSQLServerHost(ctx *pulumi.Context, name string, args *SQLServerHostArgs,
 	return h, h.registerOutputs(ctx)
 }
 
-// hostName is the name of the instance, its security group and role, and of the names AWS shows
-// (alarms, topic, vault, patch group): name+"-sqlserver", or name itself when it already says
-// sqlserver. It always contains "sqlserver", which is how the policy rules recognize the host.
+// hostName is the resource name of the instance, its security group and role:
+// name+"-sqlserver", or name itself when it already says sqlserver. It always contains
+// "sqlserver", which is how the policy rules recognize the host. The physical names AWS shows
+// (alarms, topic, vault, patch group, ...) start with physicalName() instead, NamePrefix, whose
+// default is the same name.
 func (h *SQLServerHost) hostName() string { return HostResourceName(h.name) }
+
+// physicalName is the start of every physical name of the host: NamePrefix.
+func (h *SQLServerHost) physicalName() string { return h.args.NamePrefix }
 
 // HostResourceName is the resource name of the instance of a SQLServerHost named name:
 // "production" and "production-sqlserver" both give "production-sqlserver".

@@ -36,7 +36,7 @@ func (h *SQLServerHost) encryptionKey(ctx *pulumi.Context) error {
 	name := h.name + "-key"
 	key, err := kmskey.New(ctx, name, kmskey.Args{
 		Description:       "SQL Server host " + h.name + ": volumes, sa secret, backups, alarm topic",
-		Alias:             "alias/" + h.hostName(),
+		Alias:             "alias/" + h.physicalName(),
 		AccountARN:        h.role.Arn,
 		ServiceStatements: []iampolicy.Statement{cloudWatchAlarmsStatement},
 		Tags:              h.tags(name),

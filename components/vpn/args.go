@@ -72,7 +72,7 @@ type VPNGatewayArgs struct {
 	// networks stays the default. Defaults to false.
 	AllowAnySource bool
 	// Peers are the clients. Their [Peer] sections (public keys and tunnel addresses, no secret)
-	// are kept in the SSM parameter /flowmart/<name>/wireguard/peers, at most 4096 bytes (a
+	// are kept in the SSM parameter /flowmart/<NamePrefix>/wireguard/peers, at most 4096 bytes (a
 	// Standard parameter: about 35 peers with short names). Changing peers updates that parameter
 	// only; the host reads it every minute and applies it live (`wg syncconf`), so the change takes
 	// effect within a minute, other peers' sessions stay up, and nothing is replaced. Defaults to
@@ -100,6 +100,12 @@ type VPNGatewayArgs struct {
 	// Tags are added to every resource that takes tags. Defaults to none (the provider's default
 	// tags still apply).
 	Tags map[string]string
+	// NamePrefix names the one physical name the gateway sets, the peers' SSM parameter
+	// /flowmart/<NamePrefix>/wireguard/peers (unique in an account and region), and is written
+	// into the host's scripts: 1-985 letters, digits, '.', '-' and '_'. Changing it on a running
+	// gateway replaces the parameter and changes the host's user data, as ClientCIDR does.
+	// Defaults to the component name.
+	NamePrefix string
 }
 
 func (a *VPNGatewayArgs) withDefaults() VPNGatewayArgs {
@@ -128,6 +134,26 @@ func (a *VPNGatewayArgs) withDefaults() VPNGatewayArgs {
 var (
 	instanceTypeRe = regexp.MustCompile(`^[a-z][a-z0-9-]*\.[a-z0-9]+$`)
 )
+
+// withName is withDefaults for the gateway called name: NamePrefix defaults to name (only the
+// constructor knows it; Validate checks a NamePrefix that is set).
+func (a *VPNGatewayArgs) withName(name string) VPNGatewayArgs {
+	c := a.withDefaults()
+	if c.NamePrefix == "" {
+		c.NamePrefix = name
+	}
+	return c
+}
+
+// An SSM parameter name holds a-zA-Z0-9_.- and "/" between hierarchy levels, and is at most 1011
+// characters: the 2048 of PutParameter's Name include 1037 for the ARN and system attributes
+// (AWS Systems Manager API Reference, PutParameter, Name:
+// https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_PutParameter.html).
+// NamePrefix is one level of /flowmart/<NamePrefix>/wireguard/peers, so it holds no "/"; the
+// scripts quote it, which the same characters keep safe.
+const maxParameterName = 1011
+
+var maxNamePrefix = maxParameterName - len(peersParameterName(""))
 
 // Validate checks the Args after defaults and returns the first problem as a *fielderr.Error
 // naming the field. NewVPNGateway runs it before registering anything.
@@ -198,6 +224,9 @@ func (a VPNGatewayArgs) validate() error {
 	}
 	if a.RootVolumeSizeGiB < 8 || a.RootVolumeSizeGiB > 16384 {
 		return fielderr.New("RootVolumeSizeGiB", "%d is outside 8 to 16384", a.RootVolumeSizeGiB)
+	}
+	if a.NamePrefix != "" && (len(a.NamePrefix) > maxNamePrefix || !gatewayNameRe.MatchString(a.NamePrefix)) {
+		return fielderr.New("NamePrefix", "%q is not a name prefix (1-%d letters, digits, '.', '-' and '_': it names the SSM parameter %s; it defaults to the component name)", a.NamePrefix, maxNamePrefix, peersParameterName("<NamePrefix>"))
 	}
 	return nil
 }

@@ -13,13 +13,25 @@ import (
 // names.
 const maxPeersBytes = 4096
 
-// gatewayNameRe is what a gateway's name may hold: it is a segment of the peers' parameter name
-// (/flowmart/<name>/wireguard/peers) and is written into the host's scripts.
+// gatewayNameRe is what a gateway's name and NamePrefix may hold: the name is written into the
+// host's scripts, the NamePrefix too, and it is a segment of the peers' parameter name
+// (/flowmart/<NamePrefix>/wireguard/peers).
 var gatewayNameRe = regexp.MustCompile(`^[A-Za-z0-9_.-]+$`)
 
-// peersParameterName is the SSM parameter that holds the peers of the gateway named name.
-func peersParameterName(name string) string {
-	return "/flowmart/" + name + "/wireguard/peers"
+// peersParameterName is the SSM parameter that holds the peers of the gateway whose NamePrefix
+// is prefix. It keeps the /flowmart/ it was created with, so that no running gateway's parameter
+// (and user data) changes.
+func peersParameterName(prefix string) string {
+	return "/flowmart/" + prefix + "/wireguard/peers"
+}
+
+// namePrefix is the NamePrefix of a gateway called name with args a: a.NamePrefix, which the
+// constructor always sets, or the name (its default) for Args that did not come through it.
+func namePrefix(name string, a VPNGatewayArgs) string {
+	if a.NamePrefix != "" {
+		return a.NamePrefix
+	}
+	return name
 }
 
 // peersConf is the peers' section of the server's configuration, as stored in the parameter and
@@ -42,7 +54,7 @@ func (g *VPNGateway) peersParameter(ctx *pulumi.Context) error {
 	name := g.name + "-peers"
 	var err error
 	g.peers, err = ssm.NewParameter(ctx, name, &ssm.ParameterArgs{
-		Name:          pulumi.String(peersParameterName(g.name)),
+		Name:          pulumi.String(peersParameterName(namePrefix(g.name, g.args))),
 		Description:   pulumi.String("WireGuard peers of VPN gateway " + g.name + " (public keys and tunnel addresses), applied by the host within a minute"),
 		Type:          pulumi.String("String"),
 		Tier:          pulumi.String("Standard"),

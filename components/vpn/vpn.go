@@ -6,11 +6,23 @@
 // Manager and read at boot through the instance role, so neither user data nor any output holds
 // it; the public key, which clients need, is computed from it in the program.
 //
-// The peers live in an SSM parameter (/flowmart/<name>/wireguard/peers) that the host reads every
-// minute and applies live, so adding or removing a peer replaces nothing and drops no session.
+// The peers live in an SSM parameter (/flowmart/<NamePrefix>/wireguard/peers) that the host reads
+// every minute and applies live, so adding or removing a peer replaces nothing and drops no
+// session.
 // The host also forwards DNS on its tunnel address to the VPC resolver (which answers only
 // queries from inside the VPC), so clients resolve the private zone and the EKS private endpoint;
 // ClientConfig is a client configuration template naming it.
+//
+// # Physical names
+//
+// The gateway sets one name that must be unique in its account and region: the peers' SSM
+// parameter /flowmart/<NamePrefix>/wireguard/peers (NamePrefix defaults to the component name).
+// It keeps the /flowmart/ of the name it was created with: a new default would replace the
+// parameter of every running gateway and change its user data, which names it. The DNS record is
+// vpn.<PrivateZoneName>, in the given zone. Everything else is auto-named by Pulumi from its
+// resource name plus a random suffix (the security group, the role and its inline policies, the
+// instance profile, the private-key secret) or named by AWS (the instance, the Elastic IP, the
+// routes and rules get ids), so it never collides.
 package vpn
 
 import (
@@ -82,7 +94,7 @@ func NewVPNGateway(ctx *pulumi.Context, name string, args *VPNGatewayArgs, opts 
 	if !gatewayNameRe.MatchString(name) {
 		return nil, fmt.Errorf("vpn gateway %q: the name may only hold letters, digits, '.', '-' and '_' (it names the SSM parameter %s)", name, peersParameterName("<name>"))
 	}
-	a := args.withDefaults()
+	a := args.withName(name)
 	if err := a.validate(); err != nil {
 		return nil, fmt.Errorf("vpn gateway %q: %w", name, err)
 	}
