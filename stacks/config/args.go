@@ -34,6 +34,9 @@ func (c *Config) NetworkArgs() network.NetworkArgs {
 		InterfaceEndpoints:   n.InterfaceEndpoints,
 		FlowLogRetentionDays: n.FlowLogRetentionDays,
 		PrivateZoneName:      n.PrivateZoneName,
+		// FlowMart's own name for the group, from before the component dropped the brand from its
+		// default: changing it would replace every stack's flow-log group
+		FlowLogGroupName: "/flowmart/" + c.Stack + "/vpc-flow-logs",
 	}
 }
 
