@@ -4,7 +4,7 @@ import "strings"
 
 // A violation's fix hint names what the reader writes: on a child of one of the platform's
 // components, the component's Args field (and the stack configuration key the stacks map onto it);
-// on a resource of the reader's own, the resource's input. Components are recognised by their type
+// on a resource of the reader's own, the resource's input. Components are recognized by their type
 // tokens, which are public contracts; this package imports no component.
 
 // Type tokens of the components whose Args the rules' hints name.
