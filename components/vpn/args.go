@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"regexp"
 	"slices"
+	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -72,7 +73,7 @@ type VPNGatewayArgs struct {
 	// networks stays the default. Defaults to false.
 	AllowAnySource bool
 	// Peers are the clients. Their [Peer] sections (public keys and tunnel addresses, no secret)
-	// are kept in the SSM parameter /flowmart/<NamePrefix>/wireguard/peers, at most 4096 bytes (a
+	// are kept in the SSM parameter /<NamePrefix>/wireguard/peers, at most 4096 bytes (a
 	// Standard parameter: about 35 peers with short names). Changing peers updates that parameter
 	// only; the host reads it every minute and applies it live (`wg syncconf`), so the change takes
 	// effect within a minute, other peers' sessions stay up, and nothing is replaced. Defaults to
@@ -101,11 +102,16 @@ type VPNGatewayArgs struct {
 	// tags still apply).
 	Tags map[string]string
 	// NamePrefix names the one physical name the gateway sets, the peers' SSM parameter
-	// /flowmart/<NamePrefix>/wireguard/peers (unique in an account and region), and is written
-	// into the host's scripts: 1-985 letters, digits, '.', '-' and '_'. Changing it on a running
-	// gateway replaces the parameter and changes the host's user data, as ClientCIDR does.
-	// Defaults to the component name.
+	// /<NamePrefix>/wireguard/peers (unique in an account and region) unless PeersParameterName
+	// is given, and is written into the host's scripts: letters, digits, '.', '-' and '_'.
+	// Changing it on a running gateway replaces the parameter and changes the host's user data,
+	// as ClientCIDR does. Defaults to the component name.
 	NamePrefix string
+	// PeersParameterName is the full name of the peers' SSM parameter, for a gateway whose
+	// parameter was created under another name (the FlowMart stacks keep
+	// /flowmart/<name>/wireguard/peers): a hierarchy of at most 15 levels of letters, digits, '.',
+	// '-' and '_', at most 1011 characters. Defaults to /<NamePrefix>/wireguard/peers.
+	PeersParameterName string
 }
 
 func (a *VPNGatewayArgs) withDefaults() VPNGatewayArgs {
@@ -149,11 +155,14 @@ func (a *VPNGatewayArgs) withName(name string) VPNGatewayArgs {
 // characters: the 2048 of PutParameter's Name include 1037 for the ARN and system attributes
 // (AWS Systems Manager API Reference, PutParameter, Name:
 // https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_PutParameter.html).
-// NamePrefix is one level of /flowmart/<NamePrefix>/wireguard/peers, so it holds no "/"; the
+// NamePrefix is one level of /<NamePrefix>/wireguard/peers, so it holds no "/"; the
 // scripts quote it, which the same characters keep safe.
 const maxParameterName = 1011
 
 var maxNamePrefix = maxParameterName - len(peersParameterName(""))
+
+// parameterNameRe is a hierarchical SSM parameter name (PutParameter, Name; at most 15 levels).
+var parameterNameRe = regexp.MustCompile(`^(/[A-Za-z0-9_.-]+)+$`)
 
 // Validate checks the Args after defaults and returns the first problem as a *fielderr.Error
 // naming the field. NewVPNGateway runs it before registering anything.
@@ -224,6 +233,9 @@ func (a VPNGatewayArgs) validate() error {
 	}
 	if a.RootVolumeSizeGiB < 8 || a.RootVolumeSizeGiB > 16384 {
 		return fielderr.New("RootVolumeSizeGiB", "%d is outside 8 to 16384", a.RootVolumeSizeGiB)
+	}
+	if p := a.PeersParameterName; p != "" && (len(p) > maxParameterName || !parameterNameRe.MatchString(p) || strings.Count(p, "/") > 15) {
+		return fielderr.New("PeersParameterName", "%q is not an SSM parameter name (a path /a/b/c of at most 15 levels of letters, digits, '.', '-' and '_', at most %d characters)", p, maxParameterName)
 	}
 	if a.NamePrefix != "" && (len(a.NamePrefix) > maxNamePrefix || !gatewayNameRe.MatchString(a.NamePrefix)) {
 		return fielderr.New("NamePrefix", "%q is not a name prefix (1-%d letters, digits, '.', '-' and '_': it names the SSM parameter %s; it defaults to the component name)", a.NamePrefix, maxNamePrefix, peersParameterName("<NamePrefix>"))

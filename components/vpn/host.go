@@ -200,5 +200,5 @@ systemctl daemon-reload
 systemctl enable wg-peers.service
 systemctl enable --now wg-quick@wg0
 systemctl enable --now wg-peers.timer dnsmasq.service
-`, name, arn.Region(secretARN), secretARN, serverAddress(a.ClientCIDR), a.ListenPort, serverIP(a.ClientCIDR), peersParameterName(namePrefix(name, a)))
+`, name, arn.Region(secretARN), secretARN, serverAddress(a.ClientCIDR), a.ListenPort, serverIP(a.ClientCIDR), peersParameter(name, a))
 }

@@ -67,17 +67,45 @@ func zonedArgs() *VPNGatewayArgs {
 	return a
 }
 
-// With the default NamePrefix the parameter is the component name's, as the stacks' goldens show
-// it (production-vpn: /flowmart/production-vpn/wireguard/peers).
+// With the default NamePrefix the parameter is the component name's, without any brand
+// (production-vpn: /production-vpn/wireguard/peers).
 func TestDefaultPhysicalNames(t *testing.T) {
 	got := physicalNames(t, runGateways(t, map[string]*VPNGatewayArgs{"production-vpn": zonedArgs()}, false))
-	want := []physicalName{{typeParameter, "production-vpn-peers", "name", "/flowmart/production-vpn/wireguard/peers"}}
+	want := []physicalName{{typeParameter, "production-vpn-peers", "name", "/production-vpn/wireguard/peers"}}
 	if !slices.Equal(got, want) {
 		t.Errorf("physical names %v, want %v", got, want)
 	}
 }
 
-// With a NamePrefix, the parameter is named by it (the level after /flowmart/), the host reads
+// PeersParameterName keeps the name a running gateway's parameter was created with (the FlowMart
+// stacks pin /flowmart/<name>/wireguard/peers): the parameter, the host's script and the role's
+// policy all use it, and a bad one is refused with one line.
+func TestPeersParameterNameKeepsAnExistingParameter(t *testing.T) {
+	a := zonedArgs()
+	const param = "/flowmart/production-vpn/wireguard/peers"
+	a.PeersParameterName = param
+	doc := runGateways(t, map[string]*VPNGatewayArgs{"production-vpn": a}, true)
+	if got := physicalNames(t, doc); len(got) != 1 || got[0].value != param {
+		t.Errorf("physical names %v, want %s", got, param)
+	}
+	ud, _ := get(t, doc, typeInstance, "production-vpn-host").Inputs["userData"].(string)
+	if !strings.Contains(ud, "--name '"+param+"'") {
+		t.Errorf("the host does not read %s", param)
+	}
+	policy := get(t, doc, "aws:iam/rolePolicy:RolePolicy", "production-vpn-read-peers").Inputs["policy"].(string)
+	if !strings.Contains(policy, "parameter"+param) {
+		t.Errorf("the role may not read %s: %s", param, policy)
+	}
+	for _, bad := range []string{"flowmart/peers", "/a b", "/" + strings.Repeat("a/", 16) + "x"} {
+		b := baseArgs()
+		b.PeersParameterName = bad
+		if path, _, ok := fielderr.Split(b.Validate()); !ok || path != "PeersParameterName" {
+			t.Errorf("PeersParameterName %q: %v", bad, b.Validate())
+		}
+	}
+}
+
+// With a NamePrefix, the parameter is named by it (its first level), the host reads
 // that parameter, and the role may read it; nothing carries the component name.
 func TestNamePrefixNamesEveryPhysicalName(t *testing.T) {
 	a := zonedArgs()
@@ -87,12 +115,12 @@ func TestNamePrefixNamesEveryPhysicalName(t *testing.T) {
 	if len(got) != 1 {
 		t.Fatalf("physical names %v, want the peers' parameter", got)
 	}
-	const param = "/flowmart/acme-blue-vpn/wireguard/peers"
+	const param = "/acme-blue-vpn/wireguard/peers"
 	if got[0].value != param {
 		t.Errorf("peers' parameter %q, want %q", got[0].value, param)
 	}
 	ud, _ := get(t, doc, typeInstance, "production-vpn-host").Inputs["userData"].(string)
-	if !strings.Contains(ud, "--name '"+param+"'") || strings.Contains(ud, "/flowmart/production-vpn/") {
+	if !strings.Contains(ud, "--name '"+param+"'") || strings.Contains(ud, "/production-vpn/") {
 		t.Errorf("the host does not read %s:\n%s", param, ud)
 	}
 	policy := get(t, doc, "aws:iam/rolePolicy:RolePolicy", "production-vpn-read-peers").Inputs["policy"].(string)
@@ -103,10 +131,10 @@ func TestNamePrefixNamesEveryPhysicalName(t *testing.T) {
 
 func TestBadNamePrefix(t *testing.T) {
 	for _, c := range []struct{ prefix, want string }{
-		{"acme/vpn", `NamePrefix: "acme/vpn" is not a name prefix (1-985 letters, digits, '.', '-' and '_': it names the SSM parameter /flowmart/<NamePrefix>/wireguard/peers`},
+		{"acme/vpn", `NamePrefix: "acme/vpn" is not a name prefix (1-994 letters, digits, '.', '-' and '_': it names the SSM parameter /<NamePrefix>/wireguard/peers`},
 		{"acme vpn", `NamePrefix: "acme vpn" is not a name prefix`},
 		{"acme'vpn", `NamePrefix: "acme'vpn" is not a name prefix`},
-		{strings.Repeat("a", 986), `is not a name prefix (1-985`},
+		{strings.Repeat("a", 995), `is not a name prefix (1-994`},
 	} {
 		a := baseArgs()
 		a.NamePrefix = c.prefix

@@ -15,14 +15,22 @@ const maxPeersBytes = 4096
 
 // gatewayNameRe is what a gateway's name and NamePrefix may hold: the name is written into the
 // host's scripts, the NamePrefix too, and it is a segment of the peers' parameter name
-// (/flowmart/<NamePrefix>/wireguard/peers).
+// (/<NamePrefix>/wireguard/peers unless PeersParameterName says otherwise).
 var gatewayNameRe = regexp.MustCompile(`^[A-Za-z0-9_.-]+$`)
 
-// peersParameterName is the SSM parameter that holds the peers of the gateway whose NamePrefix
-// is prefix. It keeps the /flowmart/ it was created with, so that no running gateway's parameter
-// (and user data) changes.
+// peersParameterName is the default SSM parameter that holds the peers of the gateway whose
+// NamePrefix is prefix.
 func peersParameterName(prefix string) string {
-	return "/flowmart/" + prefix + "/wireguard/peers"
+	return "/" + prefix + "/wireguard/peers"
+}
+
+// peersParameter is the peers' parameter of the gateway called name with args a:
+// PeersParameterName, or the default under its NamePrefix.
+func peersParameter(name string, a VPNGatewayArgs) string {
+	if a.PeersParameterName != "" {
+		return a.PeersParameterName
+	}
+	return peersParameterName(namePrefix(name, a))
 }
 
 // namePrefix is the NamePrefix of a gateway called name with args a: a.NamePrefix, which the
@@ -54,7 +62,7 @@ func (g *VPNGateway) peersParameter(ctx *pulumi.Context) error {
 	name := g.name + "-peers"
 	var err error
 	g.peers, err = ssm.NewParameter(ctx, name, &ssm.ParameterArgs{
-		Name:          pulumi.String(peersParameterName(namePrefix(g.name, g.args))),
+		Name:          pulumi.String(peersParameter(g.name, g.args)),
 		Description:   pulumi.String("WireGuard peers of VPN gateway " + g.name + " (public keys and tunnel addresses), applied by the host within a minute"),
 		Type:          pulumi.String("String"),
 		Tier:          pulumi.String("Standard"),

@@ -6,7 +6,7 @@
 // Manager and read at boot through the instance role, so neither user data nor any output holds
 // it; the public key, which clients need, is computed from it in the program.
 //
-// The peers live in an SSM parameter (/flowmart/<NamePrefix>/wireguard/peers) that the host reads
+// The peers live in an SSM parameter (/<NamePrefix>/wireguard/peers) that the host reads
 // every minute and applies live, so adding or removing a peer replaces nothing and drops no
 // session.
 // The host also forwards DNS on its tunnel address to the VPC resolver (which answers only
@@ -16,9 +16,9 @@
 // # Physical names
 //
 // The gateway sets one name that must be unique in its account and region: the peers' SSM
-// parameter /flowmart/<NamePrefix>/wireguard/peers (NamePrefix defaults to the component name).
-// It keeps the /flowmart/ of the name it was created with: a new default would replace the
-// parameter of every running gateway and change its user data, which names it. The DNS record is
+// parameter /<NamePrefix>/wireguard/peers (NamePrefix defaults to the component name), or
+// PeersParameterName for a gateway whose parameter was created under another name (changing the
+// name replaces the parameter and changes the host's user data, which names it). The DNS record is
 // vpn.<PrivateZoneName>, in the given zone. Everything else is auto-named by Pulumi from its
 // resource name plus a random suffix (the security group, the role and its inline policies, the
 // instance profile, the private-key secret) or named by AWS (the instance, the Elastic IP, the

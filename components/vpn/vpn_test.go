@@ -475,7 +475,7 @@ func TestHost(t *testing.T) {
 	}
 }
 
-// The peers are in the parameter /flowmart/<name>/wireguard/peers (a Standard String: public keys
+// The peers are in the parameter /<name>/wireguard/peers (a Standard String: public keys
 // only, so a preview shows them), tagged; a gateway without peers stores a comment, never an empty
 // value.
 func TestPeersParameter(t *testing.T) {
@@ -483,7 +483,7 @@ func TestPeersParameter(t *testing.T) {
 		doc := build(t, baseArgs(), m.deploy)
 		p := get(t, doc, typeParameter, "prod-vpn-peers")
 		in := p.Inputs
-		if in["name"] != "/flowmart/prod-vpn/wireguard/peers" || in["type"] != "String" || in["tier"] != "Standard" || in["value"] != nil || in["keyId"] != nil {
+		if in["name"] != "/prod-vpn/wireguard/peers" || in["type"] != "String" || in["tier"] != "Standard" || in["value"] != nil || in["keyId"] != nil {
 			t.Errorf("%s: parameter %v", m.name, in)
 		}
 		if d, _ := in["description"].(string); !strings.Contains(d, "prod-vpn") {
@@ -635,7 +635,7 @@ func TestRoleReadsOnlyTheKey(t *testing.T) {
 	}
 	peers := parse(t, get(t, d, typeRolePolicy, "prod-vpn-read-peers").Inputs["policy"].(string))
 	if len(peers.Statement) != 1 || peers.Statement[0].Effect != "Allow" || !slices.Equal(peers.Statement[0].Action, []string{"ssm:GetParameter"}) ||
-		!slices.Equal(peers.Statement[0].Resource, []string{"arn:aws:ssm:eu-west-1:111122223333:parameter/flowmart/prod-vpn/wireguard/peers"}) || peers.Statement[0].Condition != nil {
+		!slices.Equal(peers.Statement[0].Resource, []string{"arn:aws:ssm:eu-west-1:111122223333:parameter/prod-vpn/wireguard/peers"}) || peers.Statement[0].Condition != nil {
 		t.Errorf("peers policy %+v: want ssm:GetParameter on the peers' parameter only", peers)
 	}
 	if r := get(t, d, typeRolePolicy, "prod-vpn-read-peers"); r.Inputs["role"] != get(t, d, typeRolePolicy, "prod-vpn-read-key").Inputs["role"] {
@@ -820,7 +820,7 @@ func TestInvalidNameFailsTheProgram(t *testing.T) {
 			_, err := NewVPNGateway(ctx, name, baseArgs())
 			return err
 		}, preview.Options{Project: "flowmart-platform", Stack: "test", Region: "eu-west-1", Account: "111122223333"})
-		want := fmt.Sprintf("vpn gateway %q: the name may only hold letters, digits, '.', '-' and '_' (it names the SSM parameter /flowmart/<name>/wireguard/peers)", name)
+		want := fmt.Sprintf("vpn gateway %q: the name may only hold letters, digits, '.', '-' and '_' (it names the SSM parameter /<name>/wireguard/peers)", name)
 		if err == nil || err.Error() != want {
 			t.Errorf("name %q: err = %v", name, err)
 		}

@@ -219,7 +219,10 @@ func (c *Config) VPNArgs() vpn.VPNGatewayArgs {
 		AllowedCIDRs:        v.AllowedCIDRs,
 		AllowAnySource:      v.AllowAnySource,
 		PrivateZoneName:     c.Network.PrivateZoneName,
-		Protect:             c.Protected(),
+		// the name every stack's parameter was created with, before the component dropped the
+		// brand from its default (a new name would replace it and change the host's user data)
+		PeersParameterName: "/flowmart/" + c.Stack + "-vpn/wireguard/peers",
+		Protect:            c.Protected(),
 	}
 	for _, p := range v.Peers {
 		a.Peers = append(a.Peers, vpn.Peer{Name: p.Name, PublicKey: p.PublicKey, AllowedIP: p.AllowedIP})
