@@ -49,12 +49,19 @@ type Report struct {
 
 // Compare lists the changes from baseline to current. stateful says whether a type holds data
 // that a replacement would lose; protected resources (protect in the baseline) always count.
+// Whether a change replaces a resource comes from the providers' facts (replacements.go); a
+// replaced provider resource replaces every resource under it.
 func Compare(baseline, current *preview.Document, stateful func(typ string) bool) Report {
 	old := map[string]*preview.Resource{}
 	for _, r := range baseline.Resources {
 		old[r.URN] = r
 	}
-	matched := map[string]bool{} // baseline URNs accounted for
+	cur := map[string]*preview.Resource{}
+	for _, r := range current.Resources {
+		cur[r.URN] = r
+	}
+	matched := map[string]bool{}             // baseline URNs accounted for
+	prevOf := map[string]*preview.Resource{} // current URN -> its baseline resource
 	var changes []Change
 	var created []*preview.Resource
 	for _, r := range current.Resources {
@@ -72,7 +79,12 @@ func Compare(baseline, current *preview.Document, stateful func(typ string) bool
 			continue
 		}
 		matched[prev.URN] = true
-		if c, ok := compareInputs(prev, r); ok {
+		prevOf[r.URN] = prev
+		var provider map[string]any
+		if p := cur[providerURN(r.Provider)]; p != nil {
+			provider = p.Inputs
+		}
+		if c, ok := compareInputs(prev, r, provider); ok {
 			changes = append(changes, c)
 		}
 	}
@@ -106,6 +118,7 @@ func Compare(baseline, current *preview.Document, stateful func(typ string) bool
 			changes = append(changes, Change{Kind: Create, URN: c.URN, Type: c.Type, Name: c.Name})
 		}
 	}
+	changes = cascadeProviders(changes, current, prevOf)
 	rep := Report{Changes: []Change{}}
 	for _, c := range changes {
 		if c.Kind == Delete || c.Kind == Replace || c.Kind == Rename {
@@ -147,8 +160,10 @@ func firstNonEmpty(a, b string) string {
 	return b
 }
 
-// compareInputs returns a replace or update change when the inputs differ.
-func compareInputs(prev, cur *preview.Resource) (Change, bool) {
+// compareInputs returns a replace or update change when the inputs differ. provider is the
+// current inputs of the resource's provider (nil when the graph does not have it): some rules
+// depend on the provider's configuration.
+func compareInputs(prev, cur *preview.Resource, provider map[string]any) (Change, bool) {
 	diffs := differingPaths("", prev.Inputs, cur.Inputs)
 	if len(diffs) == 0 {
 		return Change{}, false
@@ -157,14 +172,19 @@ func compareInputs(prev, cur *preview.Resource) (Change, bool) {
 	if prev.URN != cur.URN {
 		c.OldURN = prev.URN
 	}
+	in := change{old: prev.Inputs, new: cur.Inputs, provider: provider}
 	for _, p := range diffs {
 		if ignored(p, cur.IgnoreChanges) {
 			continue
 		}
 		line := fmt.Sprintf("%s: %s -> %s", p, show(lookup(prev.Inputs, p)), show(lookup(cur.Inputs, p)))
-		if forces(cur.Type, p) {
+		if v := replacement(cur.Type, p, in); v.forces {
 			c.Kind = Replace
-			line += " (forces replacement)"
+			if v.note != "" {
+				line += " (forces replacement; " + v.note + ")"
+			} else {
+				line += " (forces replacement)"
+			}
 		}
 		c.Inputs = append(c.Inputs, line)
 	}
@@ -174,14 +194,55 @@ func compareInputs(prev, cur *preview.Resource) (Change, bool) {
 	return c, true
 }
 
-// forces reports whether a change at path replaces a resource of type typ.
-func forces(typ, path string) bool {
-	for _, p := range forcesReplacement[typ] {
-		if path == p || strings.HasPrefix(path, p+".") || strings.HasPrefix(path, p+"[") {
-			return true
+// cascadeProviders replaces every resource under a replaced provider resource (a new region for
+// the aws provider, another cluster for a kubernetes provider): the engine replaces them with it.
+// A resource created or renamed is left as it is.
+func cascadeProviders(changes []Change, current *preview.Document, prevOf map[string]*preview.Resource) []Change {
+	replaced := map[string]Change{} // provider URN -> its change
+	for _, c := range changes {
+		if c.Kind == Replace && strings.HasPrefix(c.Type, "pulumi:providers:") {
+			replaced[c.URN] = c
 		}
 	}
-	return false
+	if len(replaced) == 0 {
+		return changes
+	}
+	at := map[string]int{}
+	for i, c := range changes {
+		at[c.URN] = i
+	}
+	for _, r := range current.Resources {
+		p, ok := replaced[providerURN(r.Provider)]
+		if r.Provider == "" || !ok {
+			continue
+		}
+		why := fmt.Sprintf("replaced with its provider %s %s", p.Type, p.Name)
+		if i, ok := at[r.URN]; ok {
+			if changes[i].Kind == Update || changes[i].Kind == Replace {
+				changes[i].Kind = Replace
+				changes[i].Why = join(changes[i].Why, why)
+			}
+			continue
+		}
+		prev := prevOf[r.URN]
+		if prev == nil {
+			continue // created
+		}
+		c := Change{Kind: Replace, URN: r.URN, Type: r.Type, Name: r.Name, Why: why}
+		if prev.URN != r.URN {
+			c.OldURN = prev.URN
+		}
+		changes = append(changes, c)
+	}
+	return changes
+}
+
+// providerURN is the URN part of a provider reference ("<urn>::<id>").
+func providerURN(ref string) string {
+	if i := strings.LastIndex(ref, "::"); i >= 0 && strings.Count(ref, "::") > 3 {
+		return ref[:i]
+	}
+	return ref
 }
 
 func ignored(path string, ignore []string) bool {
@@ -283,10 +344,13 @@ func (r Report) WriteText(w io.Writer, baseline, current string) error {
 	for _, c := range r.Changes {
 		mark := map[Kind]string{Create: "+", Delete: "-", Rename: "+-", Replace: "+-", Update: "~"}[c.Kind]
 		flag := ""
-		if c.Blocking {
-			flag = "  BLOCKED: "
+		switch {
+		case c.Blocking:
+			flag = "  BLOCKED: " + c.Why
+		case c.Why != "":
+			flag = "  (" + c.Why + ")"
 		}
-		fmt.Fprintf(&b, "  %-2s %-8s %s %s%s%s\n", mark, c.Kind, c.Type, c.Name, flag, c.Why)
+		fmt.Fprintf(&b, "  %-2s %-8s %s %s%s\n", mark, c.Kind, c.Type, c.Name, flag)
 		if c.OldURN != "" {
 			fmt.Fprintf(&b, "       was %s\n", c.OldURN)
 		}

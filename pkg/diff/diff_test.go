@@ -96,12 +96,14 @@ func TestAMIChangeOnSQLServerHostBlocks(t *testing.T) {
 	if rep := Compare(b, cur, stateful); len(rep.Changes) != 0 {
 		t.Fatalf("ignored AMI change still reported: %+v", rep.Changes)
 	}
-	// an in-place change of a stateful resource does not block
+	// an in-place change of a stateful resource does not block: monitoring is not among the
+	// replace-forcing inputs of aws:ec2/instance:Instance in upstream/forcenew.json (an instance
+	// type change is conditional, see TestConditionalPaths)
 	cur.Resources[1].IgnoreChanges = nil
 	cur.Resources[1].Inputs["ami"] = "ami-0aaaaaaaaaaaaaaaa"
-	cur.Resources[1].Inputs["instanceType"] = "r6i.4xlarge"
+	cur.Resources[1].Inputs["monitoring"] = true
 	if c := only(t, Compare(b, cur, stateful)); c.Kind != Update || c.Blocking {
-		t.Fatalf("instance type change: %+v", c)
+		t.Fatalf("monitoring change: %+v", c)
 	}
 }
 
@@ -170,9 +172,11 @@ func TestEnvironments(t *testing.T) {
 	}
 }
 
-// Every custom resource type the stacks create has an entry in the replacement table: a type
-// missing there would be reported as an in-place update even when it is replaced.
+// Every custom resource type the stacks create, providers included, has an entry in the embedded
+// facts (upstream/forcenew.json): a type missing there would be reported as an in-place update
+// even when it is replaced. The types come from the stacks' goldens.
 func TestEveryStackTypeHasReplacementRules(t *testing.T) {
+	types := map[string]string{}
 	for _, env := range []string{"dev", "staging", "production"} {
 		b, err := os.ReadFile("../../stacks/testdata/" + env + ".golden.json")
 		if err != nil {
@@ -183,12 +187,17 @@ func TestEveryStackTypeHasReplacementRules(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, r := range doc.Resources {
-			if !r.Custom || strings.HasPrefix(r.Type, "pulumi:providers:") {
-				continue
+			if r.Custom {
+				types[r.Type] = env + " " + r.Name
 			}
-			if _, ok := forcesReplacement[r.Type]; !ok {
-				t.Errorf("%s: %s (%s) has no entry in forcesReplacement", env, r.Type, r.Name)
-			}
+		}
+	}
+	if len(types) < 50 || types["pulumi:providers:aws"] == "" {
+		t.Fatalf("goldens list %d custom types, the aws provider as %q: not the stacks' graphs?", len(types), types["pulumi:providers:aws"])
+	}
+	for _, typ := range sortedKeys(types) {
+		if !hasRules(typ) {
+			t.Errorf("%s (%s) has no entry in upstream/forcenew.json", typ, types[typ])
 		}
 	}
 }
