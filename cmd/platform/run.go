@@ -9,9 +9,9 @@ import (
 	"runtime/debug"
 	"strings"
 
-	"github.com/flowmart/platform/stacks/config"
 	"github.com/flowmart/platform/pkg/preview"
 	"github.com/flowmart/platform/stacks"
+	"github.com/flowmart/platform/stacks/config"
 )
 
 // Exit statuses.
