@@ -42,5 +42,7 @@
 // Degraded wraps any monitor and answers worse than a provider would, in one of the Modes:
 // Empty (no id, no state), NoOutputs (no computed output) or UnknownOutputs (computed outputs
 // and id unknown, as in the preview of a create). A component must survive every one of them,
-// with DryRun true and false, returning either nil or an error and never panicking.
+// with DryRun true and false, returning either nil or an error and never panicking. Run runs a
+// program under a monitor with DryRun as given and turns a panic into a test failure: the
+// components' fuzz targets (FuzzNew<Component>) and degraded tests are built on the two.
 package mocks

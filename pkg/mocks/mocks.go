@@ -81,6 +81,9 @@ func (m *Mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 	}
 	if id != "" {
 		m.mu.Lock()
+		if m.ids == nil {
+			m.ids = map[string]string{}
+		}
 		m.ids[r.Type+"\x00"+id] = urnHash(r.URN)
 		m.mu.Unlock()
 	}

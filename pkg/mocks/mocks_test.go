@@ -234,6 +234,10 @@ func TestSecrets(t *testing.T) {
 	if got := state["hex"].SecretValue().Element.StringValue(); len(got) != 64 {
 		t.Errorf("32 random bytes: %d hex digits", len(got))
 	}
+	// The zero value answers too (for an empty region and account).
+	if id, _ := register(t, &Mocks{}, "aws:ec2/vpc:Vpc", "zero", nil); !strings.HasPrefix(id, "vpc-") {
+		t.Errorf("zero Mocks: vpc id %q", id)
+	}
 	// A role named by a secret (never done, but possible) is auto-named rather than named
 	// "[secret]" in its ARN.
 	id, _ := register(t, m, "aws:iam/role:Role", "r", map[string]any{"name": resource.MakeSecret(resource.NewProperty("hidden"))})
