@@ -131,7 +131,7 @@ func URN(args pulumi.MockResourceArgs) string {
 	var project tokens.PackageName
 	parentType := tokens.Type("")
 	if p.IsValid() {
-		stack, project = p.Stack(), tokens.PackageName(p.Project())
+		stack, project = p.Stack(), p.Project()
 		if p.QualifiedType() != resource.RootStackType {
 			parentType = p.QualifiedType()
 		}
