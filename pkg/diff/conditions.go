@@ -85,7 +85,7 @@ var conditions = map[string]map[string]condition{
 		// 00081ce41cc6 internal/service/ec2/vpc_.go resourceVPCCustomizeDiff): replaced unless the
 		// tenancy goes from dedicated to default.
 		"instanceTenancy": {decide: func(c change) verdict {
-			return certain(!(c.old["instanceTenancy"] == "dedicated" && c.new["instanceTenancy"] == "default"))
+			return certain(c.old["instanceTenancy"] != "dedicated" || c.new["instanceTenancy"] != "default")
 		}},
 	},
 	"aws:eks/cluster:Cluster": {
@@ -124,7 +124,7 @@ var conditions = map[string]map[string]condition{
 				}
 				return v
 			}
-			return certain(!(engine(c.old["engine"]) == "redis" && engine(c.new["engine"]) == "valkey"))
+			return certain(engine(c.old["engine"]) != "redis" || engine(c.new["engine"]) != "valkey")
 		}},
 		// Evidence: v5.51.1 (8889457f4cb7) engine_version.go:148 and main 5f2286d6d836 :192
 		// (diff.ForceNew() in CustomizeDiff); the evidence does not give the condition.
@@ -219,7 +219,7 @@ func conservative(decidedBy string) verdict {
 func truthy(v any) bool { return v == true || v == "true" }
 
 // mutableUnless is the Secret and ConfigMap rule: data replaces unless the resource's provider
-// sets flag and the object is not immutable. The provider also honours an environment variable
+// sets flag and the object is not immutable. The provider also honors an environment variable
 // (PULUMI_K8S_ENABLE_SECRET_MUTABLE, provider.go:712-726) on the deploying machine, which the guard
 // cannot see: without the flag in the provider's inputs, the change is a replacement.
 func mutableUnless(flag string) func(change) verdict {
@@ -231,9 +231,9 @@ func mutableUnless(flag string) func(change) verdict {
 
 // keepersReplace is RequiresReplaceIfValuesNotNull (terraform-provider-random v3.7.1
 // internal/planmodifiers/map/mapplanmodifiers.go:18-99) on a changed keepers map.
-func keepersReplace(old, new any) bool {
+func keepersReplace(old, next any) bool {
 	om, _ := old.(map[string]any)
-	nm, _ := new.(map[string]any)
+	nm, _ := next.(map[string]any)
 	if old == nil {
 		for _, v := range nm {
 			if v != nil {

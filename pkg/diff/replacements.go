@@ -241,7 +241,7 @@ func replacement(typ, p string, c change) verdict {
 		return out
 	}
 	for _, r := range facts().rules[typ] {
-		if r.underSet || !(overlaps(r.path, p) || (r.cond != nil && r.cond.anyChange)) {
+		if r.underSet || (!overlaps(r.path, p) && (r.cond == nil || !r.cond.anyChange)) {
 			continue
 		}
 		if v := r.decide(c); v.forces && (!out.forces || out.note != "") {
@@ -300,7 +300,7 @@ func anyPair(a, b any, rest string, leaf func(a, b any) bool) bool {
 	key, elem, tail := nextStep(rest, a, b)
 	if elem {
 		la, lb := asList(a), asList(b)
-		for i := 0; i < max(len(la), len(lb)); i++ {
+		for i := range max(len(la), len(lb)) {
 			if anyPair(index(la, i), index(lb, i), tail, leaf) {
 				return true
 			}

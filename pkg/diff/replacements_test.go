@@ -12,12 +12,10 @@ type (
 	L = []any
 )
 
-const testProviderURN = "urn:pulumi:production::flowmart-platform::pulumi:providers:kubernetes::production-k8s"
-
 // compareOne compares a baseline holding one resource of type typ with inputs old against the
-// same resource with inputs new. With provider set, the resource sits under a provider resource
+// same resource with inputs next. With provider set, the resource sits under a provider resource
 // with those inputs (the same in both graphs). It returns the resource's change, or a zero Change.
-func compareOne(t *testing.T, typ string, old, new, provider M) Change {
+func compareOne(t *testing.T, typ string, old, next, provider M) Change {
 	t.Helper()
 	graph := func(inputs M) *preview.Document {
 		r := res(typ, "production-thing", false, inputs)
@@ -29,7 +27,7 @@ func compareOne(t *testing.T, typ string, old, new, provider M) Change {
 		}
 		return d
 	}
-	b, cur := graph(old), clone(t, graph(new))
+	b, cur := graph(old), clone(t, graph(next))
 	rep := Compare(b, cur, nil)
 	switch len(rep.Changes) {
 	case 0:

@@ -19,7 +19,7 @@ func TestAMIIDRe(t *testing.T) {
 		"0abcdef1234567890":      false,
 		"ami-":                   false,
 		"":                       false,
-		" ami-12345678":          false,
+		"\tami-12345678":         false, // leading whitespace
 		"ami-12345678\n":         false,
 	} {
 		if AMIIDRe.MatchString(id) != ok {
