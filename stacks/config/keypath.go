@@ -200,9 +200,10 @@ func elem(t reflect.Type) reflect.Type {
 	return nil
 }
 
+// lowerFirst is the key of a config field without a json tag (flat sections list theirs in
+// fields, since an initialism such as VPCCIDR has no mechanical key: it is vpcCidr).
 func lowerFirst(s string) string {
 	r := []rune(s)
-	// an initialism stays whole: VPCCIDR -> vpcCidr is a key of its own and listed in fields
 	r[0] = unicode.ToLower(r[0])
 	return string(r)
 }
