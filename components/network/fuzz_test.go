@@ -4,10 +4,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/flowmart/platform/pkg/mocks"
+	"github.com/flowmart/platform/pkg/preview"
 )
 
 // fuzzBase is a valid NetworkArgs the fuzz target mutates.
@@ -92,20 +92,10 @@ func fuzzArgs(shape uint8, field uint8, s string, n int64) *NetworkArgs {
 // or a one-line error, and never panic.
 func fuzzRun(t *testing.T, monitor pulumi.MockResourceMonitor, dryRun bool, args *NetworkArgs) {
 	t.Helper()
-	err := mocks.Run(t, monitor, dryRun, func(ctx *pulumi.Context) error {
-		p, err := aws.NewProvider(ctx, "aws", &aws.ProviderArgs{Region: pulumi.String("eu-west-1")})
-		if err != nil {
-			return err
-		}
-		_, err = NewNetwork(ctx, "fuzz", args, pulumi.Provider(p))
-		if err != nil && strings.Contains(err.Error(), "\n") {
-			t.Errorf("the error spans lines: %q", err)
-		}
+	mocks.Survives(t, monitor, dryRun, preview.WithAWS("eu-west-1", func(ctx *pulumi.Context, p pulumi.ResourceOption) error {
+		_, err := NewNetwork(ctx, "fuzz", args, p)
 		return err
-	})
-	if err != nil {
-		t.Logf("DryRun %v: %s", dryRun, strings.Join(strings.Fields(err.Error()), " "))
-	}
+	}))
 }
 
 // FuzzNewNetwork: whatever the Args, NewNetwork returns nil or an error, in a preview and in an

@@ -380,3 +380,36 @@ func TestRun(t *testing.T) {
 		t.Errorf("fatal %q, err %v", ft.fatal, err)
 	}
 }
+
+type fakeTB struct {
+	fakeT
+	errors, logs []string
+}
+
+func (f *fakeTB) Errorf(format string, args ...any) {
+	f.errors = append(f.errors, fmt.Sprintf(format, args...))
+}
+func (f *fakeTB) Logf(format string, args ...any) {
+	f.logs = append(f.logs, fmt.Sprintf(format, args...))
+}
+
+// Survives logs a one-line error (refusing bad Args is fine), fails on an error spanning lines,
+// and fails on a panic.
+func TestSurvives(t *testing.T) {
+	m := New(testRegion, testAccount)
+	ft := &fakeTB{}
+	Survives(ft, m, true, func(*pulumi.Context) error { return errors.New("Domain: is required") })
+	if len(ft.errors) != 0 || len(ft.logs) != 1 || !strings.Contains(ft.logs[0], "Domain: is required") {
+		t.Errorf("one-line error: errors %q logs %q", ft.errors, ft.logs)
+	}
+	ft = &fakeTB{}
+	Survives(ft, m, false, func(*pulumi.Context) error { return errors.New("first\nsecond") })
+	if len(ft.errors) != 1 || !strings.Contains(ft.errors[0], "spans lines") {
+		t.Errorf("multi-line error not failed: %q", ft.errors)
+	}
+	ft = &fakeTB{}
+	Survives(ft, m, true, func(*pulumi.Context) error { var p *struct{ x int }; return fmt.Errorf("%d", p.x) })
+	if !strings.Contains(ft.fatal, "panic (DryRun true)") {
+		t.Errorf("panic not failed: %q", ft.fatal)
+	}
+}

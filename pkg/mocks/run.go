@@ -2,6 +2,7 @@ package mocks
 
 import (
 	"runtime/debug"
+	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -28,4 +29,28 @@ func Run(t T, monitor pulumi.MockResourceMonitor, dryRun bool, program pulumi.Ru
 	return pulumi.RunErr(program, pulumi.WithMocks("test", "test", monitor), func(info *pulumi.RunInfo) {
 		info.DryRun = dryRun
 	})
+}
+
+// TB is the part of testing.TB that Survives uses.
+type TB interface {
+	T
+	Errorf(format string, args ...any)
+	Logf(format string, args ...any)
+}
+
+// Survives checks what a constructor promises whatever its input, with Run: program returns nil or
+// an error on one line, and nothing panics. An error is logged, not failed (refusing bad Args is
+// the point); one spanning lines fails t. The no-panic fuzz targets of the components use it.
+func Survives(t TB, monitor pulumi.MockResourceMonitor, dryRun bool, program pulumi.RunFunc) {
+	t.Helper()
+	err := Run(t, monitor, dryRun, func(ctx *pulumi.Context) error {
+		err := program(ctx)
+		if err != nil && strings.Contains(err.Error(), "\n") {
+			t.Errorf("the error spans lines: %q", err)
+		}
+		return err
+	})
+	if err != nil {
+		t.Logf("DryRun %v: %s", dryRun, strings.Join(strings.Fields(err.Error()), " "))
+	}
 }

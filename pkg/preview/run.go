@@ -122,17 +122,23 @@ func (o oneLine) Unwrap() error { return o.err }
 // would: with one explicit AWS provider named "aws" in o.Region, which program passes to its
 // components through provider (pulumi.Provider of it).
 func RunWithAWS(program func(ctx *pulumi.Context, provider pulumi.ResourceOption) error, o Options) (*Document, error) {
-	return Run(func(ctx *pulumi.Context) error {
-		region := o.Region
-		if region == "" {
-			region = o.Config[o.Project+":region"]
-		}
+	region := o.Region
+	if region == "" {
+		region = o.Config[o.Project+":region"]
+	}
+	return Run(WithAWS(region, program), o)
+}
+
+// WithAWS is program with one explicit AWS provider named "aws" in region, passed to it as
+// provider (pulumi.Provider of it): the program of a component test, under any monitor.
+func WithAWS(region string, program func(ctx *pulumi.Context, provider pulumi.ResourceOption) error) pulumi.RunFunc {
+	return func(ctx *pulumi.Context) error {
 		p, err := aws.NewProvider(ctx, "aws", &aws.ProviderArgs{Region: pulumi.String(region)})
 		if err != nil {
 			return err
 		}
 		return program(ctx, pulumi.Provider(p))
-	}, o)
+	}
 }
 
 // Invokes runs program under the recorder's mocks, answering no lookup at all (not even caller
