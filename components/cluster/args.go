@@ -13,6 +13,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/flowmart/platform/pkg/arn"
+	"github.com/flowmart/platform/pkg/ec2host"
 	"github.com/flowmart/platform/pkg/fielderr"
 	"github.com/flowmart/platform/pkg/known"
 	"github.com/flowmart/platform/pkg/logretention"
@@ -454,7 +455,7 @@ func (g NodeGroup) validate(version string) error {
 		// EKS refuses a release for another Kubernetes version than the group's, which is the
 		// cluster's Version (UpdateNodegroupVersion / CreateNodegroup releaseVersion)
 		return fielderr.New("ReleaseVersion", "%q is not a release for Kubernetes %s (want %s.<patch>-<date>, from the SSM parameter /aws/service/eks/optimized-ami/%s/amazon-linux-2023/x86_64/standard/recommended/release_version)", g.ReleaseVersion, version, version, version)
-	case g.Kind == SelfManaged && !amiRe.MatchString(g.AMIID):
+	case g.Kind == SelfManaged && !ec2host.AMIIDRe.MatchString(g.AMIID):
 		return fielderr.New("AMIID", "%q is not an AMI id (ami- and 8 or 17 hex digits); a SelfManaged group needs a pinned image", g.AMIID)
 	case g.Kind == Managed && g.AMIID != "":
 		return fielderr.New("AMIID", "%q is set on a Managed group, which runs the EKS release ReleaseVersion (use a SelfManaged group for a custom image)", g.AMIID)

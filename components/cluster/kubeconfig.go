@@ -3,11 +3,11 @@ package cluster
 import (
 	"encoding/json"
 	"regexp"
-	"strings"
 
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/flowmart/platform/pkg/arn"
 	"github.com/flowmart/platform/pkg/fielderr"
 	"github.com/flowmart/platform/pkg/known"
 )
@@ -78,7 +78,7 @@ func (c *Cluster) kubernetesProvider(ctx *pulumi.Context) error {
 				creds.RoleARN = *r
 			}
 		}
-		return kubeconfig(v[0].(string), v[1].(string), v[2].(string), regionOf(v[3].(string)), creds)
+		return kubeconfig(v[0].(string), v[1].(string), v[2].(string), arn.Region(v[3].(string)), creds)
 	})).(pulumi.StringOutput)
 	p, err := kubernetes.NewProvider(ctx, c.name+"-k8s", &kubernetes.ProviderArgs{
 		Kubeconfig:            c.Kubeconfig,
@@ -86,15 +86,6 @@ func (c *Cluster) kubernetesProvider(ctx *pulumi.Context) error {
 	}, append(c.opts, pulumi.DependsOn(c.nodes))...)
 	c.Provider = p
 	return err
-}
-
-// regionOf returns the region field of an ARN.
-func regionOf(arn string) string {
-	parts := strings.SplitN(arn, ":", 5)
-	if len(parts) < 4 {
-		return ""
-	}
-	return parts[3]
 }
 
 // roleARNRe is an IAM role ARN: a partition, no region, a 12-digit account, an optional path
@@ -107,8 +98,8 @@ var profileRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.+@-]{0,63}$`)
 // validateKubeconfig checks the kubeconfig's credentials: the role ARN when it is a plain value
 // (an output is only known at deploy time; an empty one means no role), and the profile name.
 func (a ClusterArgs) validateKubeconfig() error {
-	if arn, ok := known.StringPtr(a.KubeconfigRoleARN); ok && arn != "" && !roleARNRe.MatchString(arn) {
-		return fielderr.New("KubeconfigRoleARN", "%q is not an IAM role ARN (arn:<partition>:iam::<12-digit account>:role/<path/>name)", arn)
+	if role, ok := known.StringPtr(a.KubeconfigRoleARN); ok && role != "" && !roleARNRe.MatchString(role) {
+		return fielderr.New("KubeconfigRoleARN", "%q is not an IAM role ARN (arn:<partition>:iam::<12-digit account>:role/<path/>name)", role)
 	}
 	if a.KubeconfigProfile != "" && !profileRe.MatchString(a.KubeconfigProfile) {
 		return fielderr.New("KubeconfigProfile", "%q is not a profile name (up to 64 letters, digits and _ . + @ -, starting with a letter or digit)", a.KubeconfigProfile)

@@ -1,10 +1,5 @@
 package cluster
 
-import "github.com/flowmart/platform/pkg/ec2host"
-
-// amiRe checks a SelfManaged group's AMIID (args.go): the AMI id pattern of every host.
-var amiRe = ec2host.AMIIDRe
-
 // CoreAddons are the EKS add-ons every cluster runs. vpc-cni, kube-proxy and
 // eks-pod-identity-agent are installed before any node joins; coredns and aws-ebs-csi-driver need
 // nodes to schedule on and follow them.

@@ -11,6 +11,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/flowmart/platform/pkg/dnsname"
+	"github.com/flowmart/platform/pkg/ec2host"
 	"github.com/flowmart/platform/pkg/fielderr"
 )
 
@@ -315,7 +316,7 @@ func (a SQLServerHostArgs) validate() error {
 			return fielderr.New(r.field, "is required")
 		}
 	}
-	if !amiRe.MatchString(a.AMIID) {
+	if !ec2host.AMIIDRe.MatchString(a.AMIID) {
 		return fielderr.New("AMIID", "%q is not an AMI id (ami- and 8 or 17 lower-case hex digits); the host needs a pinned image", a.AMIID)
 	}
 	if !slices.Contains(Editions, a.Edition) {

@@ -8,9 +8,6 @@ import (
 	"github.com/flowmart/platform/pkg/protect"
 )
 
-// amiRe checks AMIID (args.go): the AMI id pattern of every host.
-var amiRe = ec2host.AMIIDRe
-
 // PatchGroupTag is the tag SSM Patch Manager selects a patch group by.
 const PatchGroupTag = "Patch Group"
 

@@ -11,6 +11,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/flowmart/platform/pkg/dnsname"
+	"github.com/flowmart/platform/pkg/ec2host"
 	"github.com/flowmart/platform/pkg/fielderr"
 	"github.com/flowmart/platform/pkg/known"
 )
@@ -181,7 +182,7 @@ func (a VPNGatewayArgs) validate() error {
 	if a.VPCCIDR == nil {
 		return fielderr.New("VPCCIDR", "is required (such as Network.VPCCIDR)")
 	}
-	if !amiRe.MatchString(a.AMIID) {
+	if !ec2host.AMIIDRe.MatchString(a.AMIID) {
 		return fielderr.New("AMIID", "%q is not an AMI id (ami- and 8 or 17 hex digits): pin an Amazon Linux 2023 image", a.AMIID)
 	}
 	if !instanceTypeRe.MatchString(a.InstanceType) {

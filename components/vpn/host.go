@@ -11,9 +11,6 @@ import (
 	"github.com/flowmart/platform/pkg/protect"
 )
 
-// amiRe checks AMIID (args.go): the AMI id pattern of every host.
-var amiRe = ec2host.AMIIDRe
-
 // host creates the WireGuard instance: the pinned AMI (changes ignored, so a newer AMI never
 // replaces it on its own; AMIID says how to move on purpose), IMDSv2 only with a hop limit of 1,
 // an encrypted gp3 root volume, source/destination check off (it forwards clients' packets), no
