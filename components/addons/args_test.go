@@ -1,6 +1,7 @@
 package addons
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -112,5 +113,33 @@ func TestNewPlatformAddonsRejectsBadArgs(t *testing.T) {
 	_, err := previewErr(func(a *PlatformAddonsArgs) { a.Routes[1].Host = a.Routes[0].Host })
 	if err == nil || !strings.Contains(err.Error(), `platform addons "test": Routes[1].Host`) {
 		t.Errorf("got %v", err)
+	}
+}
+
+// A VPCCIDR from another resource or stack cannot be checked by Validate; the ingress controller
+// never trusts a bad one: its release fails with the field named, and a good one reaches the
+// controller's values.
+func TestVPCCIDROutputIsCheckedBeforeTheIngressTrustsIt(t *testing.T) {
+	a := validArgs()
+	a.VPCCIDR = pulumi.String("10.10.0.0").ToStringOutput()
+	if err := a.Validate(); err != nil {
+		t.Fatalf("an Output cannot be checked up front: %v", err)
+	}
+	_, err := previewErr(func(a *PlatformAddonsArgs) { a.VPCCIDR = pulumi.String("10.10.0.0").ToStringOutput() })
+	if err == nil || !strings.Contains(err.Error(), `VPCCIDR: "10.10.0.0" is not an IPv4 CIDR`) {
+		t.Errorf("bad VPCCIDR output: %v", err)
+	}
+	doc, err := previewErr(func(a *PlatformAddonsArgs) { a.VPCCIDR = pulumi.String("10.77.0.0/16").ToStringOutput() })
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, r := range doc.Find("kubernetes:helm.sh/v3:Release") {
+		if b, _ := json.Marshal(r.Inputs["values"]); strings.Contains(string(b), `"10.77.0.0/16"`) {
+			found = true
+		}
+	}
+	if !found {
+		t.Error("no release trusts the VPC's CIDR from the Output")
 	}
 }
