@@ -19,6 +19,7 @@ package kmskey
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -49,8 +50,42 @@ type Args struct {
 	// ServiceStatements are the statements of AWS services that use the key as themselves
 	// (Policy). They need AccountARN. Defaults to none.
 	ServiceStatements []iampolicy.Statement
+	// Region is the region of the key, for statements that name a regional service principal
+	// (LogsStatement). Defaults to none: ServiceStatementsFor then gets an empty Scope.Region.
+	Region pulumi.StringInput
+	// ServiceStatementsFor builds statements that need the key's account or region (LogsStatement),
+	// added after ServiceStatements. It needs AccountARN. Defaults to none.
+	ServiceStatementsFor func(Scope) []iampolicy.Statement
 	// Tags are the key's tags. Defaults to none.
 	Tags pulumi.StringMapInput
+}
+
+// Scope is where a key lives: its partition, account and region.
+type Scope struct {
+	Partition, Account, Region string
+}
+
+// LogsStatement lets CloudWatch Logs in the key's region encrypt and decrypt the log groups whose
+// names are given (a trailing * matches a prefix), as the CloudWatch Logs User Guide requires
+// for a log group encrypted with a customer managed key ("Encrypt log data in CloudWatch Logs
+// using AWS Key Management Service", step 2: the key policy names the principal
+// logs.<region>.amazonaws.com, and the condition on kms:EncryptionContext:aws:logs:arn limits
+// it to the log groups' ARNs,
+// https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html).
+func LogsStatement(s Scope, logGroupNames ...string) iampolicy.Statement {
+	arns := make([]string, 0, len(logGroupNames))
+	for _, n := range logGroupNames {
+		arns = append(arns, "arn:"+s.Partition+":logs:"+s.Region+":"+s.Account+":log-group:"+n)
+	}
+	return iampolicy.Statement{
+		Sid: "CloudWatchLogs", Effect: "Allow",
+		Principal: map[string]any{"Service": "logs." + s.Region + ".amazonaws.com"},
+		Action: []string{
+			"kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*",
+		},
+		Resource:  []string{"*"},
+		Condition: map[string]any{"ArnLike": map[string]any{"kms:EncryptionContext:aws:logs:arn": arns}},
+	}
 }
 
 // AccountStatement is the statement of KMS's default key policy for an account: its root
@@ -73,7 +108,7 @@ func Policy(partition, account string, services ...iampolicy.Statement) iampolic
 // New creates the key called name with keyOpts and, when a.Alias is set, its alias (also called
 // name) with aliasOpts.
 func New(ctx *pulumi.Context, name string, a Args, keyOpts, aliasOpts []pulumi.ResourceOption) (*kms.Key, error) {
-	if len(a.ServiceStatements) > 0 && a.AccountARN == nil {
+	if (len(a.ServiceStatements) > 0 || a.ServiceStatementsFor != nil) && a.AccountARN == nil {
 		return nil, fmt.Errorf("kms key %q: service statements need the account (AccountARN)", name)
 	}
 	args := &kms.KeyArgs{
@@ -83,8 +118,13 @@ func New(ctx *pulumi.Context, name string, a Args, keyOpts, aliasOpts []pulumi.R
 		Tags:                 a.Tags,
 	}
 	if a.AccountARN != nil {
-		services := a.ServiceStatements
-		args.Policy = a.AccountARN.ToStringOutput().ApplyT(func(s string) (string, error) {
+		services, more := a.ServiceStatements, a.ServiceStatementsFor
+		region := pulumi.String("").ToStringOutput()
+		if a.Region != nil {
+			region = a.Region.ToStringOutput()
+		}
+		args.Policy = pulumi.All(a.AccountARN.ToStringOutput(), region).ApplyT(func(v []any) (string, error) {
+			s := v[0].(string)
 			p, err := arn.Parse(s)
 			if err != nil {
 				return "", fmt.Errorf("kms key %q: %w", name, err)
@@ -92,7 +132,15 @@ func New(ctx *pulumi.Context, name string, a Args, keyOpts, aliasOpts []pulumi.R
 			if len(p.AccountID) != 12 {
 				return "", fmt.Errorf("kms key %q: ARN %q names no account", name, s)
 			}
-			return Policy(p.Partition, p.AccountID, services...).String(), nil
+			statements := slices.Clone(services)
+			if more != nil {
+				scope := Scope{Partition: p.Partition, Account: p.AccountID, Region: v[1].(string)}
+				if scope.Region == "" {
+					return "", fmt.Errorf("kms key %q: a statement needs the key's region (Region)", name)
+				}
+				statements = append(statements, more(scope)...)
+			}
+			return Policy(p.Partition, p.AccountID, statements...).String(), nil
 		}).(pulumi.StringOutput)
 	}
 	key, err := kms.NewKey(ctx, name, args, keyOpts...)

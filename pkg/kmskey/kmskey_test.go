@@ -89,6 +89,15 @@ func TestNew(t *testing.T) {
 			wantAlias:  "alias/prod-sqlserver",
 		},
 		{
+			name: "logs statement with the key's region",
+			args: Args{Description: "flow logs key", AccountARN: pulumi.String("arn:aws:iam::111122223333:role/dev-flow-logs"),
+				Region: pulumi.String("eu-west-1"),
+				ServiceStatementsFor: func(s Scope) []iampolicy.Statement {
+					return []iampolicy.Statement{LogsStatement(s, "/flowmart/dev/vpc-flow-logs")}
+				}},
+			wantPolicy: Policy("aws", "111122223333", LogsStatement(Scope{"aws", "111122223333", "eu-west-1"}, "/flowmart/dev/vpc-flow-logs")).String(),
+		},
+		{
 			name:      "no account: KMS writes its default policy",
 			args:      Args{Description: "registry key", Alias: "alias/prod-ecr-key"},
 			wantAlias: "alias/prod-ecr-key",
@@ -133,6 +142,36 @@ func TestNew(t *testing.T) {
 				t.Errorf("%s: alias %+v", c.name, a)
 			}
 		}
+	}
+}
+
+// TestLogsStatement checks the statement against the example key policy of the CloudWatch Logs
+// User Guide ("Encrypt log data in CloudWatch Logs using AWS KMS", step 2): the regional logs
+// principal, the five action groups, and the log group ARN under kms:EncryptionContext:aws:logs:arn
+// with ArnLike (the guide's operator; a trailing * is a prefix match only under *Like operators).
+func TestLogsStatement(t *testing.T) {
+	got := LogsStatement(Scope{"aws-us-gov", "444455556666", "us-gov-west-1"}, "/aws/eks/prod/cluster", "/flowmart/prod/*")
+	b, err := json.Marshal(got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"Sid":"CloudWatchLogs","Effect":"Allow","Principal":{"Service":"logs.us-gov-west-1.amazonaws.com"},` +
+		`"Action":["kms:Encrypt*","kms:Decrypt*","kms:ReEncrypt*","kms:GenerateDataKey*","kms:Describe*"],"Resource":["*"],` +
+		`"Condition":{"ArnLike":{"kms:EncryptionContext:aws:logs:arn":["arn:aws-us-gov:logs:us-gov-west-1:444455556666:log-group:/aws/eks/prod/cluster",` +
+		`"arn:aws-us-gov:logs:us-gov-west-1:444455556666:log-group:/flowmart/prod/*"]}}}`
+	if string(b) != want {
+		t.Errorf("got  %s\nwant %s", b, want)
+	}
+}
+
+func TestRegionNeededByServiceStatementsFor(t *testing.T) {
+	_, err := run(t, func(ctx *pulumi.Context) error {
+		_, err := New(ctx, "k", Args{Description: "d", AccountARN: pulumi.String("arn:aws:iam::111122223333:role/r"),
+			ServiceStatementsFor: func(s Scope) []iampolicy.Statement { return []iampolicy.Statement{LogsStatement(s, "g")} }}, nil, nil)
+		return err
+	})
+	if err == nil || !strings.Contains(err.Error(), "needs the key's region (Region)") {
+		t.Errorf("err = %v", err)
 	}
 }
 
