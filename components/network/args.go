@@ -44,10 +44,14 @@ func (s NATStrategy) Count(n int) int {
 // without crossing the NAT gateway.
 var RequiredEndpoints = []string{"ecr.api", "ecr.dkr"}
 
-// OptionalEndpoints are the further interface endpoints a network may add.
+// OptionalEndpoints are the further interface endpoints a network may add. eks-auth is EKS Pod
+// Identity's (com.amazonaws.<region>.eks-auth, with private DNS): nodes without a NAT route reach
+// it only through the endpoint (Amazon EKS User Guide, "Deploy private clusters with limited
+// internet access", the table of interface endpoints:
+// https://docs.aws.amazon.com/eks/latest/userguide/private-clusters.html).
 var OptionalEndpoints = []string{
 	"sts", "logs", "ssm", "ssmmessages", "ec2messages", "secretsmanager", "kms", "ec2",
-	"elasticloadbalancing", "autoscaling", "monitoring",
+	"elasticloadbalancing", "autoscaling", "monitoring", "eks-auth",
 }
 
 // NetworkArgs configures a Network. Fields that decide which resources exist are plain values.
@@ -71,6 +75,13 @@ type NetworkArgs struct {
 	// InterfaceEndpoints are interface endpoints to add to ecr.api and ecr.dkr, from
 	// OptionalEndpoints. Defaults to none.
 	InterfaceEndpoints []string
+	// EndpointClientCIDRs are IPv4 ranges outside the VPC whose traffic is routed into it, not
+	// NATed (a VPN's client range): each gets its own ingress rule on the interface endpoints'
+	// security group, TCP 443 (<name>-endpoints-https-client-<i>), so those clients reach the
+	// AWS APIs that private DNS resolves to the endpoints. Each is a network address of /8 to
+	// /32 outside CIDRBlock (the VPC is admitted already), listed once. Defaults to none: the
+	// endpoints admit the VPC only.
+	EndpointClientCIDRs []string
 	// FlowLogRetentionDays is how long VPC flow logs are kept. Defaults to 365 days.
 	FlowLogRetentionDays int
 	// FlowLogGroupName is the CloudWatch Logs group the VPC flow logs go to: 1-512 of letters,
@@ -99,6 +110,7 @@ func (a *NetworkArgs) withDefaults() NetworkArgs {
 	}
 	c.AvailabilityZones = slices.Clone(c.AvailabilityZones)
 	sort.Strings(c.AvailabilityZones)
+	c.EndpointClientCIDRs = slices.Clone(c.EndpointClientCIDRs)
 	if c.NATStrategy == "" {
 		c.NATStrategy = NATOnePerAZ
 	}
@@ -197,6 +209,9 @@ func (a NetworkArgs) validate() error {
 			return fielderr.New(fielderr.Index("InterfaceEndpoints", i), "%q is listed twice", e)
 		}
 	}
+	if err := validateEndpointClientCIDRs(a.EndpointClientCIDRs, vpc.Masked()); err != nil {
+		return err
+	}
 	if a.PrivateZoneName != "" {
 		if err := dnsname.Check(a.PrivateZoneName, false); err != nil {
 			return fielderr.New("PrivateZoneName", "%s (want a private zone name such as production.internal)", err)
@@ -211,6 +226,31 @@ func (a NetworkArgs) validate() error {
 	}
 	if a.FlowLogGroupName != "" && (len(a.FlowLogGroupName) > maxLogGroupName || !logGroupNameRe.MatchString(a.FlowLogGroupName) || strings.HasPrefix(a.FlowLogGroupName, "aws/")) {
 		return fielderr.New("FlowLogGroupName", "%q is not a CloudWatch Logs group name (1-%d letters, digits and . - _ / #, not starting with aws/)", a.FlowLogGroupName, maxLogGroupName)
+	}
+	return nil
+}
+
+// validateEndpointClientCIDRs checks the ranges admitted to the endpoints besides the VPC: IPv4
+// network addresses of /8 to /32 (a shorter prefix admits a good part of the internet), outside
+// the VPC and listed once.
+func validateEndpointClientCIDRs(cidrs []string, vpc netip.Prefix) error {
+	seen := map[netip.Prefix]bool{}
+	for i, s := range cidrs {
+		field := fielderr.Index("EndpointClientCIDRs", i)
+		p, err := netip.ParsePrefix(s)
+		switch {
+		case err != nil || !p.Addr().Is4():
+			return fielderr.New(field, "%q is not an IPv4 CIDR (such as a VPN client range, 10.99.0.0/24)", s)
+		case p != p.Masked():
+			return fielderr.New(field, "%s is not a network address (did you mean %s?)", p, p.Masked())
+		case p.Bits() < 8:
+			return fielderr.New(field, "%s is a /%d: allowed are /8 to /32 (a client range, not the internet)", p, p.Bits())
+		case p.Overlaps(vpc):
+			return fielderr.New(field, "%s overlaps CIDRBlock %s: the VPC is admitted already, give ranges outside it", p, vpc)
+		case seen[p]:
+			return fielderr.New(field, "%s is listed twice", p)
+		}
+		seen[p] = true
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package network
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
@@ -12,7 +13,13 @@ import (
 
 // endpoints creates the S3 gateway endpoint on every private and database route table, and the
 // interface endpoints (ecr.api, ecr.dkr and the optional ones) in the private subnets, with private
-// DNS and a security group that admits HTTPS from the VPC only.
+// DNS and a security group that admits HTTPS from the VPC and from each of EndpointClientCIDRs.
+//
+// Every range has an ingress rule of its own (vpc.SecurityGroupIngressRule), so adding a client
+// range adds a rule and leaves the VPC's rule and the group alone. The group's description still
+// says "from inside the VPC only": a description change replaces a security group
+// (pkg/diff/upstream/forcenew.json, aws:ec2/securityGroup:SecurityGroup description), and with it
+// every endpoint's group, for a word; the rules' descriptions say what each admits.
 func (n *Network) endpoints(ctx *pulumi.Context) error {
 	var routeTables pulumi.StringArray
 	for _, tier := range []cidr.Tier{cidr.Private, cidr.Database} {
@@ -51,6 +58,20 @@ func (n *Network) endpoints(ctx *pulumi.Context) error {
 		Tags:            n.tags(sgName + "-https"),
 	}, n.opts...); err != nil {
 		return err
+	}
+	for i, client := range n.args.EndpointClientCIDRs {
+		name := fmt.Sprintf("%s-https-client-%d", sgName, i)
+		if _, err := vpc.NewSecurityGroupIngressRule(ctx, name, &vpc.SecurityGroupIngressRuleArgs{
+			SecurityGroupId: sg.ID(),
+			Description:     pulumi.String("HTTPS to the endpoints from routed clients " + client + " (such as VPN clients)"),
+			IpProtocol:      pulumi.String("tcp"),
+			FromPort:        pulumi.Int(443),
+			ToPort:          pulumi.Int(443),
+			CidrIpv4:        pulumi.String(client),
+			Tags:            n.tags(name),
+		}, n.opts...); err != nil {
+			return err
+		}
 	}
 
 	var subnets pulumi.StringArray

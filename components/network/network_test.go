@@ -3,6 +3,7 @@ package network
 import (
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -54,6 +55,12 @@ func TestValidate(t *testing.T) {
 		{"retention CloudWatch refuses", func(a *NetworkArgs) { a.FlowLogRetentionDays = 31 }, "FlowLogRetentionDays: 31 is not a CloudWatch Logs retention (allowed: 1, 3, 5"},
 		{"retention negative", func(a *NetworkArgs) { a.FlowLogRetentionDays = -1 }, "FlowLogRetentionDays: -1 is not a CloudWatch Logs retention"},
 		{"zone name", func(a *NetworkArgs) { a.PrivateZoneName = "Internal" }, `PrivateZoneName: "Internal" is not a fully qualified domain`},
+		{"client cidr not a cidr", func(a *NetworkArgs) { a.EndpointClientCIDRs = []string{"10.99.0.0"} }, `EndpointClientCIDRs[0]: "10.99.0.0" is not an IPv4 CIDR`},
+		{"client cidr ipv6", func(a *NetworkArgs) { a.EndpointClientCIDRs = []string{"fd00::/64"} }, `EndpointClientCIDRs[0]: "fd00::/64" is not an IPv4 CIDR`},
+		{"client cidr host bits", func(a *NetworkArgs) { a.EndpointClientCIDRs = []string{"10.99.0.1/24"} }, "EndpointClientCIDRs[0]: 10.99.0.1/24 is not a network address (did you mean 10.99.0.0/24?)"},
+		{"client cidr the internet", func(a *NetworkArgs) { a.EndpointClientCIDRs = []string{"0.0.0.0/0"} }, "EndpointClientCIDRs[0]: 0.0.0.0/0 is a /0: allowed are /8 to /32"},
+		{"client cidr inside the vpc", func(a *NetworkArgs) { a.EndpointClientCIDRs = []string{"10.99.0.0/24", "10.30.200.0/24"} }, "EndpointClientCIDRs[1]: 10.30.200.0/24 overlaps CIDRBlock 10.30.0.0/16"},
+		{"client cidr twice", func(a *NetworkArgs) { a.EndpointClientCIDRs = []string{"10.99.0.0/24", "10.99.0.0/24"} }, "EndpointClientCIDRs[1]: 10.99.0.0/24 is listed twice"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -77,6 +84,91 @@ func TestValidate(t *testing.T) {
 	}
 	if err := baseArgs("eu-west-1a", "eu-west-1b").Validate(); err != nil {
 		t.Fatalf("valid args rejected: %v", err)
+	}
+	ok := baseArgs("eu-west-1a", "eu-west-1b")
+	ok.EndpointClientCIDRs = []string{"10.99.0.0/24", "192.168.7.7/32"}
+	ok.InterfaceEndpoints = []string{"eks-auth", "sts"}
+	if err := ok.Validate(); err != nil {
+		t.Fatalf("client ranges outside the VPC and eks-auth rejected: %v", err)
+	}
+}
+
+// EKS Pod Identity's endpoint is one the network creates (NAT-less stacks need it): named like
+// the others, with private DNS, in the endpoints' group.
+func TestEKSAuthEndpoint(t *testing.T) {
+	if !slices.Contains(OptionalEndpoints, "eks-auth") {
+		t.Fatalf("OptionalEndpoints %v lacks eks-auth", OptionalEndpoints)
+	}
+	args := baseArgs("eu-west-1a", "eu-west-1b")
+	args.NATStrategy = NATNone
+	args.InterfaceEndpoints = []string{"eks-auth"}
+	for _, deploy := range []bool{false, true} {
+		doc := build(t, args, deploy)
+		e := doc.Get("aws:ec2/vpcEndpoint:VpcEndpoint", "prod-endpoint-eks-auth")
+		if e == nil {
+			t.Fatalf("deploy=%v: no prod-endpoint-eks-auth", deploy)
+		}
+		if e.Inputs["serviceName"] != "com.amazonaws.eu-west-1.eks-auth" || e.Inputs["privateDnsEnabled"] != true || e.Inputs["vpcEndpointType"] != "Interface" {
+			t.Errorf("deploy=%v: eks-auth endpoint %v", deploy, e.Inputs)
+		}
+		sg := doc.Get("aws:ec2/securityGroup:SecurityGroup", "prod-endpoints")
+		if deploy && !slices.Contains(e.Dependencies, sg.URN) {
+			t.Errorf("eks-auth endpoint is not in the endpoints' security group: %v", e.Dependencies)
+		}
+	}
+}
+
+// Routed client ranges (VPN clients) reach the endpoints on 443: one rule per range on the
+// endpoints' group, beside the VPC's rule, which stays as it was; without ranges there is no
+// such rule.
+func TestEndpointClientRules(t *testing.T) {
+	const ingress = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+	rules := func(doc *preview.Document) []*preview.Resource {
+		var out []*preview.Resource
+		for _, r := range doc.Find(ingress) {
+			if strings.HasPrefix(r.Name, "prod-endpoints-https-client-") {
+				out = append(out, r)
+			}
+		}
+		return out
+	}
+	plain := build(t, baseArgs("eu-west-1a", "eu-west-1b"), true)
+	if got := rules(plain); len(got) != 0 {
+		t.Errorf("client rules without EndpointClientCIDRs: %v", names(got))
+	}
+	vpcRule := plain.Get(ingress, "prod-endpoints-https")
+
+	args := baseArgs("eu-west-1a", "eu-west-1b")
+	args.EndpointClientCIDRs = []string{"10.99.0.0/24", "172.16.10.0/24"}
+	for _, deploy := range []bool{false, true} {
+		doc := build(t, args, deploy)
+		got := rules(doc)
+		if len(got) != 2 {
+			t.Fatalf("deploy=%v: client rules %v, want 2", deploy, names(got))
+		}
+		sg := doc.Get("aws:ec2/securityGroup:SecurityGroup", "prod-endpoints")
+		for i, cidr := range args.EndpointClientCIDRs {
+			r := doc.Get(ingress, fmt.Sprintf("prod-endpoints-https-client-%d", i))
+			in := r.Inputs
+			if in["cidrIpv4"] != cidr || in["ipProtocol"] != "tcp" || in["fromPort"] != 443.0 || in["toPort"] != 443.0 {
+				t.Errorf("deploy=%v: rule %d %v", deploy, i, in)
+			}
+			if d, _ := in["description"].(string); !strings.Contains(d, cidr) {
+				t.Errorf("deploy=%v: rule %d description %q", deploy, i, d)
+			}
+			if tags, _ := in["tags"].(map[string]any); tags["Name"] != r.Name {
+				t.Errorf("deploy=%v: rule %d tags %v", deploy, i, in["tags"])
+			}
+			if !slices.Contains(r.Dependencies, sg.URN) {
+				t.Errorf("deploy=%v: rule %d is not on the endpoints' group: %v", deploy, i, r.Dependencies)
+			}
+		}
+		if deploy {
+			// the VPC's rule is the same rule with the same inputs: nothing existing changes
+			if v := doc.Get(ingress, "prod-endpoints-https"); v == nil || !reflect.DeepEqual(v.Inputs, vpcRule.Inputs) {
+				t.Errorf("the VPC's rule changed: %v, was %v", v, vpcRule.Inputs)
+			}
+		}
 	}
 }
 
