@@ -10,6 +10,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/flowmart/platform/pkg/arn"
 	"github.com/flowmart/platform/pkg/dnsname"
 	"github.com/flowmart/platform/pkg/ec2host"
 	"github.com/flowmart/platform/pkg/fielderr"
@@ -54,8 +55,10 @@ type VPNGatewayArgs struct {
 	// keeps an ignored input's recorded value even when replacing. To move to a new AMI, set AMIID
 	// and AllowAMIReplacement for one deploy (the key, the Elastic IP and the peers stay).
 	AMIID string
-	// AllowAMIReplacement stops ignoring changes to AMIID, so a changed AMIID replaces the host on
-	// the next deploy. Set it for that deploy only. Defaults to false.
+	// AllowAMIReplacement stops ignoring changes to AMIID and to the root volume's key, so a
+	// changed AMIID, or a root volume on another key than KMSKeyARN's (a gateway created before
+	// the gateway had a key of its own: its root volume is on the account's default EBS key),
+	// replaces the host on the next deploy. Set it for that deploy only. Defaults to false.
 	AllowAMIReplacement bool
 	// InstanceType is the EC2 instance type. Defaults to t3.small.
 	InstanceType string
@@ -91,8 +94,13 @@ type VPNGatewayArgs struct {
 	// vpn.<zone> to the host's private address; give both or neither. Defaults to no record.
 	PrivateZoneID   pulumi.StringPtrInput
 	PrivateZoneName string
-	// KMSKeyARN encrypts the private-key secret; the instance role may decrypt with it only
-	// through Secrets Manager. Defaults to the AWS managed key aws/secretsmanager.
+	// KMSKeyARN is the customer managed key that encrypts the private-key secret and the root
+	// volume (which keeps the key in /etc/wireguard/wg0.conf); the instance role may decrypt with
+	// it only through Secrets Manager. Give an environment's key here, never another host's: the
+	// gateway must outlive any other component. Changing it re-encrypts the secret in place; the
+	// root volume keeps the key it was created with (see AllowAMIReplacement). Defaults to a key
+	// of the gateway's own (<name>-key: yearly rotation, 30-day deletion window, protected with
+	// Protect).
 	KMSKeyARN pulumi.StringPtrInput
 	// RootVolumeSizeGiB is the encrypted gp3 root volume, 8 to 16384 GiB. Defaults to 20 GiB.
 	RootVolumeSizeGiB int
@@ -230,6 +238,11 @@ func (a VPNGatewayArgs) validate() error {
 	case a.PrivateZoneName != "":
 		if err := dnsname.Check(a.PrivateZoneName, false); err != nil {
 			return fielderr.In("PrivateZoneName", err)
+		}
+	}
+	if key, ok := known.StringPtr(a.KMSKeyARN); ok {
+		if p, err := arn.Parse(key); err != nil || p.Service != "kms" || !strings.HasPrefix(p.Resource, "key/") {
+			return fielderr.New("KMSKeyARN", "%q is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>; not an alias: the role's policy names the key)", key)
 		}
 	}
 	if a.RootVolumeSizeGiB < 8 || a.RootVolumeSizeGiB > 16384 {

@@ -65,7 +65,7 @@ func ExampleNewVPNGateway() {
 	fmt.Println("server public key:", len(doc.Outputs["vpnServerPublicKey"].(string)), "characters")
 	fmt.Print(strings.Replace(doc.Outputs["vpnClientConfig"].(string), doc.Outputs["vpnServerPublicKey"].(string), "<server public key>", 1))
 	// Output:
-	// prod-vpn-host t3.small sourceDestCheck: false ignoreChanges: [ami]
+	// prod-vpn-host t3.small sourceDestCheck: false ignoreChanges: [ami rootBlockDevice.kmsKeyId]
 	// prod-vpn-peers /prod-vpn/wireguard/peers peers: 2 in user data: 0 userDataReplaceOnChange: false
 	// prod-vpn-wireguard-0 udp 51820 from 198.51.100.0/24
 	// prod-vpn-cluster-api tcp 443 from 172.16.30.0/24

@@ -13,9 +13,16 @@ import (
 
 // host creates the WireGuard instance: the pinned AMI (changes ignored, so a newer AMI never
 // replaces it on its own; AMIID says how to move on purpose), IMDSv2 only with a hop limit of 1,
-// an encrypted gp3 root volume, source/destination check off (it forwards clients' packets), no
-// public address of its own (the Elastic IP gives it one), no key pair (SSM only), detailed
-// monitoring, and user data that holds no secret and no peer.
+// a gp3 root volume encrypted with the gateway's key, source/destination check off (it forwards
+// clients' packets), no public address of its own (the Elastic IP gives it one), no key pair (SSM
+// only), detailed monitoring, simplified automatic recovery left on explicitly (recovery.go), and
+// user data that holds no secret and no peer.
+//
+// The root volume's key is ignored like the AMI (hostIgnoreChanges): rootBlockDevice.kmsKeyId
+// forces a replacement (pkg/diff/upstream/forcenew.json, aws:ec2/instance:Instance), and a
+// gateway created before it had a key of its own has its root volume on the account's default
+// EBS key. Such a gateway keeps running on it, untouched, until a deploy with AllowAMIReplacement
+// rebuilds it on its key; a new gateway starts on it.
 //
 // User data depends on this package's code, the gateway's settings and the secret's ARN, never on
 // the peers (they are in the peers' parameter), so a change of peers leaves the host alone. A
@@ -41,14 +48,26 @@ func (g *VPNGateway) host(ctx *pulumi.Context) error {
 		SourceDestCheck:          pulumi.Bool(false),
 		Monitoring:               pulumi.Bool(true),
 		MetadataOptions:          ec2host.MetadataOptions(),
-		RootBlockDevice:          ec2host.RootVolume(g.args.RootVolumeSizeGiB, nil, g.tags(name+"-root")),
+		RootBlockDevice:          ec2host.RootVolume(g.args.RootVolumeSizeGiB, g.keyARN, g.tags(name+"-root")),
+		MaintenanceOptions:       &ec2.InstanceMaintenanceOptionsArgs{AutoRecovery: pulumi.String("default")},
 		UserData:                 userData,
 		UserDataReplaceOnChange:  pulumi.Bool(false),
 		Tags:                     g.tags(name),
 	}, append(append([]pulumi.ResourceOption(nil), g.opts...),
-		pulumi.IgnoreChanges(ec2host.AMIIgnored(g.args.AllowAMIReplacement)),
+		pulumi.IgnoreChanges(hostIgnoreChanges(g.args.AllowAMIReplacement)),
 		pulumi.DependsOn(deps))...)
 	return err
+}
+
+// hostIgnoreChanges is the host's ignoreChanges: the AMI and the root volume's key, so that
+// neither a newly pinned AMI nor a key the volume was not created with replaces the host on its
+// own, unless allowReplacement lets this deploy rebuild it (then nothing is ignored).
+func hostIgnoreChanges(allowReplacement bool) []string {
+	ignored := ec2host.AMIIgnored(allowReplacement)
+	if len(ignored) == 0 {
+		return nil
+	}
+	return append(ignored, "rootBlockDevice.kmsKeyId")
 }
 
 // elasticIP gives the host its stable public address. The address is allocated on its own and

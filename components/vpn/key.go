@@ -9,11 +9,34 @@ import (
 	"github.com/pulumi/pulumi-random/sdk/v4/go/random"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/flowmart/platform/pkg/kmskey"
 	"github.com/flowmart/platform/pkg/protect"
 )
 
 // keyBytes is the size of a WireGuard (Curve25519) key.
 const keyBytes = 32
+
+// encryptionKey uses KMSKeyARN or creates the gateway's own key, so the gateway depends on no
+// other component. Nothing that names the account exists yet, so the key's policy is the one KMS
+// writes itself, the platform's (kmskey): the account's IAM policies decide, and the instance
+// role gets kms:Decrypt through Secrets Manager only (readKeyPolicy). No alias: nothing looks the
+// key up by name, and an alias would be one more physical name.
+func (g *VPNGateway) encryptionKey(ctx *pulumi.Context) error {
+	if g.args.KMSKeyARN != nil {
+		g.keyARN = g.args.KMSKeyARN.ToStringPtrOutput().Elem()
+		return nil
+	}
+	name := g.name + "-key"
+	key, err := kmskey.New(ctx, name, kmskey.Args{
+		Description: "WireGuard VPN gateway " + g.name + ": its private-key secret and root volume",
+		Tags:        g.tags(name),
+	}, protect.Options(g.args.Protect, g.opts), nil)
+	if err != nil {
+		return err
+	}
+	g.keyARN = key.Arn
+	return nil
+}
 
 // serverKey generates the server's private key and stores it in Secrets Manager, then computes the
 // public key from it.
@@ -22,7 +45,7 @@ const keyBytes = 32
 // so no key tool has to run anywhere. Pulumi keeps the bytes encrypted in the state (a secret
 // output). Secrets Manager rather than an SSM SecureString: it is where the platform keeps every
 // generated secret, GetSecretValue is granted on this one ARN, reads are audited per secret in
-// CloudTrail, deletion has a recovery window, and a customer managed key (KMSKeyARN) is optional.
+// CloudTrail, deletion has a recovery window, and it is encrypted with the gateway's key.
 func (g *VPNGateway) serverKey(ctx *pulumi.Context) error {
 	name := g.name + "-private-key"
 	var err error
@@ -34,7 +57,7 @@ func (g *VPNGateway) serverKey(ctx *pulumi.Context) error {
 	}
 	g.secret, err = secretsmanager.NewSecret(ctx, name, &secretsmanager.SecretArgs{
 		Description: pulumi.String("WireGuard private key of VPN gateway " + g.name + " (base64), read by the host at boot"),
-		KmsKeyId:    g.args.KMSKeyARN,
+		KmsKeyId:    g.keyARN,
 		Tags:        g.tags(name),
 	}, protect.Options(g.args.Protect, g.opts)...)
 	if err != nil {

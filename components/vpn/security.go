@@ -62,8 +62,8 @@ func (g *VPNGateway) securityGroups(ctx *pulumi.Context) error {
 }
 
 // instanceRole creates the host's role: the SSM managed-instance policy, an inline policy that
-// reads only the private-key secret (and decrypts it through Secrets Manager when a customer
-// managed key encrypts it), and one that reads only the peers' parameter.
+// reads only the private-key secret and decrypts it with the gateway's key through Secrets Manager
+// only, and one that reads only the peers' parameter.
 func (g *VPNGateway) instanceRole(ctx *pulumi.Context) error {
 	name := g.name + "-role"
 	role, err := iam.NewRole(ctx, name, &iam.RoleArgs{
@@ -81,13 +81,9 @@ func (g *VPNGateway) instanceRole(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
-	inputs := []pulumi.StringInput{g.secret.Arn}
-	if g.args.KMSKeyARN != nil {
-		inputs = append(inputs, g.args.KMSKeyARN.ToStringPtrOutput().Elem())
-	}
 	read, err := iam.NewRolePolicy(ctx, g.name+"-read-key", &iam.RolePolicyArgs{
 		Role:   role.Name,
-		Policy: iampolicy.Render(readKeyPolicy, inputs...),
+		Policy: iampolicy.Render(readKeyPolicy, g.secret.Arn, g.keyARN),
 	}, g.opts...)
 	if err != nil {
 		return err
@@ -107,8 +103,9 @@ func (g *VPNGateway) instanceRole(ctx *pulumi.Context) error {
 	return err
 }
 
-// readKeyPolicy allows reading one secret ([0], its ARN) and, when a key ARN follows ([1]),
-// decrypting with that key only on behalf of Secrets Manager in the secret's region.
+// readKeyPolicy allows reading one secret ([0], its ARN) and, when a key ARN follows ([1], always
+// from the gateway), decrypting with that key only on behalf of Secrets Manager in the secret's
+// region.
 func readKeyPolicy(v []string) iampolicy.Document {
 	statements := []iampolicy.Statement{
 		iampolicy.Allow("ReadPrivateKey", []string{"secretsmanager:GetSecretValue"}, v[0]),

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"os"
 	"reflect"
 	"regexp"
 	"slices"
@@ -38,6 +39,8 @@ const (
 	typeRoute         = "aws:ec2/route:Route"
 	typeRecord        = "aws:route53/record:Record"
 	typeParameter     = "aws:ssm/parameter:Parameter"
+	typeKMSKey        = "aws:kms/key:Key"
+	typeAlarm         = "aws:cloudwatch/metricAlarm:MetricAlarm"
 )
 
 var modes = []struct {
@@ -61,6 +64,7 @@ func build(t *testing.T, args *VPNGatewayArgs, deploy bool) *preview.Document {
 		ctx.Export("instanceId", g.InstanceID)
 		ctx.Export("securityGroupId", g.SecurityGroupID)
 		ctx.Export("privateKeySecretArn", g.PrivateKeySecretARN)
+		ctx.Export("kmsKeyArn", g.KMSKeyARN)
 		ctx.Export("clientDns", g.ClientDNS)
 		ctx.Export("clientConfig", g.ClientConfig)
 		ctx.Export("eni", g.Instance.PrimaryNetworkInterfaceId)
@@ -92,6 +96,7 @@ func TestChildrenNamesParentsTags(t *testing.T) {
 			typ, name string
 			tagged    bool
 		}{
+			{typeKMSKey, "prod-vpn-key", true},
 			{typeRandomBytes, "prod-vpn-private-key", false},
 			{typeSecret, "prod-vpn-private-key", true},
 			{typeSecretVersion, "prod-vpn-private-key", false},
@@ -108,6 +113,8 @@ func TestChildrenNamesParentsTags(t *testing.T) {
 			{typeInstance, "prod-vpn-host", true},
 			{typeEIP, "prod-vpn-eip", true},
 			{typeEIPAssoc, "prod-vpn-eip", false},
+			{typeAlarm, "prod-vpn-recover", true},
+			{typeAlarm, "prod-vpn-reboot", true},
 			{typeRoute, "prod-vpn-route-0", false},
 			{typeRoute, "prod-vpn-route-1", false},
 			{typeRoute, "prod-vpn-route-2", false},
@@ -427,6 +434,8 @@ func (m *rawMocks) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 		m.secretSeen = args.Inputs["secretString"].IsSecret()
 	case typeSecret:
 		state["arn"] = resource.NewStringProperty("arn:aws:secretsmanager:eu-west-1:111122223333:secret:k-AbCdEf")
+	case typeInstance:
+		state["arn"] = resource.NewStringProperty("arn:aws:ec2:eu-west-1:111122223333:instance/i-0123456789abcdef0")
 	}
 	return args.Name + "-id", state, nil
 }
@@ -626,12 +635,21 @@ func TestRoleReadsOnlyTheKey(t *testing.T) {
 		t.Errorf("%d managed policies, want SSM only", n)
 	}
 	arn := d.Outputs["privateKeySecretArn"].(string)
+	own := d.Outputs["kmsKeyArn"].(string)
+	if !strings.HasPrefix(own, "arn:aws:kms:eu-west-1:111122223333:key/") {
+		t.Fatalf("kmsKeyArn %q is not the gateway's own key", own)
+	}
 	read := parse(t, get(t, d, typeRolePolicy, "prod-vpn-read-key").Inputs["policy"].(string))
-	if len(read.Statement) != 1 || !slices.Equal(read.Statement[0].Action, []string{"secretsmanager:GetSecretValue"}) || !slices.Equal(read.Statement[0].Resource, []string{arn}) || read.Statement[0].Effect != "Allow" {
+	if len(read.Statement) != 2 || !slices.Equal(read.Statement[0].Action, []string{"secretsmanager:GetSecretValue"}) || !slices.Equal(read.Statement[0].Resource, []string{arn}) || read.Statement[0].Effect != "Allow" {
 		t.Errorf("read policy %+v", read)
 	}
-	if get(t, d, typeSecret, "prod-vpn-private-key").Inputs["kmsKeyId"] != nil {
-		t.Error("a key is set without KMSKeyARN")
+	// without KMSKeyARN the gateway's own key encrypts the secret, decrypted through Secrets
+	// Manager only
+	if s := read.Statement[1]; !slices.Equal(s.Action, []string{"kms:Decrypt"}) || !slices.Equal(s.Resource, []string{own}) || s.Condition["StringEquals"]["kms:ViaService"] != "secretsmanager.eu-west-1.amazonaws.com" {
+		t.Errorf("decrypt statement with the gateway's own key %+v", s)
+	}
+	if got := get(t, d, typeSecret, "prod-vpn-private-key").Inputs["kmsKeyId"]; got != own {
+		t.Errorf("secret kmsKeyId %v, want the gateway's own key %s", got, own)
 	}
 	peers := parse(t, get(t, d, typeRolePolicy, "prod-vpn-read-peers").Inputs["policy"].(string))
 	if len(peers.Statement) != 1 || peers.Statement[0].Effect != "Allow" || !slices.Equal(peers.Statement[0].Action, []string{"ssm:GetParameter"}) ||
@@ -656,6 +674,9 @@ func TestRoleReadsOnlyTheKey(t *testing.T) {
 	}
 	if get(t, d, typeSecret, "prod-vpn-private-key").Inputs["kmsKeyId"] != key {
 		t.Error("the secret is not encrypted with KMSKeyARN")
+	}
+	if d.Get(typeKMSKey, "prod-vpn-key") != nil || d.Outputs["kmsKeyArn"] != key {
+		t.Errorf("with KMSKeyARN the gateway still creates a key of its own (output %v)", d.Outputs["kmsKeyArn"])
 	}
 }
 
@@ -750,12 +771,12 @@ func TestPolicyRules(t *testing.T) {
 				advisory = append(advisory, v.Policy)
 			}
 		}
-		if !slices.Equal(advisory, []string{"FM-SM-001"}) {
-			t.Errorf("%s: advisory %v, want FM-SM-001 only (the AWS managed key)", m.name, advisory)
+		if len(advisory) != 0 {
+			t.Errorf("%s: advisory %v, want none (the secret is on the gateway's own key)", m.name, advisory)
 		}
 	}
 
-	// without Protect, production flags the secret (it holds state)
+	// without Protect, production flags the secret and its key (they hold state)
 	doc := build(t, baseArgs(), true)
 	doc.EvaluatePolicy(policy.Context{Environment: policy.Production, Waivers: []policy.Waiver{waiver}})
 	var blocking []string
@@ -764,10 +785,10 @@ func TestPolicyRules(t *testing.T) {
 			blocking = append(blocking, v.Policy+" "+v.Resource)
 		}
 	}
-	if !slices.Equal(blocking, []string{"FM-PROT-001 prod-vpn-private-key"}) {
+	if !slices.Equal(blocking, []string{"FM-PROT-001 prod-vpn-key", "FM-PROT-001 prod-vpn-private-key"}) {
 		t.Errorf("unprotected in production: %v", blocking)
 	}
-	// with a customer managed key, not even the advisory
+	// with a customer managed key given, no key of its own and nothing to flag
 	args.KMSKeyARN = pulumi.String("arn:aws:kms:eu-west-1:111122223333:key/0b5e2f43-1a2b-4c3d-8e9f-0123456789ab")
 	doc = build(t, args, true)
 	doc.EvaluatePolicy(policy.Context{Environment: policy.Production, Waivers: []policy.Waiver{waiver}})
@@ -905,6 +926,148 @@ func TestAllowAMIReplacementStopsIgnoringTheAMI(t *testing.T) {
 		h := get(t, build(t, args, deploy), typeInstance, "prod-vpn-host")
 		if len(h.IgnoreChanges) != 0 {
 			t.Errorf("deploy=%v: ignoreChanges %v: a changed AMI would still be ignored", deploy, h.IgnoreChanges)
+		}
+	}
+}
+
+// The gateway's key of its own: created when KMSKeyARN is not given (rotation on, protected with
+// Protect), it encrypts the secret and the root volume; a given key takes its place everywhere.
+// A plain key ARN that names a key is accepted.
+func TestOwnKeyByDefault(t *testing.T) {
+	for _, m := range modes {
+		args := baseArgs()
+		args.Protect = true
+		doc := build(t, args, m.deploy)
+		key := get(t, doc, typeKMSKey, "prod-vpn-key")
+		if key.Inputs["enableKeyRotation"] != true || key.Inputs["deletionWindowInDays"] != 30.0 || !key.Protect {
+			t.Errorf("%s: key %v protect %v", m.name, key.Inputs, key.Protect)
+		}
+		host := get(t, doc, typeInstance, "prod-vpn-host")
+		secret := get(t, doc, typeSecret, "prod-vpn-private-key")
+		for _, r := range []*preview.Resource{host, secret, get(t, doc, typeRolePolicy, "prod-vpn-read-key")} {
+			if !slices.Contains(r.Dependencies, key.URN) {
+				t.Errorf("%s: %s %s does not use the gateway's key: %v", m.name, r.Type, r.Name, r.Dependencies)
+			}
+		}
+		if !m.deploy {
+			continue
+		}
+		own := doc.Outputs["kmsKeyArn"]
+		root := host.Inputs["rootBlockDevice"].(map[string]any)
+		if root["kmsKeyId"] != own || root["encrypted"] != true || secret.Inputs["kmsKeyId"] != own {
+			t.Errorf("root volume key %v, secret key %v, want the gateway's key %v", root["kmsKeyId"], secret.Inputs["kmsKeyId"], own)
+		}
+	}
+
+	given := "arn:aws:kms:eu-west-1:111122223333:key/0b5e2f43-1a2b-4c3d-8e9f-0123456789ab"
+	args := baseArgs()
+	args.KMSKeyARN = pulumi.String(given)
+	if err := args.Validate(); err != nil {
+		t.Fatalf("a key ARN rejected: %v", err)
+	}
+	doc := build(t, args, true)
+	if len(doc.Find(typeKMSKey)) != 0 {
+		t.Error("a key of its own besides KMSKeyARN")
+	}
+	root := get(t, doc, typeInstance, "prod-vpn-host").Inputs["rootBlockDevice"].(map[string]any)
+	if root["kmsKeyId"] != given || get(t, doc, typeSecret, "prod-vpn-private-key").Inputs["kmsKeyId"] != given {
+		t.Errorf("root volume key %v: want KMSKeyARN", root["kmsKeyId"])
+	}
+}
+
+// The root volume's key is ignored like the AMI, so an existing gateway whose root volume is on
+// another key (the account's EBS default, before the gateway had a key of its own) is not
+// replaced: rootBlockDevice.kmsKeyId forces a replacement of an instance (the upstream facts).
+// AllowAMIReplacement stops ignoring both.
+func TestRootVolumeKeyIgnored(t *testing.T) {
+	for _, c := range []struct {
+		allow bool
+		want  []string
+	}{{false, []string{"ami", "rootBlockDevice.kmsKeyId"}}, {true, nil}} {
+		if got := hostIgnoreChanges(c.allow); !slices.Equal(got, c.want) {
+			t.Errorf("hostIgnoreChanges(%v) = %v, want %v", c.allow, got, c.want)
+		}
+	}
+	forceNew := readForceNew(t)["aws:ec2/instance:Instance"]
+	for _, path := range hostIgnoreChanges(false) {
+		if !slices.Contains(forceNew, path) {
+			t.Errorf("%s is ignored but does not force a replacement upstream: ignoring it hides an update", path)
+		}
+	}
+	h := get(t, build(t, baseArgs(), false), typeInstance, "prod-vpn-host")
+	if !slices.Equal(h.IgnoreChanges, []string{"ami", "rootBlockDevice.kmsKeyId"}) {
+		t.Errorf("host ignoreChanges %v", h.IgnoreChanges)
+	}
+}
+
+// readForceNew reads the upstream replacement facts (pkg/diff/upstream/forcenew.json).
+func readForceNew(t *testing.T) map[string][]string {
+	t.Helper()
+	b, err := os.ReadFile("../../pkg/diff/upstream/forcenew.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string][]string
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// The host recovers by itself: simplified automatic recovery explicitly on, a recover alarm on the
+// system status check and a reboot alarm on the instance status check, both on this instance,
+// with the EC2 actions of its region; the alarms are updates, never replacements, of nothing
+// existing (the host's new input, maintenanceOptions, does not force a replacement).
+func TestRecovery(t *testing.T) {
+	for _, m := range modes {
+		doc := build(t, baseArgs(), m.deploy)
+		host := get(t, doc, typeInstance, "prod-vpn-host")
+		if mo, _ := host.Inputs["maintenanceOptions"].(map[string]any); mo["autoRecovery"] != "default" {
+			t.Errorf("%s: maintenanceOptions %v", m.name, host.Inputs["maintenanceOptions"])
+		}
+		for _, w := range []struct {
+			name, metric, action string
+			periods              float64
+		}{
+			{"prod-vpn-recover", "StatusCheckFailed_System", "recover", 2},
+			{"prod-vpn-reboot", "StatusCheckFailed_Instance", "reboot", 3},
+		} {
+			a := get(t, doc, typeAlarm, w.name)
+			in := a.Inputs
+			if in["namespace"] != "AWS/EC2" || in["metricName"] != w.metric || in["statistic"] != "Maximum" || in["period"] != 60.0 ||
+				in["evaluationPeriods"] != w.periods || in["threshold"] != 1.0 || in["comparisonOperator"] != "GreaterThanOrEqualToThreshold" {
+				t.Errorf("%s: %s %v", m.name, w.name, in)
+			}
+			if !slices.Contains(a.Dependencies, host.URN) || a.Parent != get(t, doc, vpnGatewayType, "prod-vpn").URN {
+				t.Errorf("%s: %s is not on the host: %v", m.name, w.name, a.Dependencies)
+			}
+			if !m.deploy {
+				continue
+			}
+			if dims, _ := in["dimensions"].(map[string]any); dims["InstanceId"] == nil || fmt.Sprint(dims["InstanceId"]) != fmt.Sprint(doc.Outputs["instanceId"]) {
+				t.Errorf("%s: dimensions %v, instance %v", w.name, in["dimensions"], doc.Outputs["instanceId"])
+			}
+			if acts, _ := in["alarmActions"].([]any); len(acts) != 1 || acts[0] != "arn:aws:automate:eu-west-1:ec2:"+w.action {
+				t.Errorf("%s: alarmActions %v", w.name, in["alarmActions"])
+			}
+		}
+	}
+	if slices.Contains(readForceNew(t)["aws:ec2/instance:Instance"], "maintenanceOptions.autoRecovery") {
+		t.Error("maintenanceOptions.autoRecovery forces a replacement upstream: setting it would replace existing hosts")
+	}
+}
+
+func TestAlarmAction(t *testing.T) {
+	for _, c := range []struct{ arn, action, want, err string }{
+		{"arn:aws:ec2:eu-west-1:111122223333:instance/i-0123", "recover", "arn:aws:automate:eu-west-1:ec2:recover", ""},
+		{"arn:aws-cn:ec2:cn-north-1:111122223333:instance/i-0123", "reboot", "arn:aws-cn:automate:cn-north-1:ec2:reboot", ""},
+		{"arn:aws-us-gov:ec2:us-gov-west-1:111122223333:instance/i-0123", "recover", "arn:aws-us-gov:automate:us-gov-west-1:ec2:recover", ""},
+		{"", "recover", "", `instance ARN "" names no region for the recover alarm action`},
+		{"arn:aws:iam::111122223333:role/x", "reboot", "", "names no region"},
+	} {
+		got, err := alarmAction(c.arn, c.action)
+		if got != c.want || (c.err == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), c.err)) {
+			t.Errorf("alarmAction(%q, %q) = %q, %v; want %q, %q", c.arn, c.action, got, err, c.want, c.err)
 		}
 	}
 }
