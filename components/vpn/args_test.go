@@ -117,7 +117,9 @@ func TestValidate(t *testing.T) {
 		{"root volume", func(a *VPNGatewayArgs) { a.RootVolumeSizeGiB = 4 }, "RootVolumeSizeGiB: 4 is outside 8 to 16384"},
 		{"kms alias", func(a *VPNGatewayArgs) { a.KMSKeyARN = pulumi.String("arn:aws:kms:eu-west-1:111122223333:alias/hosts") }, `KMSKeyARN: "arn:aws:kms:eu-west-1:111122223333:alias/hosts" is not a KMS key ARN`},
 		{"kms key id", func(a *VPNGatewayArgs) { a.KMSKeyARN = pulumi.String("0b5e2f43-1a2b-4c3d-8e9f-0123456789ab") }, `KMSKeyARN: "0b5e2f43-1a2b-4c3d-8e9f-0123456789ab" is not a KMS key ARN`},
-		{"kms another service", func(a *VPNGatewayArgs) { a.KMSKeyARN = pulumi.String("arn:aws:secretsmanager:eu-west-1:111122223333:secret:key/x") }, "is not a KMS key ARN"},
+		{"kms another service", func(a *VPNGatewayArgs) {
+			a.KMSKeyARN = pulumi.String("arn:aws:secretsmanager:eu-west-1:111122223333:secret:key/x")
+		}, "is not a KMS key ARN"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
