@@ -26,9 +26,11 @@ func newSQLServer(ctx *pulumi.Context, cfg *config.Config, net *network.Network,
 
 // newVPN creates the WireGuard gateway in the first public subnet, routes the client range from
 // every private and database route table through it, lets clients reach the cluster API, and
-// registers vpn.<privateZoneName>. Its private key is encrypted with the hosts' customer-managed
-// key (the SQL Server host's), so the environment's host secrets share one audited key.
-func newVPN(ctx *pulumi.Context, cfg *config.Config, net *network.Network, cl *cluster.Cluster, hostKeyARN pulumi.StringOutput, opts []pulumi.ResourceOption) (*vpn.VPNGateway, error) {
+// registers vpn.<privateZoneName>. It takes nothing from the SQL Server host: its private key and
+// root volume are encrypted with the gateway's own KMS key, so the VPN exists (and on-call reaches
+// the environment) whatever becomes of the other hosts. The interface endpoints admit its client
+// range through the network (cfg.NetworkArgs: EndpointClientCIDRs is vpn.clientCidr).
+func newVPN(ctx *pulumi.Context, cfg *config.Config, net *network.Network, cl *cluster.Cluster, opts []pulumi.ResourceOption) (*vpn.VPNGateway, error) {
 	args := cfg.VPNArgs()
 	azs := slices.Sorted(slices.Values(cfg.Network.AvailabilityZones)) // zone-name order, as the network plans them
 	args.VPCID = net.VPCID.ToStringOutput()
@@ -40,7 +42,6 @@ func newVPN(ctx *pulumi.Context, cfg *config.Config, net *network.Network, cl *c
 	}
 	args.ClusterSecurityGroupID = cl.ClusterSecurityGroupID.ToStringPtrOutput()
 	args.PrivateZoneID = net.PrivateZoneID.ToStringPtrOutput()
-	args.KMSKeyARN = hostKeyARN.ToStringPtrOutput()
 	return vpn.NewVPNGateway(ctx, cfg.Stack+"-vpn", &args, opts...)
 }
 

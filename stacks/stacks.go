@@ -37,7 +37,7 @@ func Run(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
-	gw, err := newVPN(ctx, cfg, net, cl, sql.KMSKeyARN, opts)
+	gw, err := newVPN(ctx, cfg, net, cl, opts)
 	if err != nil {
 		return err
 	}

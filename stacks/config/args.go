@@ -34,10 +34,23 @@ func (c *Config) NetworkArgs() network.NetworkArgs {
 		InterfaceEndpoints:   n.InterfaceEndpoints,
 		FlowLogRetentionDays: n.FlowLogRetentionDays,
 		PrivateZoneName:      n.PrivateZoneName,
+		// VPN clients resolve AWS service names through the VPC resolver, so those with
+		// private-DNS endpoints (sts, ssm, logs, ecr...) lead to the endpoints: they must admit
+		// the client range (routed, not NATed) as they admit the VPC. A plain config value, not
+		// the gateway's output: the gateway is built on the network.
+		EndpointClientCIDRs: c.vpnClientCIDRs(),
 		// FlowMart's own name for the group, from before the component dropped the brand from its
 		// default: changing it would replace every stack's flow-log group
 		FlowLogGroupName: "/flowmart/" + c.Stack + "/vpc-flow-logs",
 	}
+}
+
+// vpnClientCIDRs is the VPN's client range as a list, empty when there is none.
+func (c *Config) vpnClientCIDRs() []string {
+	if c.VPN.ClientCIDR == "" {
+		return nil
+	}
+	return []string{c.VPN.ClientCIDR}
 }
 
 // AdminPolicyARN is the EKS access policy the deploying role gets.

@@ -21,6 +21,8 @@ var (
 		"InterfaceEndpoints":   {key: KeyInterfaceEndpoints},
 		"FlowLogRetentionDays": {key: KeyFlowLogRetentionDays},
 		"PrivateZoneName":      {key: KeyPrivateZoneName},
+		// the one entry NetworkArgs puts there is the VPN's client range
+		"EndpointClientCIDRs[0]": {key: KeyVPN + ".clientCidr"},
 	}}
 	clusterSection = section{key: KeyCluster, typ: typeOf[ClusterConfig](), fields: map[string]target{
 		"VPCCIDR":           {key: KeyVPCCIDR},

@@ -3,6 +3,7 @@ package config_test
 import (
 	"errors"
 	"maps"
+	"slices"
 	"strings"
 	"testing"
 
@@ -33,6 +34,14 @@ func TestHostsPerEnvironment(t *testing.T) {
 		}
 		if c.VPN.ClientCIDR != want.clientCIDR || len(c.VPN.AllowedCIDRs) == 0 || len(c.VPN.Peers) == 0 {
 			t.Errorf("%s: vpn %+v", env, c.VPN)
+		}
+		// the interface endpoints admit the VPN's range (the network's one client range)
+		if n := c.NetworkArgs(); !slices.Equal(n.EndpointClientCIDRs, []string{want.clientCIDR}) {
+			t.Errorf("%s: network endpoint client ranges %v, want the VPN's %s", env, n.EndpointClientCIDRs, want.clientCIDR)
+		}
+		// and the VPN takes no key from another host: it makes its own
+		if g := c.VPNArgs(); g.KMSKeyARN != nil {
+			t.Errorf("%s: the VPN is given a key %v", env, g.KMSKeyARN)
 		}
 		if c.Network.PrivateZoneName != env+".internal" || !c.Network.DatabaseEgress {
 			t.Errorf("%s: zone %q database egress %v", env, c.Network.PrivateZoneName, c.Network.DatabaseEgress)
@@ -87,6 +96,7 @@ func TestHostValidation(t *testing.T) {
 		{"dev", map[string]string{p + "vpn": vpn(`,"clientCidr":"nope"`)}, "vpn.clientCidr", `"nope" is not an IPv4 CIDR`},
 		{"dev", map[string]string{p + "vpn": vpn(`,"clientCidr":"10.10.200.0/24"`)}, "vpn.clientCidr", "overlaps vpcCidr 10.10.0.0/16"},
 		{"dev", map[string]string{p + "vpn": vpn(`,"clientCidr":"172.20.5.0/24"`)}, "vpn.clientCidr", "overlaps the cluster's service range"},
+		{"dev", map[string]string{p + "vpn": vpn(`,"clientCidr":"172.16.10.1/24"`)}, "vpn.clientCidr", "172.16.10.1/24 is not a network address (did you mean 172.16.10.0/24?)"},
 		{"dev", map[string]string{p + "vpn": `{"amiId":"ami-0f4e2d7c1b9a83650"}`}, "vpn.allowedCidrs", "required key is missing"},
 		{"dev", map[string]string{p + "vpn": `{"amiId":"ami-0f4e2d7c1b9a83650","allowedCidrs":["0.0.0.0/0"]}`}, "vpn.allowedCidrs[0]", "opens the VPN port to the internet"},
 		{"dev", map[string]string{p + "vpn": `{"amiId":"ami-0f4e2d7c1b9a83650","allowedCidrs":["198.51.100.0/33"]}`}, "vpn.allowedCidrs[0]", `"198.51.100.0/33" is not a CIDR`},

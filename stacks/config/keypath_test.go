@@ -15,6 +15,7 @@ func TestKeyFor(t *testing.T) {
 		{networkSection, "CIDRBlock", "vpcCidr", ""},
 		{networkSection, "NATEIPAllocationIDs[1]", "natEipAllocationIds[1]", ""},
 		{networkSection, "Tags", "", "Tags"},
+		{networkSection, "EndpointClientCIDRs[0]", "vpn.clientCidr", ""},
 		{clusterSection, "NodeGroups[2].AMIID", "cluster.nodeGroups[2].amiId", ""},
 		{clusterSection, "AccessEntries[0].AccessPolicies[1].ScopeType", "cluster.accessEntries[0].accessPolicies[1].scopeType", ""},
 		{clusterSection, `AddonVersions["coredns"]`, "cluster.addonVersions.coredns", ""},
@@ -40,6 +41,11 @@ func TestKeyFor(t *testing.T) {
 func TestKeyErrorWritesConfigWords(t *testing.T) {
 	err := clusterSection.keyError(fielderr.New("NodeGroups[0].DesiredSize", "%d is outside MinSize %d to MaxSize %d", 5, 1, 2))
 	if err.Error() != "cluster.nodeGroups[0].desiredSize: 5 is outside minSize 1 to maxSize 2" {
+		t.Errorf("got %q", err)
+	}
+	// the network's endpoint rule for the VPN range is reported under the key it comes from
+	err = networkSection.keyError(fielderr.New("EndpointClientCIDRs[0]", "%s overlaps CIDRBlock %s: give ranges outside the VPC", "10.10.200.0/24", "10.10.0.0/16"))
+	if err.Error() != "vpn.clientCidr: 10.10.200.0/24 overlaps vpcCidr 10.10.0.0/16: give ranges outside the VPC" {
 		t.Errorf("got %q", err)
 	}
 	err = addonsSection.keyError(fielderr.New("APISIX.Mode", "%q is not an APISIX mode", "dev"))
