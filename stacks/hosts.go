@@ -61,4 +61,6 @@ func exportHosts(ctx *pulumi.Context, net *network.Network, sql *sqlserver.SQLSe
 	ctx.Export("vpnServerPublicKey", gw.ServerPublicKey)
 	ctx.Export("vpnClientDns", gw.ClientDNS)
 	ctx.Export("vpnClientConfig", gw.ClientConfig)
+	// the gateway itself, for an SSM session when a tunnel will not come up
+	ctx.Export("vpnInstanceId", gw.InstanceID)
 }

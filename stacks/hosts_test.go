@@ -61,6 +61,9 @@ func TestHostsPerEnvironment(t *testing.T) {
 		}
 
 		host := get("aws:ec2/instance:Instance", env+"-vpn-host")
+		if id := fmt.Sprint(doc.Outputs["vpnInstanceId"]); !strings.HasPrefix(id, "i-") {
+			t.Errorf("%s: vpnInstanceId output %v", env, doc.Outputs["vpnInstanceId"])
+		}
 		eip := get("aws:ec2/eip:Eip", env+"-vpn-eip")
 		assoc := get("aws:ec2/eipAssociation:EipAssociation", env+"-vpn-eip")
 		if !dependsOn(assoc, eip.URN) || !dependsOn(assoc, host.URN) {
