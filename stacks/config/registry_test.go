@@ -38,7 +38,7 @@ func TestRegistryPerEnvironment(t *testing.T) {
 		if *g.ImmutableTags != want.immutable || g.ForceDelete != want.forceDelete || g.EnhancedScanning != want.enhanced {
 			t.Errorf("%s: immutable %v forceDelete %v enhanced %v", env, *g.ImmutableTags, g.ForceDelete, g.EnhancedScanning)
 		}
-		if len(g.Repositories) < 6 || g.Repositories[0].Name != "storefront" || !strings.HasSuffix(g.CIPushRoleARN, ":role/flowmart-ci-ecr-push") || len(g.PullThroughCache) == 0 {
+		if len(g.Repositories) < 6 || g.Repositories[0].Name != "storefront" || !strings.HasSuffix(g.CIPushRoleARN, ":role/flowmart-ecr-push-"+env) || len(g.PullThroughCache) == 0 {
 			t.Errorf("%s: %+v", env, g)
 		}
 	}
