@@ -209,7 +209,9 @@ func TestCacheValidate(t *testing.T) {
 		{"roles without caches", "CachePullRoleNames", `key "nodes" is given without PullThroughCacheRules`,
 			func(a *RegistryArgs) { a.PullThroughCacheRules = nil }},
 		{"bad key", "CachePullRoleNames", `key "Nodes/1" is not an attachment name`,
-			func(a *RegistryArgs) { a.CachePullRoleNames = map[string]pulumi.StringInput{"Nodes/1": pulumi.String("r")} }},
+			func(a *RegistryArgs) {
+				a.CachePullRoleNames = map[string]pulumi.StringInput{"Nodes/1": pulumi.String("r")}
+			}},
 		{"nil role", "CachePullRoleNames", `key "nodes" has no role name`,
 			func(a *RegistryArgs) { a.CachePullRoleNames = map[string]pulumi.StringInput{"nodes": nil} }},
 	} {
