@@ -357,3 +357,39 @@ func TestTLSOnlyPolicy(t *testing.T) {
 		t.Error(backendURL("b", "eu-west-1"))
 	}
 }
+
+// Each account's deploy role can turn on the registry's enhanced scanning (staging and
+// production opt in): the Inspector actions and Inspector's service-linked role, and can replace
+// or destroy an alarm subscription.
+func TestDeployRolesCanEnableScanningAndUnsubscribe(t *testing.T) {
+	has := func(d iampolicy.Document, action string) *iampolicy.Statement {
+		for i, s := range d.Statement {
+			if s.Effect == "Allow" && slices.Contains(s.Action, action) {
+				return &d.Statement[i]
+			}
+		}
+		return nil
+	}
+	for stack := range accounts {
+		doc, err := runStack(t, stack, true, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		k8s := parsePolicy(t, doc.Get("aws:iam/policy:Policy", "flowmart-deploy-"+stack+"-kubernetes"))
+		for _, a := range cicd.InspectorActions {
+			if has(k8s, a) == nil {
+				t.Errorf("%s: the deploy role lacks %s", stack, a)
+			}
+		}
+		slr := has(parsePolicy(t, doc.Get("aws:iam/policy:Policy", "flowmart-deploy-"+stack+"-iam")), "iam:CreateServiceLinkedRole")
+		if slr == nil || !slices.Contains(slr.Condition["StringEquals"].(map[string]any)["iam:AWSServiceName"].([]any), any("inspector2.amazonaws.com")) {
+			t.Errorf("%s: Inspector's service-linked role: %+v", stack, slr)
+		}
+		data := parsePolicy(t, doc.Get("aws:iam/policy:Policy", "flowmart-deploy-"+stack+"-data"))
+		for _, a := range []string{"sns:Unsubscribe", "sns:SetSubscriptionAttributes"} {
+			if s := has(data, a); s == nil || !slices.Contains(s.Resource, "arn:aws:sns:eu-west-1:"+accounts[stack]+":*") {
+				t.Errorf("%s: %s: %+v", stack, a, s)
+			}
+		}
+	}
+}
