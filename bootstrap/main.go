@@ -4,10 +4,12 @@
 //
 //   - the S3 bucket of the Pulumi state: versioned, SSE-KMS with a rotating key, public access
 //     blocked, TLS-only bucket policy, old versions expired, bucket and key protected;
-//   - the deploy identity (components/cicd): the GitHub OIDC provider, a deploy role per GitHub
-//     Environment, read-only roles for pull requests and the drift check.
+//   - the deploy identity (components/cicd): the GitHub OIDC provider, a deploy role and a CI push
+//     role per GitHub Environment, read-only roles for pull requests and the drift check.
 //
-// Its outputs are what the repository's GitHub variables hold (backendUrl, deployRoleArns, ...).
+// Its outputs are what the repository's GitHub variables hold (backendUrl, deployRoleArns, ...);
+// ciPushRoleArns are what the platform stack files' registry.ciPushRoleArn name (kept in step by
+// a test), so that every repository policy names a role that exists.
 package main
 
 import (
@@ -74,6 +76,7 @@ func run(ctx *pulumi.Context) error {
 	ctx.Export("backendUrl", state.Bucket.Bucket.ApplyT(func(b string) string { return backendURL(b, c.Region) }))
 	ctx.Export("oidcProviderArn", id.OIDCProviderARN)
 	ctx.Export("deployRoleArns", id.DeployRoleARNs)
+	ctx.Export("ciPushRoleArns", id.CIPushRoleARNs)
 	ctx.Export("previewRoleArn", id.PreviewRoleARN)
 	ctx.Export("driftRoleArn", id.DriftRoleARN)
 	return nil

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"maps"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -13,6 +14,7 @@ import (
 	"github.com/flowmart/platform/pkg/iampolicy"
 	"github.com/flowmart/platform/pkg/policy"
 	"github.com/flowmart/platform/pkg/preview"
+	"github.com/flowmart/platform/stacks"
 )
 
 var accounts = map[string]string{"dev": "111122223333", "staging": "444455556666", "production": "777788889999"}
@@ -126,6 +128,9 @@ func TestEveryStackFile(t *testing.T) {
 			if arns := doc.Outputs["deployRoleArns"].(map[string]string); arns[stack] != "arn:aws:iam::"+account+":role/flowmart-deploy-"+stack {
 				t.Errorf("%s: deploy role ARNs %v", stack, arns)
 			}
+			if arns := doc.Outputs["ciPushRoleArns"].(map[string]string); arns[stack] != "arn:aws:iam::"+account+":role/"+cicd.CIPushRoleName("flowmart", stack) {
+				t.Errorf("%s: CI push role ARNs %v", stack, arns)
+			}
 
 			doc.EvaluatePolicy(policy.Context{Environment: policy.Production})
 			for _, v := range doc.Violations {
@@ -156,6 +161,83 @@ func TestPlatformStacksAssumeTheDeployRole(t *testing.T) {
 	}
 }
 
+// roleNames returns the IAM names of the roles in a graph: the name input, or for a role Pulumi
+// names, its resource name followed by the pattern of the suffix auto-naming adds.
+func roleNames(doc *preview.Document) (named map[string]bool, auto []*regexp.Regexp) {
+	named = map[string]bool{}
+	for _, r := range doc.Find("aws:iam/role:Role") {
+		if n, ok := r.Inputs["name"].(string); ok && n != "" {
+			named[n] = true
+			continue
+		}
+		auto = append(auto, regexp.MustCompile("^"+regexp.QuoteMeta(r.Name)+"-[0-9a-f]{7}$"))
+	}
+	return named, auto
+}
+
+// principals returns every AWS principal named by the repository policies of a graph.
+func principals(t *testing.T, doc *preview.Document) []string {
+	t.Helper()
+	var out []string
+	for _, r := range doc.Find("aws:ecr/repositoryPolicy:RepositoryPolicy") {
+		for _, s := range parsePolicy(t, r).Statement {
+			switch p := s.Principal["AWS"].(type) {
+			case string:
+				out = append(out, p)
+			case []any:
+				for _, e := range p {
+					out = append(out, e.(string))
+				}
+			default:
+				t.Errorf("%s: principal %v", r.Name, s.Principal)
+			}
+		}
+	}
+	return out
+}
+
+// ECR rejects a repository policy naming a principal that does not exist. Every principal named
+// by every repository policy of each platform stack is a role of that stack's account created by
+// the stack itself (the node role) or by this bootstrap (the CI push role, through the stack
+// file's registry.ciPushRoleArn, equal to the ciPushRoleArns output).
+func TestRepositoryPolicyPrincipalsExist(t *testing.T) {
+	for stack, account := range accounts {
+		boot, err := runStack(t, stack, true, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		platform, err := stacks.Preview("..", stack, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		bootNamed, bootAuto := roleNames(boot)
+		platNamed, platAuto := roleNames(platform)
+		named := maps.Clone(bootNamed)
+		maps.Copy(named, platNamed)
+		auto := append(bootAuto, platAuto...)
+
+		got := principals(t, platform)
+		if len(got) == 0 {
+			t.Fatalf("%s: no repository policy principal", stack)
+		}
+		push := boot.Outputs["ciPushRoleArns"].(map[string]string)[stack]
+		if !slices.Contains(got, push) {
+			t.Errorf("%s: the repository policies do not name the bootstrap's CI push role %s (they name %v)", stack, push, got)
+		}
+		for _, arn := range got {
+			name, ok := strings.CutPrefix(arn, "arn:aws:iam::"+account+":role/")
+			if !ok {
+				t.Errorf("%s: principal %s is not a role of account %s", stack, arn, account)
+				continue
+			}
+			exists := named[name] || slices.ContainsFunc(auto, func(re *regexp.Regexp) bool { return re.MatchString(name) })
+			if !exists {
+				t.Errorf("%s: principal %s is created neither by the stack nor by the bootstrap", stack, arn)
+			}
+		}
+	}
+}
+
 func TestOptionalSettings(t *testing.T) {
 	doc, err := runStack(t, "production", true, map[string]string{
 		keyNamePrefix:       "shop",
@@ -178,7 +260,7 @@ func TestOptionalSettings(t *testing.T) {
 	if doc.Find("aws:iam/openIdConnectProvider:OpenIdConnectProvider") != nil {
 		t.Error("an OIDC provider was created although one was given")
 	}
-	for _, name := range []string{"shop-deploy-production", "shop-deploy-production-eu", "shop-preview", "shop-drift"} {
+	for _, name := range []string{"shop-deploy-production", "shop-deploy-production-eu", "shop-ecr-push-production", "shop-ecr-push-production-eu", "shop-preview", "shop-drift"} {
 		if r := doc.Get("aws:iam/role:Role", name); r == nil || r.Protect {
 			t.Errorf("role %s: %+v", name, r)
 		}
@@ -273,5 +355,41 @@ func TestTLSOnlyPolicy(t *testing.T) {
 	}
 	if backendURL("b", "eu-west-1") != "s3://b?region=eu-west-1&awssdk=v2" {
 		t.Error(backendURL("b", "eu-west-1"))
+	}
+}
+
+// Each account's deploy role can turn on the registry's enhanced scanning (staging and
+// production opt in): the Inspector actions and Inspector's service-linked role, and can replace
+// or destroy an alarm subscription.
+func TestDeployRolesCanEnableScanningAndUnsubscribe(t *testing.T) {
+	has := func(d iampolicy.Document, action string) *iampolicy.Statement {
+		for i, s := range d.Statement {
+			if s.Effect == "Allow" && slices.Contains(s.Action, action) {
+				return &d.Statement[i]
+			}
+		}
+		return nil
+	}
+	for stack := range accounts {
+		doc, err := runStack(t, stack, true, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		k8s := parsePolicy(t, doc.Get("aws:iam/policy:Policy", "flowmart-deploy-"+stack+"-kubernetes"))
+		for _, a := range cicd.InspectorActions {
+			if has(k8s, a) == nil {
+				t.Errorf("%s: the deploy role lacks %s", stack, a)
+			}
+		}
+		slr := has(parsePolicy(t, doc.Get("aws:iam/policy:Policy", "flowmart-deploy-"+stack+"-iam")), "iam:CreateServiceLinkedRole")
+		if slr == nil || !slices.Contains(slr.Condition["StringEquals"].(map[string]any)["iam:AWSServiceName"].([]any), any("inspector2.amazonaws.com")) {
+			t.Errorf("%s: Inspector's service-linked role: %+v", stack, slr)
+		}
+		data := parsePolicy(t, doc.Get("aws:iam/policy:Policy", "flowmart-deploy-"+stack+"-data"))
+		for _, a := range []string{"sns:Unsubscribe", "sns:SetSubscriptionAttributes"} {
+			if s := has(data, a); s == nil || !slices.Contains(s.Resource, "arn:aws:sns:eu-west-1:"+accounts[stack]+":*") {
+				t.Errorf("%s: %s: %+v", stack, a, s)
+			}
+		}
 	}
 }

@@ -41,7 +41,7 @@ func Run(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
-	reg, err := newRegistry(ctx, cfg, cl.NodeRoleARNs, opts)
+	reg, err := newRegistry(ctx, cfg, cl.NodeRoleARNs, cl.NodeRoleName, opts)
 	if err != nil {
 		return err
 	}

@@ -46,8 +46,8 @@ type DeployIdentityArgs struct {
 	// Regions are the regions the deploy roles may act in (regional ARNs, and an
 	// aws:RequestedRegion condition where an action has no resource-level permission). Required.
 	Regions []string
-	// Environments get one deploy role each, trusted only for jobs of that GitHub Environment.
-	// Required, at least one.
+	// Environments get one deploy role and one CI push role each, both trusted only for jobs of
+	// that GitHub Environment. Required, at least one.
 	Environments []Environment
 	// StateBucketARN is the S3 bucket holding the Pulumi state (objects read and written by the
 	// deploy roles, read by the read-only roles). Required.
@@ -70,7 +70,8 @@ type DeployIdentityArgs struct {
 	// Protect protects the OIDC provider and the roles from deletion. Defaults to false.
 	Protect bool
 	// NamePrefix starts every physical name the identity sets, all account-wide IAM names: the
-	// roles <NamePrefix>-deploy-<environment>, <NamePrefix>-preview and <NamePrefix>-drift, and
+	// roles <NamePrefix>-deploy-<environment>, <NamePrefix>-ecr-push-<environment>,
+	// <NamePrefix>-preview and <NamePrefix>-drift, and
 	// the deploy roles' managed policies <NamePrefix>-deploy-<environment>-<group>; 1-56 letters,
 	// digits and + = , . @ _ - (so that <NamePrefix>-preview fits IAM's 64). The resource names
 	// do not change with it. Defaults to the component name.
@@ -247,6 +248,11 @@ func documentSize(d iampolicy.Document) int {
 // the identity's name.
 func DeployRoleName(name, environment string) string { return name + "-deploy-" + environment }
 
+// CIPushRoleName is the IAM role name of an environment's CI push role (the role CI pushes the
+// stack's images with) in the identity whose NamePrefix is name; the stack's registry.ciPushRoleArn
+// names it.
+func CIPushRoleName(name, environment string) string { return name + "-ecr-push-" + environment }
+
 // PreviewRoleName is the IAM role name of the read-only role pull requests assume, for a
 // NamePrefix (or resource name) name.
 func PreviewRoleName(name string) string { return name + "-preview" }
@@ -259,7 +265,7 @@ func DriftRoleName(name string) string { return name + "-drift" }
 func roleNames(name string, envs []Environment) []string {
 	out := []string{PreviewRoleName(name), DriftRoleName(name)}
 	for _, e := range envs {
-		out = append(out, DeployRoleName(name, e.Name))
+		out = append(out, DeployRoleName(name, e.Name), CIPushRoleName(name, e.Name))
 	}
 	return out
 }

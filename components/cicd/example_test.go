@@ -10,9 +10,9 @@ import (
 	"github.com/flowmart/platform/pkg/preview"
 )
 
-// The GitHub OIDC provider of the production account, a deploy role that only jobs of the
-// production GitHub Environment of flowmart/platform can assume, and the read-only roles of pull
-// requests and of the drift check.
+// The GitHub OIDC provider of the production account, a deploy role and a CI push role that only
+// jobs of the production GitHub Environment of flowmart/platform can assume, and the read-only
+// roles of pull requests and of the drift check.
 func ExampleNewDeployIdentity() {
 	program := func(ctx *pulumi.Context) error {
 		provider, err := aws.NewProvider(ctx, "aws", &aws.ProviderArgs{Region: pulumi.String("eu-west-1")})
@@ -32,6 +32,7 @@ func ExampleNewDeployIdentity() {
 			return err
 		}
 		ctx.Export("deployRoleArns", id.DeployRoleARNs)
+		ctx.Export("ciPushRoleArns", id.CIPushRoleARNs)
 		return nil
 	}
 	doc, err := preview.Run(program, preview.Options{Project: "example", Stack: "production", Region: "eu-west-1", Account: "777788889999"})
@@ -44,10 +45,13 @@ func ExampleNewDeployIdentity() {
 	}
 	fmt.Println(len(doc.Find("aws:iam/policy:Policy")), "deploy policies")
 	fmt.Println(doc.Outputs["deployRoleArns"])
+	fmt.Println(doc.Outputs["ciPushRoleArns"])
 	// Output:
 	// flowmart-deploy-production protected: true
+	// flowmart-ecr-push-production protected: true
 	// flowmart-preview protected: true
 	// flowmart-drift protected: true
 	// 6 deploy policies
 	// map[production:arn:aws:iam::777788889999:role/flowmart-deploy-production]
+	// map[production:arn:aws:iam::777788889999:role/flowmart-ecr-push-production]
 }

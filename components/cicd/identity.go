@@ -2,7 +2,9 @@
 // long-lived key. It creates (or reuses) the account's GitHub OpenID Connect provider and, per
 // GitHub Environment, a deploy role that only jobs of that environment of one repository can
 // assume, with the permissions the platform program needs and no more: its services, IAM only
-// under the environment's name prefix, and the Pulumi state bucket. Pull requests get a read-only
+// under the environment's name prefix, and the Pulumi state bucket; and a CI push role for the
+// same jobs, which may get an ECR token and push only where a repository policy names it (the
+// stack's repositories do, through registry.ciPushRoleArn). Pull requests get a read-only
 // preview role; the scheduled drift check on the default branch a read-only drift role that may
 // also read the stacks' secrets, as `pulumi refresh` must.
 //
@@ -45,6 +47,9 @@ type DeployIdentity struct {
 	// DeployRoleARNs are the deploy roles' ARNs by environment name: the role-to-assume of each
 	// GitHub Environment.
 	DeployRoleARNs pulumi.StringMapOutput `pulumi:"deployRoleArns"`
+	// CIPushRoleARNs are the CI push roles' ARNs by environment name: what the stack's
+	// registry.ciPushRoleArn names, and the role-to-assume of a job that pushes images.
+	CIPushRoleARNs pulumi.StringMapOutput `pulumi:"ciPushRoleArns"`
 	// PreviewRoleARN is the read-only role pull requests assume.
 	PreviewRoleARN pulumi.StringOutput `pulumi:"previewRoleArn"`
 	// DriftRoleARN is the read-only role the scheduled drift check assumes.
@@ -54,6 +59,8 @@ type DeployIdentity struct {
 	OIDCProvider *iam.OpenIdConnectProvider
 	// DeployRoles are the deploy roles by environment name; an escape hatch.
 	DeployRoles map[string]*iam.Role
+	// CIPushRoles are the CI push roles by environment name; an escape hatch.
+	CIPushRoles map[string]*iam.Role
 	// PreviewRole and DriftRole are the read-only roles; escape hatches.
 	PreviewRole, DriftRole *iam.Role
 
@@ -64,7 +71,7 @@ type DeployIdentity struct {
 }
 
 // NewDeployIdentity creates a DeployIdentity. Children are named name+"-github-oidc",
-// name+"-deploy-<environment>[-<group>]", name+"-preview[-...]" and name+"-drift[-...]"; the
+// name+"-deploy-<environment>[-<group>]", name+"-ecr-push-<environment>[-token]", name+"-preview[-...]" and name+"-drift[-...]"; the
 // roles' and policies' IAM names are the same with NamePrefix (the name by default) in place of
 // name (see DeployRoleName), so their ARNs are known before the first deploy.
 func NewDeployIdentity(ctx *pulumi.Context, name string, args *DeployIdentityArgs, opts ...pulumi.ResourceOption) (*DeployIdentity, error) {
@@ -72,7 +79,7 @@ func NewDeployIdentity(ctx *pulumi.Context, name string, args *DeployIdentityArg
 	if err := a.validate(name); err != nil {
 		return nil, fmt.Errorf("deploy identity %q: %w", name, err)
 	}
-	d := &DeployIdentity{name: name, args: a, DeployRoles: map[string]*iam.Role{}}
+	d := &DeployIdentity{name: name, args: a, DeployRoles: map[string]*iam.Role{}, CIPushRoles: map[string]*iam.Role{}}
 	if err := ctx.RegisterComponentResource(deployIdentityType, name, d, opts...); err != nil {
 		return nil, err
 	}
@@ -81,6 +88,7 @@ func NewDeployIdentity(ctx *pulumi.Context, name string, args *DeployIdentityArg
 	steps := []func(*pulumi.Context) error{
 		d.oidcProvider,
 		d.deployRoles,
+		d.ciPushRoles,
 		d.previewRole,
 		d.driftRole,
 	}
@@ -185,6 +193,29 @@ func (d *DeployIdentity) deployRoles(ctx *pulumi.Context) error {
 	return nil
 }
 
+// ciPushRoles creates, per environment, the role its jobs push images with: trusted like the deploy
+// role (jobs of that GitHub Environment only, never itself), with only an ECR token of its own
+// (CIPushPolicy); the stack's repository policies give it the push actions.
+func (d *DeployIdentity) ciPushRoles(ctx *pulumi.Context) error {
+	for _, env := range d.args.Environments {
+		name := CIPushRoleName(d.name, env.Name)
+		role, err := d.role(ctx, name,
+			fmt.Sprintf("Pushes the %s stack's images from GitHub Actions (environment %s of %s)", env.Name, env.Name, d.args.Repository),
+			environmentSubject(d.args.Repository, env.Name), readOnlySessionSeconds, false)
+		if err != nil {
+			return err
+		}
+		d.CIPushRoles[env.Name] = role
+		if _, err := iam.NewRolePolicy(ctx, name+"-token", &iam.RolePolicyArgs{
+			Role:   role.Name,
+			Policy: pulumi.String(CIPushPolicy().String()),
+		}, d.opts...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // readOnlyRole creates a role with ReadOnlyAccess and an inline policy.
 func (d *DeployIdentity) readOnlyRole(ctx *pulumi.Context, name, description, subject string, inline pulumi.StringOutput) (*iam.Role, error) {
 	role, err := d.role(ctx, name, description, subject, readOnlySessionSeconds, false)
@@ -237,17 +268,22 @@ func (d *DeployIdentity) driftRole(ctx *pulumi.Context) error {
 }
 
 func (d *DeployIdentity) registerOutputs(ctx *pulumi.Context) error {
-	arns := pulumi.StringMap{}
+	arns, push := pulumi.StringMap{}, pulumi.StringMap{}
 	for env, role := range d.DeployRoles {
 		arns[env] = role.Arn
 	}
+	for env, role := range d.CIPushRoles {
+		push[env] = role.Arn
+	}
 	d.OIDCProviderARN = d.oidcARN
 	d.DeployRoleARNs = arns.ToStringMapOutput()
+	d.CIPushRoleARNs = push.ToStringMapOutput()
 	d.PreviewRoleARN = d.PreviewRole.Arn
 	d.DriftRoleARN = d.DriftRole.Arn
 	return ctx.RegisterResourceOutputs(d, pulumi.Map{
 		"oidcProviderArn": d.OIDCProviderARN,
 		"deployRoleArns":  d.DeployRoleARNs,
+		"ciPushRoleArns":  d.CIPushRoleARNs,
 		"previewRoleArn":  d.PreviewRoleARN,
 		"driftRoleArn":    d.DriftRoleARN,
 	})

@@ -32,6 +32,7 @@ func build(t *testing.T, args *DeployIdentityArgs, deploy bool) *preview.Documen
 		}
 		ctx.Export("oidc", id.OIDCProviderARN)
 		ctx.Export("deploy", id.DeployRoleARNs)
+		ctx.Export("ciPush", id.CIPushRoleARNs)
 		ctx.Export("preview", id.PreviewRoleARN)
 		ctx.Export("drift", id.DriftRoleARN)
 		return nil
@@ -261,8 +262,8 @@ func TestGivenProviderAndEnvironments(t *testing.T) {
 	if doc.Find(typeOIDC) != nil {
 		t.Error("an OIDC provider was created although one was given")
 	}
-	if got := len(doc.Find(typeRole)); got != 4 {
-		t.Fatalf("%d roles, want 2 deploy + preview + drift", got)
+	if got := len(doc.Find(typeRole)); got != 6 {
+		t.Fatalf("%d roles, want 2 deploy + 2 CI push + preview + drift", got)
 	}
 	for _, r := range doc.Find(typeRole) {
 		if r.Protect || r.Inputs["permissionsBoundary"] != "arn:aws:iam::777788889999:policy/boundary" {

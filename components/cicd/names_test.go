@@ -82,7 +82,7 @@ func TestDefaultPhysicalNames(t *testing.T) {
 	for _, g := range PolicyGroupNames {
 		want = append(want, "flowmart-deploy-production-"+g)
 	}
-	want = append(want, "flowmart-preview", "flowmart-drift")
+	want = append(want, "flowmart-ecr-push-staging", "flowmart-ecr-push-production", "flowmart-preview", "flowmart-drift")
 	if !slices.Equal(values, want) {
 		t.Errorf("physical names %q, want %q", values, want)
 	}
@@ -95,7 +95,7 @@ func TestNamePrefixStartsEveryPhysicalName(t *testing.T) {
 	a.NamePrefix = "acme-gh"
 	doc := runIdentities(t, map[string]*DeployIdentityArgs{"flowmart": a})
 	got := physicalNames(t, doc, false)
-	if len(got) != 4+2*len(PolicyGroupNames) {
+	if len(got) != 6+2*len(PolicyGroupNames) {
 		t.Fatalf("physical names %v", got)
 	}
 	for _, n := range got {
@@ -154,7 +154,7 @@ func TestNoPhysicalNameCollides(t *testing.T) {
 	one := physicalNames(t, runIdentities(t, map[string]*DeployIdentityArgs{"ci-blue": blue, "ci-green": green}), true)
 	two := append(physicalNames(t, runIdentities(t, map[string]*DeployIdentityArgs{"ci": blue}), false),
 		physicalNames(t, runIdentities(t, map[string]*DeployIdentityArgs{"ci": green}), false)...)
-	per := 4 + 2*len(PolicyGroupNames)
+	per := 6 + 2*len(PolicyGroupNames)
 	for label, c := range map[string]struct {
 		names []physicalName
 		want  int

@@ -32,12 +32,54 @@ type PolicyGroup struct {
 var PolicyGroupNames = []string{"network", "kubernetes", "data", "edge", "iam", "state"}
 
 // PassedToServices are the services the deploy role may pass its stacks' roles to: the EKS cluster
-// role, node roles through instance profiles, Pod Identity roles, the flow-log role, backups and
-// maintenance-window tasks.
-var PassedToServices = []string{"eks.amazonaws.com", "ec2.amazonaws.com", "pods.eks.amazonaws.com", "vpc-flow-logs.amazonaws.com", "backup.amazonaws.com", "ssm.amazonaws.com"}
+// role, node roles through instance profiles, Pod Identity roles, the flow-log role, backups,
+// maintenance-window tasks, and ECR (the registry's repository creation templates name a custom
+// role, which CreateRepositoryCreationTemplate passes to ecr.amazonaws.com: Service
+// Authorization Reference, Amazon ECR, API operations table, CreateRepositoryCreationTemplate,
+// https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerregistry.html).
+var PassedToServices = []string{"eks.amazonaws.com", "ec2.amazonaws.com", "pods.eks.amazonaws.com", "vpc-flow-logs.amazonaws.com", "backup.amazonaws.com", "ssm.amazonaws.com", "ecr.amazonaws.com"}
 
 // ServiceLinkedRoles are the service-linked roles a first deploy in a fresh account creates.
-var ServiceLinkedRoles = []string{"eks.amazonaws.com", "eks-nodegroup.amazonaws.com", "autoscaling.amazonaws.com", "elasticloadbalancing.amazonaws.com", "backup.amazonaws.com"}
+// inspector2.amazonaws.com is Amazon Inspector's, which turning on the registry's enhanced
+// scanning creates (Amazon ECR User Guide, "IAM permissions required for enhanced scanning",
+// https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-scanning-enhanced-iam.html).
+var ServiceLinkedRoles = []string{"eks.amazonaws.com", "eks-nodegroup.amazonaws.com", "autoscaling.amazonaws.com", "elasticloadbalancing.amazonaws.com", "backup.amazonaws.com", "inspector2.amazonaws.com"}
+
+// InspectorActions are what turning the registry's enhanced scanning on and off calls in Amazon
+// Inspector: the ECR User Guide's policy for enabling enhanced scanning
+// (https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-scanning-enhanced-iam.html) lists
+// inspector2:Enable, inspector2:Disable and inspector2:ListAccountPermissions to turn it on and
+// off (ListFindings and ListCoverage, which read findings, are left to the read-only roles). The
+// Service Authorization Reference ("Actions, resources, and condition keys for Amazon Inspector2",
+// actions table) lists no resource type for them, so they are granted on "*" under the region condition.
+var InspectorActions = []string{"inspector2:Enable", "inspector2:Disable", "inspector2:ListAccountPermissions"}
+
+// ECRRegistryActions are the registry-level ECR actions the deploy role needs: enhanced scanning,
+// pull-through cache rules and repository creation templates. The Service Authorization
+// Reference lists no resource type for any of them
+// (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerregistry.html),
+// so they are granted on "*" under the region condition.
+var ECRRegistryActions = []string{
+	"ecr:PutRegistryScanningConfiguration", "ecr:CreatePullThroughCacheRule",
+	"ecr:DeletePullThroughCacheRule", "ecr:UpdatePullThroughCacheRule",
+	"ecr:CreateRepositoryCreationTemplate", "ecr:UpdateRepositoryCreationTemplate",
+	"ecr:DeleteRepositoryCreationTemplate",
+}
+
+// SNSTopicActions and SNSSubscriptionActions are what the stacks' alarm topics and their
+// subscriptions need. The Service Authorization Reference (Amazon SNS, actions table,
+// https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsns.html) gives
+// every one of them a resource type: topic* (required) for CreateTopic, DeleteTopic,
+// SetTopicAttributes and Subscribe, topic (optional) for TagResource, UntagResource,
+// Unsubscribe and SetSubscriptionAttributes. None needs "*": they are granted on the account's
+// SNS ARNs in the scope's regions, arn:aws:sns:<region>:<account>:*, which matches a topic's ARN
+// and a subscription's (the topic's ARN and a subscription id). Without Unsubscribe and
+// SetSubscriptionAttributes a subscription (production's e-mail alarms) could be created but
+// never changed, replaced or destroyed.
+var (
+	SNSTopicActions        = []string{"sns:CreateTopic", "sns:DeleteTopic", "sns:SetTopicAttributes", "sns:Subscribe", "sns:TagResource", "sns:UntagResource"}
+	SNSSubscriptionActions = []string{"sns:Unsubscribe", "sns:SetSubscriptionAttributes"}
+)
 
 // DeployPolicies returns the permissions of a deploy role: what the platform program creates
 // (ec2, eks, ecr, kms, logs, iam under the prefix, secretsmanager, ssm, backup, route53, sns,
@@ -134,10 +176,8 @@ func kubernetesPolicy(s Scope) iampolicy.Document {
 			"ecr:PutImageScanningConfiguration", "ecr:TagResource", "ecr:UntagResource",
 		}, s.regional("ecr", "repository/*")...),
 		iampolicy.Allow("ECRToken", []string{"ecr:GetAuthorizationToken"}, "*"),
-		iampolicy.Statement{Sid: "ECRRegistry", Effect: "Allow", Action: []string{
-			"ecr:PutRegistryScanningConfiguration", "ecr:CreatePullThroughCacheRule",
-			"ecr:DeletePullThroughCacheRule", "ecr:UpdatePullThroughCacheRule",
-		}, Resource: []string{"*"}, Condition: s.inRegions()},
+		iampolicy.Statement{Sid: "ECRRegistry", Effect: "Allow", Action: ECRRegistryActions, Resource: []string{"*"}, Condition: s.inRegions()},
+		iampolicy.Statement{Sid: "EnhancedScanning", Effect: "Allow", Action: InspectorActions, Resource: []string{"*"}, Condition: s.inRegions()},
 	)
 }
 
@@ -165,9 +205,9 @@ func dataPolicy(s Scope) iampolicy.Document {
 		iampolicy.Allow("AlarmsWrite", []string{
 			"cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms", "cloudwatch:TagResource", "cloudwatch:UntagResource",
 			"cloudwatch:EnableAlarmActions", "cloudwatch:DisableAlarmActions",
-			"sns:CreateTopic", "sns:DeleteTopic", "sns:SetTopicAttributes", "sns:Subscribe", "sns:Unsubscribe", "sns:SetSubscriptionAttributes",
-			"sns:TagResource", "sns:UntagResource",
-		}, concat(s.regional("cloudwatch", "alarm:*"), s.regional("sns", "*"))...),
+		}, s.regional("cloudwatch", "alarm:*")...),
+		iampolicy.Allow("AlarmTopics", SNSTopicActions, s.regional("sns", "*")...),
+		iampolicy.Allow("AlarmSubscriptions", SNSSubscriptionActions, s.regional("sns", "*")...),
 		iampolicy.Allow("BackupWrite", []string{
 			"backup:Create*", "backup:Delete*", "backup:Update*", "backup:Put*", "backup:TagResource", "backup:UntagResource",
 		}, s.regional("backup", "*")...),
@@ -303,6 +343,20 @@ func DriftSecretsPolicy(s Scope, prefixes []string) iampolicy.Document {
 		iampolicy.Statement{Sid: "StackSecretsKey", Effect: "Allow", Action: []string{"kms:Decrypt"}, Resource: s.regional("kms", "key/*"),
 			Condition: map[string]any{"StringEquals": map[string]any{"kms:ViaService": via}}},
 	)
+}
+
+// CIPushPolicy is the CI push role's own policy: ecr:GetAuthorizationToken, which ECR only grants
+// through an identity policy and only on "*" (Amazon ECR User Guide, "Private repository policies
+// in Amazon ECR": "Amazon ECR requires that users have permission to make calls to the
+// ecr:GetAuthorizationToken API through an IAM policy",
+// https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-policies.html; the Service
+// Authorization Reference lists no resource type for it). Pushing itself is granted by the
+// repository policies of the stack's repositories, which name the role: for a role of the
+// repository's own account "a user or role only needs to be allowed permission for an action
+// through either a repository policy or an IAM policy" (same page), so the role can push to those
+// repositories and to no other (not to the pull-through cache's).
+func CIPushPolicy() iampolicy.Document {
+	return iampolicy.New(iampolicy.Allow("ECRToken", []string{"ecr:GetAuthorizationToken"}, "*"))
 }
 
 // TrustPolicy lets GitHub's OIDC tokens for exactly one subject (the sub claim, e.g.

@@ -2,6 +2,7 @@ package registry
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -82,8 +83,12 @@ type Repository struct {
 type PullThroughCache struct {
 	// Prefix is the ECR repository prefix images are cached under, e.g. ecr-public. Required.
 	Prefix string
-	// UpstreamURL is the public registry, one of UpstreamRegistries. Required.
+	// UpstreamURL is the public registry, one of UpstreamRegistries; each is mirrored at most
+	// once. Required.
 	UpstreamURL string
+	// LifecycleRules are the lifecycle of the repositories the cache creates (through its
+	// repository creation template). Defaults to DefaultCacheLifecycleRules().
+	LifecycleRules []LifecycleRule
 }
 
 // UpstreamRegistries are the upstream registries a pull-through cache rule may use: those that
@@ -99,8 +104,12 @@ type RegistryArgs struct {
 	ImmutableTags *bool
 	// KMSKeyARN is the KMS key that encrypts the repositories. Defaults to a new key with rotation.
 	KMSKeyARN pulumi.StringPtrInput
-	// EnhancedScanning turns on the registry's ENHANCED (Amazon Inspector) scanning, on push, for
-	// every repository of the account. Defaults to basic scanning.
+	// EnhancedScanning turns on ENHANCED (Amazon Inspector) scanning on push. It is account-wide:
+	// the registry scanning configuration is one per account and region and covers every
+	// repository of the account, other teams' included, and the deploying principal needs
+	// Inspector permissions (inspector2:Enable, ...). Defaults to false: the registry creates no
+	// scanning configuration at all and leaves the account's as it is (repositories still scan on
+	// push with basic scanning, Repository.ScanOnPush).
 	EnhancedScanning bool
 	// PullPrincipalARNs are the IAM roles (e.g. the cluster's node roles) allowed to pull from every
 	// repository. Defaults to none.
@@ -110,6 +119,10 @@ type RegistryArgs struct {
 	PushPrincipalARNs pulumi.StringArrayInput
 	// PullThroughCacheRules mirror public registries. Defaults to none.
 	PullThroughCacheRules []PullThroughCache
+	// CachePullRoleNames are IAM role names (e.g. the cluster's node role) that get the
+	// cache-pull policy (CachePullPolicyARN) attached, by a key that names the attachment
+	// (name+"-cache-pull-<key>"). Defaults to none: attach CachePullPolicyARN yourself.
+	CachePullRoleNames map[string]pulumi.StringInput
 	// ForceDelete lets a repository be deleted while it still holds images. Defaults to false.
 	ForceDelete bool
 	// Protect protects the repositories and the created KMS key from deletion. Defaults to false.
@@ -145,6 +158,13 @@ func (a *RegistryArgs) withDefaults() RegistryArgs {
 			r.LifecycleRules = DefaultLifecycleRules()
 		}
 		c.Repositories[i] = r
+	}
+	c.PullThroughCacheRules = slices.Clone(c.PullThroughCacheRules)
+	for i, rule := range c.PullThroughCacheRules {
+		if rule.LifecycleRules == nil {
+			rule.LifecycleRules = DefaultCacheLifecycleRules()
+		}
+		c.PullThroughCacheRules[i] = rule
 	}
 	return c
 }
@@ -268,7 +288,7 @@ func (a RegistryArgs) validate() error {
 			return fielderr.In(fielderr.Index("Repositories", i)+".LifecycleRules", err)
 		}
 	}
-	prefixes := map[string]bool{}
+	prefixes, upstreams := map[string]bool{}, map[string]string{}
 	for i, rule := range a.PullThroughCacheRules {
 		if err := ValidUpstream(rule); err != nil {
 			return fielderr.In(fielderr.Index("PullThroughCacheRules", i), err)
@@ -277,10 +297,28 @@ func (a RegistryArgs) validate() error {
 			return fielderr.New(fielderr.Index("PullThroughCacheRules", i), "prefix %q is used twice", rule.Prefix)
 		}
 		prefixes[rule.Prefix] = true
+		if other, ok := upstreams[rule.UpstreamURL]; ok {
+			return fielderr.New(fielderr.Index("PullThroughCacheRules", i)+".UpstreamURL", "%q is already mirrored by prefix %q (one prefix per upstream registry)", rule.UpstreamURL, other)
+		}
+		upstreams[rule.UpstreamURL] = rule.Prefix
+		if err := ValidateLifecycle(rule.LifecycleRules); err != nil {
+			return fielderr.In(fielderr.Index("PullThroughCacheRules", i)+".LifecycleRules", err)
+		}
 		for _, r := range a.Repositories {
 			if r.Name == rule.Prefix || strings.HasPrefix(r.Name, rule.Prefix+"/") {
 				return fielderr.New(fielderr.Index("PullThroughCacheRules", i), "prefix %q overlaps repository %q", rule.Prefix, r.Name)
 			}
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(a.CachePullRoleNames)) {
+		if len(a.PullThroughCacheRules) == 0 {
+			return fielderr.New("CachePullRoleNames", "key %q is given without PullThroughCacheRules (there is no cache to pull through)", k)
+		}
+		if !cachePrefixRe.MatchString(k) {
+			return fielderr.New("CachePullRoleNames", "key %q is not an attachment name (lower-case letters, digits, and . _ - between them)", k)
+		}
+		if a.CachePullRoleNames[k] == nil {
+			return fielderr.New("CachePullRoleNames", "key %q has no role name", k)
 		}
 	}
 	if a.NamePrefix != "" && (len(a.NamePrefix) > maxNamePrefix || !namePrefixRe.MatchString(a.NamePrefix)) {

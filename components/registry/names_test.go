@@ -24,7 +24,8 @@ var physicalNameInputs = map[string][]string{
 // prefixes.
 var givenNameInputs = map[string][]string{
 	ecrRepo: {"name"},
-	"aws:ecr/pullThroughCacheRule:PullThroughCacheRule": {"ecrRepositoryPrefix"},
+	"aws:ecr/pullThroughCacheRule:PullThroughCacheRule":             {"ecrRepositoryPrefix"},
+	"aws:ecr/repositoryCreationTemplate:RepositoryCreationTemplate": {"prefix"},
 }
 
 // physicalName is one recorded physical name.
@@ -150,7 +151,7 @@ func TestNoPhysicalNameCollides(t *testing.T) {
 	for label, c := range map[string]struct {
 		names []physicalName
 		want  int
-	}{"one program": {one, 6}, "two stacks": {two, 2}} {
+	}{"one program": {one, 8}, "two stacks": {two, 2}} {
 		if len(c.names) != c.want {
 			t.Errorf("%s: %d physical names %v, want %d", label, len(c.names), c.names, c.want)
 		}

@@ -1,7 +1,10 @@
 // Package registry provides Registry: the ECR repositories of the platform's service images, with
 // immutable tags, scan on push, KMS encryption, typed lifecycle policies, repository policies
 // that give exact pull and push actions to given roles, and optional pull-through caches of
-// public registries. Image pulls from the cluster use the Network's ECR endpoints.
+// public registries, usable end to end: a repository creation template per cache prefix (the
+// registry's key, immutability, a lifecycle), the permission for a first cached pull as a managed
+// policy attached to given roles, and the mirror URL per upstream registry. Image pulls from the
+// cluster use the Network's ECR endpoints.
 //
 // # Physical names
 //
@@ -9,9 +12,11 @@
 // KMS key it creates, alias/<NamePrefix>-ecr-key (NamePrefix defaults to the component name).
 // Repositories are named Repositories[].Name and pull-through cache rules by their Prefix, as
 // given, since images are pulled by those names: two registries in one account and region need
-// distinct repository names and prefixes (Validate cannot see another stack's). Enhanced scanning
-// is one setting of the whole account's registry, not a name. The KMS key, the lifecycle and
-// repository policies have no name of their own (ids, or the repository's).
+// distinct repository names and prefixes (Validate cannot see another stack's); a cache prefix
+// also names its repository creation template. Enhanced scanning is one setting of the whole
+// account's registry, not a name. The KMS key, the lifecycle and repository policies have no name
+// of their own (ids, or the repository's); the cache templates' role and the cache-pull policy
+// are auto-named by Pulumi from their resource names (<name>-cache-template-<random>, ...).
 package registry
 
 import (
@@ -47,6 +52,13 @@ type Registry struct {
 	RepositoryARNs pulumi.StringMapOutput `pulumi:"repositoryArns"`
 	// KMSKeyARN is the ARN of the key that encrypts the repositories.
 	KMSKeyARN pulumi.StringOutput `pulumi:"kmsKeyArn"`
+	// MirrorURLs are the pull-through caches' image prefixes by upstream registry, e.g.
+	// registry.k8s.io: <account>.dkr.ecr.<region>.amazonaws.com/k8s (an image
+	// registry.k8s.io/pause:3.10 is pulled as <that>/pause:3.10). Empty without cache rules.
+	MirrorURLs pulumi.StringMapOutput `pulumi:"mirrorUrls"`
+	// CachePullPolicyARN is the managed policy a principal needs for a first pull through the
+	// caches (CachePullPolicy), attached to CachePullRoleNames; empty without cache rules.
+	CachePullPolicyARN pulumi.StringOutput `pulumi:"cachePullPolicyArn"`
 
 	// Repositories holds the underlying repositories by name, an escape hatch.
 	Repositories map[string]*ecr.Repository
@@ -60,7 +72,9 @@ type Registry struct {
 }
 
 // NewRegistry creates a Registry. Children are named name+"-<repository>[-lifecycle|-policy]",
-// with "/" in repository names replaced by "-".
+// with "/" in repository names replaced by "-", name+"-cache-<prefix>" (the cache rule and its
+// repository creation template), name+"-cache-template" (the templates' role and its policy),
+// name+"-cache-pull" (the cache-pull policy) and name+"-cache-pull-<key>" (its attachments).
 func NewRegistry(ctx *pulumi.Context, name string, args *RegistryArgs, opts ...pulumi.ResourceOption) (*Registry, error) {
 	a := args.withName(name)
 	if err := a.validate(); err != nil {
@@ -225,7 +239,9 @@ func (r *Registry) repositories(ctx *pulumi.Context) error {
 	return nil
 }
 
-// scanning turns on enhanced scanning for the whole registry (an account-wide setting).
+// scanning turns on enhanced scanning, only when asked: the registry scanning configuration is one
+// setting of the whole account's registry in the region (PutRegistryScanningConfiguration), so a
+// registry that did not opt in creates none and leaves the account's setting as it is.
 func (r *Registry) scanning(ctx *pulumi.Context) error {
 	if !r.args.EnhancedScanning {
 		return nil
@@ -244,18 +260,6 @@ func (r *Registry) scanning(ctx *pulumi.Context) error {
 	return err
 }
 
-func (r *Registry) pullThroughCache(ctx *pulumi.Context) error {
-	for _, rule := range r.args.PullThroughCacheRules {
-		if _, err := ecr.NewPullThroughCacheRule(ctx, r.name+"-cache-"+rule.Prefix, &ecr.PullThroughCacheRuleArgs{
-			EcrRepositoryPrefix: pulumi.String(rule.Prefix),
-			UpstreamRegistryUrl: pulumi.String(rule.UpstreamURL),
-		}, r.opts...); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 func (r *Registry) registerOutputs(ctx *pulumi.Context) error {
 	urls, arns := pulumi.StringMap{}, pulumi.StringMap{}
 	for name, repo := range r.Repositories {
@@ -266,8 +270,10 @@ func (r *Registry) registerOutputs(ctx *pulumi.Context) error {
 	r.RepositoryARNs = arns.ToStringMapOutput()
 	r.KMSKeyARN = r.keyARN.ToStringOutput()
 	return ctx.RegisterResourceOutputs(r, pulumi.Map{
-		"repositoryUrls": r.RepositoryURLs,
-		"repositoryArns": r.RepositoryARNs,
-		"kmsKeyArn":      r.KMSKeyARN,
+		"repositoryUrls":     r.RepositoryURLs,
+		"repositoryArns":     r.RepositoryARNs,
+		"kmsKeyArn":          r.KMSKeyARN,
+		"mirrorUrls":         r.MirrorURLs,
+		"cachePullPolicyArn": r.CachePullPolicyARN,
 	})
 }

@@ -228,6 +228,8 @@ func build(t *testing.T, args *RegistryArgs, deploy bool) *preview.Document {
 		ctx.Export("urls", reg.RepositoryURLs)
 		ctx.Export("arns", reg.RepositoryARNs)
 		ctx.Export("key", reg.KMSKeyARN)
+		ctx.Export("mirrors", reg.MirrorURLs)
+		ctx.Export("cachePull", reg.CachePullPolicyARN)
 		return nil
 	}, preview.Options{Project: "flowmart-platform", Stack: "test", Region: "eu-west-1", Account: "111122223333", Deploy: deploy})
 	if err != nil {

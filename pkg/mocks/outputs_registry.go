@@ -36,4 +36,8 @@ var registryOutputs = map[string]outputFunc{
 		prefix, _ := r.Inputs["ecrRepositoryPrefix"].(string)
 		return prefix, map[string]any{"registryId": m.account}
 	},
+	"aws:ecr/repositoryCreationTemplate:RepositoryCreationTemplate": func(m *Mocks, r *target, h string) (string, map[string]any) {
+		prefix, _ := r.Inputs["prefix"].(string)
+		return prefix, map[string]any{"registryId": m.account}
+	},
 }

@@ -21,7 +21,8 @@ type RegistryConfig struct {
 	ImmutableTags *bool
 	// EnhancedScanning is registry.enhancedScanning.
 	EnhancedScanning bool
-	// CIPushRoleARN is registry.ciPushRoleArn, the role CI pushes images with; empty gives none.
+	// CIPushRoleARN is registry.ciPushRoleArn, the role CI pushes images with (the bootstrap's
+	// CI push role, arn:aws:iam::<account>:role/flowmart-ecr-push-<environment>); empty gives none.
 	CIPushRoleARN string
 	// PullThroughCache is registry.pullThroughCache.
 	PullThroughCache []PullThroughCacheConfig

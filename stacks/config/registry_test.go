@@ -38,7 +38,7 @@ func TestRegistryPerEnvironment(t *testing.T) {
 		if *g.ImmutableTags != want.immutable || g.ForceDelete != want.forceDelete || g.EnhancedScanning != want.enhanced {
 			t.Errorf("%s: immutable %v forceDelete %v enhanced %v", env, *g.ImmutableTags, g.ForceDelete, g.EnhancedScanning)
 		}
-		if len(g.Repositories) < 6 || g.Repositories[0].Name != "storefront" || !strings.HasSuffix(g.CIPushRoleARN, ":role/flowmart-ci-ecr-push") || len(g.PullThroughCache) == 0 {
+		if len(g.Repositories) < 6 || g.Repositories[0].Name != "storefront" || !strings.HasSuffix(g.CIPushRoleARN, ":role/flowmart-ecr-push-"+env) || len(g.PullThroughCache) == 0 {
 			t.Errorf("%s: %+v", env, g)
 		}
 	}
@@ -84,6 +84,7 @@ func TestRegistryAndCertificateErrors(t *testing.T) {
 		{"bad ci role", map[string]string{p + "registry": `{"ciPushRoleArn":"arn:aws:iam::111122223333:user/ci"}`}, "registry.ciPushRoleArn", "is not an IAM role ARN"},
 		{"docker hub cache", map[string]string{p + "registry": `{"pullThroughCache":[{"prefix":"docker","upstreamUrl":"registry-1.docker.io"}]}`}, "registry.pullThroughCache[0].upstreamUrl", "needs no credentials"},
 		{"duplicate cache prefix", map[string]string{p + "registry": `{"pullThroughCache":[{"prefix":"k8s","upstreamUrl":"registry.k8s.io"},{"prefix":"k8s","upstreamUrl":"quay.io"}]}`}, "registry.pullThroughCache[1]", `prefix "k8s" is used twice`},
+		{"upstream mirrored twice", map[string]string{p + "registry": `{"pullThroughCache":[{"prefix":"k8s","upstreamUrl":"registry.k8s.io"},{"prefix":"k8s-too","upstreamUrl":"registry.k8s.io"}]}`}, "registry.pullThroughCache[1].upstreamUrl", `is already mirrored by prefix "k8s"`},
 		{"cache prefix is a repository", map[string]string{p + "registry": `{"pullThroughCache":[{"prefix":"orders","upstreamUrl":"quay.io"}]}`}, "registry.pullThroughCache[0]", `prefix "orders" overlaps repository "orders"`},
 		{"registry unknown field", map[string]string{p + "registry": `{"scanning":"enhanced"}`}, "registry", `unknown field "scanning"`},
 		{"missing zone", map[string]string{p + "cloudflareZoneId": ""}, "cloudflareZoneId", "required key is missing"},

@@ -1,0 +1,198 @@
+package cicd
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/flowmart/platform/pkg/iampolicy"
+)
+
+// matches reports whether an IAM Resource pattern (with * and ?) matches a concrete ARN.
+func matches(pattern, arn string) bool {
+	re := "^" + strings.NewReplacer(`\*`, ".*", `\?`, ".").Replace(regexp.QuoteMeta(pattern)) + "$"
+	return regexp.MustCompile(re).MatchString(arn)
+}
+
+// grants returns the Allow statements of the deploy policies that give action on arn.
+func grants(docs []PolicyGroup, action, arn string) []iampolicy.Statement {
+	var out []iampolicy.Statement
+	for _, g := range docs {
+		for _, s := range g.Document.Statement {
+			if s.Effect != "Allow" || !slices.Contains(s.Action, action) {
+				continue
+			}
+			for _, r := range s.Resource {
+				if matches(r, arn) {
+					out = append(out, s)
+					break
+				}
+			}
+		}
+	}
+	return out
+}
+
+func productionScope() Scope {
+	return Scope{AccountID: account, Regions: []string{"eu-west-1"}, IAMNamePrefix: "production-",
+		StateBucket: "arn:aws:s3:::state", StateKey: "arn:aws:kms:eu-west-1:777788889999:key/k", RoleName: "flowmart-deploy-production"}
+}
+
+func TestResourcePatternMatching(t *testing.T) {
+	for _, c := range []struct {
+		pattern, arn string
+		want         bool
+	}{
+		{"*", "arn:aws:sns:eu-west-1:777788889999:t", true},
+		{"arn:aws:sns:eu-west-1:777788889999:*", "arn:aws:sns:eu-west-1:777788889999:t:0f1e", true},
+		{"arn:aws:sns:eu-west-1:777788889999:*", "arn:aws:sns:us-east-1:777788889999:t", false},
+		{"arn:aws:sns:eu-west-1:777788889999:*", "arn:aws:sns:eu-west-1:111122223333:t", false},
+		{"arn:aws:ecr:eu-west-1:1:repository/k8s/*", "arn:aws:ecr:eu-west-1:1:repository/k8s/pause", true},
+		{"arn:aws:ecr:eu-west-1:1:repository/k8s/*", "arn:aws:ecr:eu-west-1:1:repository/k8sx", false},
+	} {
+		if got := matches(c.pattern, c.arn); got != c.want {
+			t.Errorf("matches(%q, %q) = %v, want %v", c.pattern, c.arn, got, c.want)
+		}
+	}
+}
+
+// Production's e-mail alarm subscription can be changed (SetSubscriptionAttributes) and replaced
+// or destroyed (Unsubscribe): both are granted on the account's SNS ARNs of the region, which
+// match the topic's and the subscription's ARN, never on "*" (the Service Authorization Reference
+// gives both a topic resource type) and never in another account or region.
+func TestSubscriptionPermissions(t *testing.T) {
+	docs := DeployPolicies(productionScope())
+	topic := "arn:aws:sns:eu-west-1:777788889999:production-alarms"
+	subscription := topic + ":0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b"
+	for _, action := range []string{"sns:Unsubscribe", "sns:SetSubscriptionAttributes"} {
+		t.Run(action, func(t *testing.T) {
+			for _, arn := range []string{subscription, topic} {
+				if len(grants(docs, action, arn)) == 0 {
+					t.Errorf("%s is not granted on %s", action, arn)
+				}
+			}
+			for _, arn := range []string{"arn:aws:sns:us-east-1:777788889999:production-alarms:0f1e", "arn:aws:sns:eu-west-1:111122223333:production-alarms:0f1e"} {
+				if got := grants(docs, action, arn); len(got) > 0 {
+					t.Errorf("%s is granted outside the account and region, on %s: %+v", action, arn, got)
+				}
+			}
+			for _, s := range grants(docs, action, subscription) {
+				if slices.Contains(s.Resource, "*") {
+					t.Errorf("%s is granted on *: %+v", action, s)
+				}
+			}
+		})
+	}
+}
+
+// No SNS write action is granted on "*": each has a resource type.
+func TestNoSNSWriteOnStar(t *testing.T) {
+	for _, g := range DeployPolicies(productionScope()) {
+		for _, s := range g.Document.Statement {
+			if !slices.Contains(s.Resource, "*") {
+				continue
+			}
+			for _, a := range s.Action {
+				if slices.Contains(SNSTopicActions, a) || slices.Contains(SNSSubscriptionActions, a) {
+					t.Errorf("%s: %s on *", g.Name, a)
+				}
+			}
+		}
+	}
+}
+
+// The deploy role can turn the registry's enhanced scanning on (and off): the Inspector actions
+// of the ECR User Guide on "*" in the stack's regions, and Inspector's service-linked role, only
+// for inspector2.amazonaws.com.
+func TestEnhancedScanningPermissions(t *testing.T) {
+	docs := DeployPolicies(productionScope())
+	for _, action := range []string{"inspector2:Enable", "inspector2:ListAccountPermissions", "inspector2:Disable", "ecr:PutRegistryScanningConfiguration"} {
+		got := grants(docs, action, "*")
+		if len(got) != 1 || !slices.Contains(got[0].Resource, "*") {
+			t.Errorf("%s: %+v", action, got)
+			continue
+		}
+		if r := condition(got[0], "StringEquals", "aws:RequestedRegion"); !slices.Equal(toStrings(r), []string{"eu-west-1"}) {
+			t.Errorf("%s: region condition %v", action, r)
+		}
+	}
+	slr := "arn:aws:iam::777788889999:role/aws-service-role/inspector2.amazonaws.com/AWSServiceRoleForAmazonInspector2"
+	got := grants(docs, "iam:CreateServiceLinkedRole", slr)
+	if len(got) != 1 || !slices.Contains(toStrings(condition(got[0], "StringEquals", "iam:AWSServiceName")), "inspector2.amazonaws.com") {
+		t.Fatalf("Inspector's service-linked role: %+v", got)
+	}
+	if slices.Contains(got[0].Resource, "*") {
+		t.Errorf("iam:CreateServiceLinkedRole on *: %+v", got[0])
+	}
+	if len(grants(docs, "inspector2:CreateFilter", "*")) > 0 || len(grants(docs, "inspector2:ListFindings", "*")) > 0 {
+		t.Error("the deploy role gets Inspector actions beyond turning scanning on and off")
+	}
+}
+
+// The registry's pull-through cache: repository creation templates (registry-level, on "*"),
+// their custom role passed only to ECR, and the cache-pull policy and template role under the
+// environment's IAM prefix.
+func TestRepositoryCreationTemplatePermissions(t *testing.T) {
+	docs := DeployPolicies(productionScope())
+	for _, action := range []string{"ecr:CreateRepositoryCreationTemplate", "ecr:UpdateRepositoryCreationTemplate", "ecr:DeleteRepositoryCreationTemplate", "ecr:CreatePullThroughCacheRule"} {
+		if len(grants(docs, action, "*")) != 1 {
+			t.Errorf("%s is not granted", action)
+		}
+	}
+	pass := grants(docs, "iam:PassRole", "arn:aws:iam::777788889999:role/production-cache-template-abc1234")
+	if len(pass) != 1 || !slices.Contains(toStrings(condition(pass[0], "StringEquals", "iam:PassedToService")), "ecr.amazonaws.com") {
+		t.Errorf("PassRole to ECR: %+v", pass)
+	}
+	if len(grants(docs, "iam:PassRole", "arn:aws:iam::777788889999:role/flowmart-ecr-push-production")) > 0 {
+		t.Error("the deploy role may pass the CI push role")
+	}
+}
+
+// The CI push role's own policy is an ECR token only; without a repository policy naming it, it
+// can push nowhere.
+func TestCIPushPolicy(t *testing.T) {
+	d := CIPushPolicy()
+	if len(d.Statement) != 1 || !slices.Equal(d.Statement[0].Action, []string{"ecr:GetAuthorizationToken"}) || !slices.Equal(d.Statement[0].Resource, []string{"*"}) {
+		t.Errorf("CI push policy %+v", d)
+	}
+	if CIPushRoleName("flowmart", "production") != "flowmart-ecr-push-production" {
+		t.Error(CIPushRoleName("flowmart", "production"))
+	}
+}
+
+// The identity creates, per environment, a CI push role trusted only by jobs of that GitHub
+// Environment (not by itself), with the token policy inline, protected with the other roles, and
+// exports its ARN.
+func TestCIPushRoleInTheGraph(t *testing.T) {
+	args := baseArgs()
+	args.Protect = true
+	for _, deploy := range []bool{false, true} {
+		doc := build(t, args, deploy)
+		role := doc.Get(typeRole, "flowmart-ecr-push-production")
+		if role == nil || role.Inputs["name"] != "flowmart-ecr-push-production" || !role.Protect || role.Inputs["maxSessionDuration"] != 3600.0 {
+			t.Fatalf("deploy=%v: CI push role %+v", deploy, role)
+		}
+		if comp := doc.Get("flowmart:cicd:DeployIdentity", "flowmart"); role.Parent != comp.URN {
+			t.Errorf("parent %s", role.Parent)
+		}
+		trust := parse(t, role, "assumeRolePolicy")
+		if len(trust.Statement) != 1 || trust.Statement[0].Principal["Federated"] != "arn:aws:iam::777788889999:oidc-provider/token.actions.githubusercontent.com" ||
+			condition(trust.Statement[0], "StringEquals", "token.actions.githubusercontent.com:sub") != "repo:flowmart/platform:environment:production" ||
+			condition(trust.Statement[0], "StringEquals", "token.actions.githubusercontent.com:aud") != "sts.amazonaws.com" {
+			t.Errorf("deploy=%v: trust %+v", deploy, trust)
+		}
+		inline := doc.Get(typeRolePolicy, "flowmart-ecr-push-production-token")
+		if inline == nil || inline.Inputs["role"] != "flowmart-ecr-push-production" || parse(t, inline, "policy").String() != CIPushPolicy().String() {
+			t.Errorf("deploy=%v: inline policy %+v", deploy, inline)
+		}
+		for _, a := range doc.Find(typeAttachment) {
+			if a.Inputs["role"] == "flowmart-ecr-push-production" {
+				t.Errorf("deploy=%v: a managed policy is attached to the CI push role: %+v", deploy, a.Inputs)
+			}
+		}
+		if arns := doc.Outputs["ciPush"].(map[string]string); arns["production"] != "arn:aws:iam::777788889999:role/flowmart-ecr-push-production" {
+			t.Errorf("deploy=%v: CI push ARNs %v", deploy, arns)
+		}
+	}
+}
