@@ -155,6 +155,10 @@ type SQLServerHostArgs struct {
 	// MaintenanceWindowCutoffHours is how long before the window's end no new task starts, less
 	// than MaintenanceWindowHours. Defaults to 1 hour.
 	MaintenanceWindowCutoffHours int
+	// CloudWatchAgentVersion is the AmazonCloudWatchAgent package version SSM installs (a version
+	// SSM Distributor publishes, such as 1.300057.1b1168; see DefaultCloudWatchAgentVersion for
+	// how to list them). Defaults to DefaultCloudWatchAgentVersion.
+	CloudWatchAgentVersion string
 	// BackupSchedule is when AWS Backup takes its daily VSS-consistent backup (a cron()
 	// expression, UTC). Defaults to 01:00 every day: cron(0 1 * * ? *).
 	BackupSchedule string
@@ -225,6 +229,9 @@ func (a *SQLServerHostArgs) withDefaults() SQLServerHostArgs {
 	if c.BackupSchedule == "" {
 		c.BackupSchedule = DefaultBackupSchedule
 	}
+	if c.CloudWatchAgentVersion == "" {
+		c.CloudWatchAgentVersion = DefaultCloudWatchAgentVersion
+	}
 	if c.HostName == "" {
 		c.HostName = DefaultHostName
 	}
@@ -259,6 +266,7 @@ var (
 	instanceTypeRe = regexp.MustCompile(`^[a-z][a-z0-9-]*\.[a-z0-9]+$`)
 	scheduleRe     = regexp.MustCompile(`^(cron|rate)\([^()]+\)$`)
 	cronRe         = regexp.MustCompile(`^cron\([^()]+\)$`)
+	agentVersionRe = regexp.MustCompile(`^[0-9]+\.[0-9]+\.[0-9]+(b[0-9]+)?$`)
 )
 
 // ValidateVolume reports why v is not a valid gp3 volume, or nil: 1-16384 GiB, 3000-16000 IOPS
@@ -369,6 +377,9 @@ func (a SQLServerHostArgs) validate() error {
 	if !cronRe.MatchString(a.BackupSchedule) {
 		return fielderr.New("BackupSchedule", "%q is not a cron() expression (such as %s)", a.BackupSchedule, DefaultBackupSchedule)
 	}
+	if !agentVersionRe.MatchString(a.CloudWatchAgentVersion) {
+		return fielderr.New("CloudWatchAgentVersion", "%q is not an AmazonCloudWatchAgent package version (such as %s): the agent is pinned", a.CloudWatchAgentVersion, DefaultCloudWatchAgentVersion)
+	}
 	if a.BackupRetentionDays < 1 || a.BackupRetentionDays > maxRetentionDays {
 		return fielderr.New("BackupRetentionDays", "%d is outside 1 to %d (it is required)", a.BackupRetentionDays, maxRetentionDays)
 	}
@@ -439,7 +450,7 @@ type drive struct {
 	device string // EC2 device name
 	letter string // Windows drive letter
 	label  string // NTFS label, and the folder SQL Server uses
-	backup bool   // selected by AWS Backup (tempdb is rebuilt at every start)
+	backup bool   // takes a final snapshot if deleted (tempdb is rebuilt at every start)
 	volume Volume
 }
 

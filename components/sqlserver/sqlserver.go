@@ -88,6 +88,7 @@ type SQLServerHost struct {
 	opts          []pulumi.ResourceOption // child options: parent is the host
 	role          *iam.Role
 	roleDeps      []pulumi.Resource // the instance role's policies: the instance waits for them
+	vssDeps       []pulumi.Resource // what a VSS backup needs (policy, components): the selection waits
 	profile       *iam.InstanceProfile
 	keyARN        pulumi.StringOutput
 	secret        *secretsmanager.Secret
@@ -122,7 +123,9 @@ func NewSQLServerHost(ctx *pulumi.Context, name string, args *SQLServerHostArgs,
 		h.attachVolumes,
 		h.dnsRecord,
 		h.patching,
+		h.hostConfiguration,
 		h.monitoringAgent,
+		h.vssComponents,
 		h.alarms,
 		h.backups,
 	}
