@@ -52,11 +52,11 @@ $UpdateServices = New-Object -ComObject Microsoft.Update.ServiceManager
 $UpdateServices.AddService2('{{.ServiceID}}', 7, '') | Out-Null
 
 # max server memory (MB) = the instance's memory - {{.Reserve}} MiB for Windows and the agents - {{.Stack}} MiB per worker thread.
-$TotalMemoryMB = [long][math]::Floor((Get-CimInstance -ClassName Win32_ComputerSystem).TotalPhysicalMemory / 1MB)
+$TotalMemoryMB = [long][math]::Floor((Get-CimInstance -ClassName Win32_ComputerSystem).TotalPhysicalMemory / 1048576)
 $MaxWorkers = [long](& sqlcmd.exe -S localhost -E -b -h -1 -W -Q 'SET NOCOUNT ON; SELECT max_workers_count FROM sys.dm_os_sys_info;' | Select-Object -First 1)
 if ($LASTEXITCODE -ne 0) { throw "sqlcmd failed with exit code $LASTEXITCODE" }
 $MaxServerMemoryMB = [math]::Max($TotalMemoryMB - {{.Reserve}} - {{.Stack}} * $MaxWorkers, {{.Floor}})
-& sqlcmd.exe -S localhost -E -b -Q "EXEC sp_configure 'show advanced options', 1; RECONFIGURE; EXEC sp_configure 'max server memory (MB)', $MaxServerMemoryMB; RECONFIGURE;"
+& sqlcmd.exe -S localhost -E -b -v "MaxServerMemoryMB=$MaxServerMemoryMB" -Q 'EXEC sp_configure ''show advanced options'', 1; RECONFIGURE; EXEC sp_configure ''max server memory (MB)'', $(MaxServerMemoryMB); RECONFIGURE;'
 if ($LASTEXITCODE -ne 0) { throw "sqlcmd failed with exit code $LASTEXITCODE" }
 Write-Output "max server memory (MB) = $MaxServerMemoryMB of $TotalMemoryMB MB"
 `))

@@ -122,7 +122,7 @@ func (h *SQLServerHost) monitoringAgent(ctx *pulumi.Context) error {
 			"name":    pulumi.String(agentPackage),
 			"version": pulumi.String(h.args.CloudWatchAgentVersion),
 		},
-		Targets:         targets,
+		Targets: targets,
 		// the configuration is applied only once the agent is installed (first boot included)
 		WaitForSuccessTimeoutSeconds: pulumi.Int(agentInstallTimeoutSeconds),
 	}, h.opts...)
