@@ -94,11 +94,11 @@ func values(names []physicalName) []string {
 // show them for the component name production-sqlserver.
 var defaultNames = []string{
 	"alias/production-sqlserver",
-	"production-sqlserver",          // the instance's Patch Group tag
-	"production-sqlserver-windows",  // patch baseline
-	"production-sqlserver",          // patch group
-	"production-sqlserver-patching", // maintenance window
-	"production-sqlserver",          // its target
+	"production-sqlserver",             // the instance's Patch Group tag
+	"production-sqlserver-windows",     // patch baseline
+	"production-sqlserver",             // patch group
+	"production-sqlserver-patching",    // maintenance window
+	"production-sqlserver",             // its target
 	"production-sqlserver-host-config", // Microsoft Update and max server memory
 	"AmazonCloudWatch-production-sqlserver",
 	"production-sqlserver-cwagent-install",

@@ -651,14 +651,14 @@ func TestAlarmsPageTheEncryptedTopic(t *testing.T) {
 			threshold, period, periods   float64
 			dims                         map[string]any
 		}{
-			"cpu":          {"AWS/EC2", "CPUUtilization", "Average", "GreaterThanThreshold", 80, 300, 3, map[string]any{"InstanceId": id}},
-			"status-check": {"AWS/EC2", "StatusCheckFailed", "Maximum", "GreaterThanOrEqualToThreshold", 1, 60, 2, map[string]any{"InstanceId": id}},
+			"cpu":             {"AWS/EC2", "CPUUtilization", "Average", "GreaterThanThreshold", 80, 300, 3, map[string]any{"InstanceId": id}},
+			"status-check":    {"AWS/EC2", "StatusCheckFailed", "Maximum", "GreaterThanOrEqualToThreshold", 1, 60, 2, map[string]any{"InstanceId": id}},
 			"system-recovery": {"AWS/EC2", "StatusCheckFailed_System", "Maximum", "GreaterThanOrEqualToThreshold", 1, 60, 2, map[string]any{"InstanceId": id}},
 			"memory":          {"CWAgent", "Memory Available MBytes", "Average", "LessThanThreshold", MemoryAlarmAvailableMiB, 300, 2, map[string]any{"InstanceId": id, "objectname": "Memory"}},
-			"disk-data":    {"CWAgent", "LogicalDisk % Free Space", "Average", "LessThanThreshold", 15, 300, 2, map[string]any{"InstanceId": id, "objectname": "LogicalDisk", "instance": "D:"}},
-			"disk-log":     {"CWAgent", "LogicalDisk % Free Space", "Average", "LessThanThreshold", 15, 300, 2, map[string]any{"InstanceId": id, "objectname": "LogicalDisk", "instance": "L:"}},
-			"disk-tempdb":  {"CWAgent", "LogicalDisk % Free Space", "Average", "LessThanThreshold", 15, 300, 2, map[string]any{"InstanceId": id, "objectname": "LogicalDisk", "instance": "T:"}},
-			"disk-backup":  {"CWAgent", "LogicalDisk % Free Space", "Average", "LessThanThreshold", 15, 300, 2, map[string]any{"InstanceId": id, "objectname": "LogicalDisk", "instance": "B:"}},
+			"disk-data":       {"CWAgent", "LogicalDisk % Free Space", "Average", "LessThanThreshold", 15, 300, 2, map[string]any{"InstanceId": id, "objectname": "LogicalDisk", "instance": "D:"}},
+			"disk-log":        {"CWAgent", "LogicalDisk % Free Space", "Average", "LessThanThreshold", 15, 300, 2, map[string]any{"InstanceId": id, "objectname": "LogicalDisk", "instance": "L:"}},
+			"disk-tempdb":     {"CWAgent", "LogicalDisk % Free Space", "Average", "LessThanThreshold", 15, 300, 2, map[string]any{"InstanceId": id, "objectname": "LogicalDisk", "instance": "T:"}},
+			"disk-backup":     {"CWAgent", "LogicalDisk % Free Space", "Average", "LessThanThreshold", 15, 300, 2, map[string]any{"InstanceId": id, "objectname": "LogicalDisk", "instance": "B:"}},
 		}
 		if n := len(doc.Find(typAlarm)); n != len(want) {
 			t.Errorf("%d alarms, want %d", n, len(want))
