@@ -695,9 +695,16 @@ func TestHostConfigurationSetsMaxServerMemory(t *testing.T) {
 	for name, ud := range all {
 		p := psParse(t, scriptBody(t, ud))
 		checkHostConfig(t, name+" boot script", p)
-		// the host configuration runs after the volumes are ready and SQL Server is set up
-		if set, attach := p.commands("Restart-Service"), p.commands("Add-Content"); len(set) != 1 || len(attach) != 1 {
-			t.Fatalf("%s: restart %v attach %v", name, set, attach)
+		// the host configuration runs last, once SQL Server has restarted with its settings, so a
+		// failure in it cannot leave the volumes or the logins half done
+		restart := p.commands("Restart-Service")
+		if len(restart) != 1 {
+			t.Fatalf("%s: %d restarts", name, len(restart))
+		}
+		for _, i := range p.commands("sqlcmd.exe") {
+			if p.arg(i, "-i") == "" && p.Commands[i].Line < p.Commands[restart[0]].Line {
+				t.Errorf("%s: the host configuration's sqlcmd at line %d runs before SQL Server restarts", name, p.Commands[i].Line)
+			}
 		}
 	}
 	doc := build(t, fullArgs(true), true)

@@ -99,11 +99,13 @@ try {
   Remove-Item -Path $tsql -Force -ErrorAction SilentlyContinue
   Remove-Item -Path Env:SA_PASSWORD -ErrorAction SilentlyContinue
 }
-
-{{.HostConfig}}
 # Mixed-mode authentication and the tempdb location take effect at the restart.
 Restart-Service -Name MSSQLSERVER -Force
 Start-Service -Name SQLSERVERAGENT -ErrorAction SilentlyContinue
+
+# Last, once SQL Server runs with its settings (a failure here leaves the steps above done; the
+# host-configuration association runs the same again daily):
+{{.HostConfig}}
 Stop-Transcript
 </powershell>
 `))
