@@ -19,7 +19,11 @@ const (
 	VSSPackage = "AwsVssComponents"
 	// VSSSchedule re-applies the VSS association: State Manager runs an association when it is
 	// created and then on its schedule ("State Manager associations", AWS Systems Manager User
-	// Guide, systems-manager-state.md), which reinstalls a removed package and updates it.
+	// Guide, systems-manager-state.md), which reinstalls a removed package and updates it. Rate
+	// expressions of associations run from 30 minutes to less than 31 days, with a singular unit
+	// for 1 ("Reference: Cron and rate expressions for Systems Manager",
+	// reference-cron-and-rate-expressions.md, the same commit); the host's associations use
+	// rate(1 day).
 	VSSSchedule = "rate(1 day)"
 )
 
