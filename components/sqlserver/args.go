@@ -102,8 +102,9 @@ type SQLServerHostArgs struct {
 	// AMIID and AllowAMIReplacement for one deploy; the databases survive because they live on
 	// separate volumes.
 	AMIID string
-	// AllowAMIReplacement stops ignoring changes to AMIID, so a changed AMIID replaces the host on
-	// the next deploy. Set it for that deploy only (in production, after `pulumi state unprotect`
+	// AllowAMIReplacement stops ignoring changes to AMIID and to the user data, so a changed AMIID
+	// replaces the host on the next deploy, booting the current boot script (with the same AMIID,
+	// a changed boot script alone stops and starts the host in place). Set it for that deploy only (in production, after `pulumi state unprotect`
 	// of the instance, and after a fresh backup). Defaults to false.
 	AllowAMIReplacement bool
 	// Edition is the SQL Server edition of AMIID: Developer (dev only), Standard or Enterprise.
@@ -144,8 +145,8 @@ type SQLServerHostArgs struct {
 	// SecretRecoveryWindowDays is how long a deleted sa password secret can be restored, 7 to 30.
 	// Defaults to 30 days.
 	SecretRecoveryWindowDays int
-	// PatchApproveAfterDays is how long after release Critical and Important security updates and
-	// critical updates are approved, 1 to 360. Defaults to 7 days.
+	// PatchApproveAfterDays is how long after release Critical and Important security updates,
+	// critical updates and SQL Server's updates are approved, 1 to 360. Defaults to 7 days.
 	PatchApproveAfterDays int
 	// MaintenanceWindowSchedule is when patches are installed (a cron() or rate() expression, UTC).
 	// Defaults to Sundays at 03:00: cron(0 3 ? * SUN *).
@@ -155,6 +156,10 @@ type SQLServerHostArgs struct {
 	// MaintenanceWindowCutoffHours is how long before the window's end no new task starts, less
 	// than MaintenanceWindowHours. Defaults to 1 hour.
 	MaintenanceWindowCutoffHours int
+	// CloudWatchAgentVersion is the AmazonCloudWatchAgent package version SSM installs (a version
+	// SSM Distributor publishes, such as 1.300057.1b1168; see DefaultCloudWatchAgentVersion for
+	// how to list them). Defaults to DefaultCloudWatchAgentVersion.
+	CloudWatchAgentVersion string
 	// BackupSchedule is when AWS Backup takes its daily VSS-consistent backup (a cron()
 	// expression, UTC). Defaults to 01:00 every day: cron(0 1 * * ? *).
 	BackupSchedule string
@@ -175,8 +180,9 @@ type SQLServerHostArgs struct {
 	// backup vault, plan and selection <NamePrefix>, the patch baseline <NamePrefix>-windows, the
 	// patch group <NamePrefix> (the instance's "Patch Group" tag), the maintenance window
 	// <NamePrefix>-patching and its target <NamePrefix>, the CloudWatch agent's SSM parameter
-	// AmazonCloudWatch-<NamePrefix>, the SSM associations <NamePrefix>-cwagent-install and
-	// -configure, the alarm topic <NamePrefix>-alarms and the alarms <NamePrefix>-<alarm>; 3-50
+	// AmazonCloudWatch-<NamePrefix>, the SSM associations <NamePrefix>-host-config,
+	// -cwagent-install, -cwagent-configure and -vss-install, the alarm topic
+	// <NamePrefix>-alarms and the alarms <NamePrefix>-<alarm>; 3-50
 	// letters, digits, - and _ (an AWS Backup vault name). The resource names do not change with
 	// it. Defaults to HostResourceName of the component name: the component name, with -sqlserver
 	// appended unless it says sqlserver already.
@@ -225,6 +231,9 @@ func (a *SQLServerHostArgs) withDefaults() SQLServerHostArgs {
 	if c.BackupSchedule == "" {
 		c.BackupSchedule = DefaultBackupSchedule
 	}
+	if c.CloudWatchAgentVersion == "" {
+		c.CloudWatchAgentVersion = DefaultCloudWatchAgentVersion
+	}
 	if c.HostName == "" {
 		c.HostName = DefaultHostName
 	}
@@ -259,6 +268,7 @@ var (
 	instanceTypeRe = regexp.MustCompile(`^[a-z][a-z0-9-]*\.[a-z0-9]+$`)
 	scheduleRe     = regexp.MustCompile(`^(cron|rate)\([^()]+\)$`)
 	cronRe         = regexp.MustCompile(`^cron\([^()]+\)$`)
+	agentVersionRe = regexp.MustCompile(`^[0-9]+\.[0-9]+\.[0-9]+(b[0-9]+)?$`)
 )
 
 // ValidateVolume reports why v is not a valid gp3 volume, or nil: 1-16384 GiB, 3000-16000 IOPS
@@ -369,6 +379,9 @@ func (a SQLServerHostArgs) validate() error {
 	if !cronRe.MatchString(a.BackupSchedule) {
 		return fielderr.New("BackupSchedule", "%q is not a cron() expression (such as %s)", a.BackupSchedule, DefaultBackupSchedule)
 	}
+	if !agentVersionRe.MatchString(a.CloudWatchAgentVersion) {
+		return fielderr.New("CloudWatchAgentVersion", "%q is not an AmazonCloudWatchAgent package version (such as %s): the agent is pinned", a.CloudWatchAgentVersion, DefaultCloudWatchAgentVersion)
+	}
 	if a.BackupRetentionDays < 1 || a.BackupRetentionDays > maxRetentionDays {
 		return fielderr.New("BackupRetentionDays", "%d is outside 1 to %d (it is required)", a.BackupRetentionDays, maxRetentionDays)
 	}
@@ -395,9 +408,9 @@ func (a SQLServerHostArgs) validate() error {
 //     backup plan (BackupPlanName) and selection (SelectionName) <p>: 1-50 of letters, digits
 //     and - _ . (CreateBackupPlan, CreateBackupSelection);
 //   - SSM maintenance window <p>-patching, its target <p>, the patch baseline <p>-windows and the
-//     associations <p>-cwagent-*: ^[a-zA-Z0-9_\-.]{3,128}$ (AWS Systems Manager API Reference,
-//     CreateMaintenanceWindow, RegisterTargetWithMaintenanceWindow, CreatePatchBaseline,
-//     CreateAssociation AssociationName);
+//     associations <p>-host-config, -cwagent-*, -vss-install: ^[a-zA-Z0-9_\-.]{3,128}$ (AWS
+//     Systems Manager API Reference, CreateMaintenanceWindow, RegisterTargetWithMaintenanceWindow,
+//     CreatePatchBaseline, CreateAssociation AssociationName);
 //   - the patch group <p>: 1-256 characters (RegisterPatchBaselineForPatchGroup);
 //   - the SSM parameter AmazonCloudWatch-<p>: a-zA-Z0-9_.- , up to 1011 characters (PutParameter);
 //   - the SNS topic <p>-alarms: 1-256 of letters, digits, - and _ (Amazon SNS API Reference,
@@ -439,7 +452,7 @@ type drive struct {
 	device string // EC2 device name
 	letter string // Windows drive letter
 	label  string // NTFS label, and the folder SQL Server uses
-	backup bool   // selected by AWS Backup (tempdb is rebuilt at every start)
+	backup bool   // takes a final snapshot if deleted (tempdb is rebuilt at every start)
 	volume Volume
 }
 

@@ -40,6 +40,7 @@ func TestDefaultsFillEveryOptionalSetting(t *testing.T) {
 		{"MaintenanceWindowHours", d.MaintenanceWindowHours, 3},
 		{"MaintenanceWindowCutoffHours", d.MaintenanceWindowCutoffHours, 1},
 		{"BackupSchedule", d.BackupSchedule, "cron(0 1 * * ? *)"},
+		{"CloudWatchAgentVersion", d.CloudWatchAgentVersion, DefaultCloudWatchAgentVersion},
 		{"HostName", d.HostName, "sqlserver"},
 		{"Protect", d.Protect, false},
 		{"VPNClientCIDR", d.VPNClientCIDR, ""},
@@ -130,6 +131,9 @@ func TestValidateRejectsEveryBadSetting(t *testing.T) {
 		{"cutoff equals duration", func(a *SQLServerHostArgs) { a.MaintenanceWindowCutoffHours = 3 }, "MaintenanceWindowCutoffHours: 3 must be at least 0 and less than MaintenanceWindowHours 3"},
 		{"cutoff negative", func(a *SQLServerHostArgs) { a.MaintenanceWindowCutoffHours = -1 }, "MaintenanceWindowCutoffHours: -1 must be at least 0"},
 		{"backup schedule rate", func(a *SQLServerHostArgs) { a.BackupSchedule = "rate(1 day)" }, `BackupSchedule: "rate(1 day)" is not a cron() expression`},
+		{"agent version latest", func(a *SQLServerHostArgs) { a.CloudWatchAgentVersion = "latest" }, `CloudWatchAgentVersion: "latest" is not an AmazonCloudWatchAgent package version (such as 1.300057.1b1168): the agent is pinned`},
+		{"agent version with v", func(a *SQLServerHostArgs) { a.CloudWatchAgentVersion = "v1.300057.1" }, `CloudWatchAgentVersion: "v1.300057.1"`},
+		{"agent version two parts", func(a *SQLServerHostArgs) { a.CloudWatchAgentVersion = "1.300057" }, `CloudWatchAgentVersion: "1.300057"`},
 		{"no retention", func(a *SQLServerHostArgs) { a.BackupRetentionDays = 0 }, "BackupRetentionDays: 0 is outside 1 to 36500 (it is required)"},
 		{"retention over 100 years", func(a *SQLServerHostArgs) { a.BackupRetentionDays = 36501 }, "BackupRetentionDays: 36501 is outside 1 to 36500"},
 		{"subscription protocol", func(a *SQLServerHostArgs) { a.AlarmSubscriptions = []AlarmSubscription{{"sms", "+4412345"}} }, `AlarmSubscriptions[0].Protocol: "sms" is not one of email, https`},
@@ -188,6 +192,8 @@ func TestValidateAcceptsEveryKindOfGoodSetting(t *testing.T) {
 			a.HostName = "mssql-01"
 		}},
 		{"recovery window bounds", func(a *SQLServerHostArgs) { a.SecretRecoveryWindowDays, a.PatchApproveAfterDays = 7, 360 }},
+		{"agent release without build", func(a *SQLServerHostArgs) { a.CloudWatchAgentVersion = "1.300071.0" }},
+		{"agent build version", func(a *SQLServerHostArgs) { a.CloudWatchAgentVersion = "1.247360.0b252689" }},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -9,8 +9,25 @@ import (
 
 // backups creates a KMS-encrypted AWS Backup vault, a daily plan keeping recovery points
 // BackupRetentionDays with Windows VSS (application-consistent SQL Server snapshots), and a
-// selection of the instance and its data, log and backup volumes (tempdb is rebuilt at every
-// start), backed up by a role with the AWS managed backup and restore policies.
+// selection of the instance alone, backed up by a role with the AWS managed backup and restore
+// policies.
+//
+// The instance alone: an EC2 recovery point is an AMI, and "when you create an AMI of an existing
+// EC2 instance, a snapshot is taken for all the volumes that are attached to the instance"
+// (AWS Prescriptive Guidance, "Amazon EC2 backup and recovery with snapshots and AMIs",
+// https://docs.aws.amazon.com/prescriptive-guidance/latest/backup-recovery/ec2-backup.html): the
+// root, data, log, tempdb and backup volumes, under one VSS freeze when WindowsVSS is on
+// ("Create VSS snapshots using AWS Backup", Amazon EC2 User Guide,
+// https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/create-vss-snapshots-backup.html).
+// Selecting the volumes as well gave each of them a second lineage of EBS recovery points, taken
+// without VSS (WindowsVSS is an EC2 backup option) at their own moments: one recovery point per
+// backup, consistent across the volumes, is what a SQL Server restore needs. tempdb's snapshot
+// is part of the image; it is small, and SQL Server recreates tempdb at every start anyway.
+//
+// The selection's resources force its replacement (pkg/diff/upstream/forcenew.json): it is
+// replaced, deleted first because its name is fixed; recovery points already taken stay in the
+// vault. It waits for the VSS components association and the VSS policy of the instance role,
+// so that the first backup is application-consistent.
 func (h *SQLServerHost) backups(ctx *pulumi.Context) error {
 	vault, err := backup.NewVault(ctx, h.name+"-vault", &backup.VaultArgs{
 		Name:      pulumi.String(h.physicalName()),
@@ -47,17 +64,12 @@ func (h *SQLServerHost) backups(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
-	resources := pulumi.StringArray{h.Instance.Arn}
-	for i, d := range h.args.drives() {
-		if d.backup {
-			resources = append(resources, h.volumes[i].Arn)
-		}
-	}
+	deps = append(deps, h.vssDeps...)
 	_, err = backup.NewSelection(ctx, h.name+"-backup-selection", &backup.SelectionArgs{
 		Name:       pulumi.String(h.physicalName()),
 		PlanId:     plan.ID(),
 		IamRoleArn: role.Arn,
-		Resources:  resources,
-	}, h.with(pulumi.DependsOn(deps))...)
+		Resources:  pulumi.StringArray{h.Instance.Arn},
+	}, h.with(pulumi.DependsOn(deps), pulumi.DeleteBeforeReplace(true))...)
 	return err
 }

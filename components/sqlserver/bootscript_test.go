@@ -494,9 +494,11 @@ func TestBootScriptPointsSQLServerAtItsVolumes(t *testing.T) {
 		t.Errorf("databases to attach are searched in %s, not the data drive's folder", path)
 	}
 	attach := p.commands("Add-Content")
-	run := -1
+	run := -1 // the sqlcmd that runs the T-SQL file
 	for _, i := range p.commands("sqlcmd.exe") {
-		run = i
+		if p.arg(i, "-i") != "" {
+			run = i
+		}
 	}
 	restart := p.commands("Restart-Service")
 	if len(attach) != 1 || run < 0 || len(restart) != 1 || p.Commands[attach[0]].Line > p.Commands[run].Line || p.Commands[run].Line > p.Commands[restart[0]].Line {
@@ -586,6 +588,189 @@ func TestTSQLBalanced(t *testing.T) {
 	for _, bad := range []string{`SELECT N'it's'`, `SELECT [a`, `SELECT (1`, `SELECT 1)`, `/* x`} {
 		if tsqlBalanced(bad) == nil {
 			t.Errorf("%q passes", bad)
+		}
+	}
+}
+
+// checkHostConfig asserts the host configuration as statements of the parsed program p: the
+// Microsoft Update opt-in, the instance's memory read from Windows, max_worker_threads read from
+// SQL Server, max server memory computed from both by AWS's formula (memory.go) and set with
+// sp_configure through sqlcmd, unconditionally (outside any block).
+func checkHostConfig(t *testing.T, name string, p psProgram) {
+	t.Helper()
+	for _, e := range hostConfigProblems(p) {
+		t.Errorf("%s: %s", name, e)
+	}
+}
+
+// hostConfigProblems lists what checkHostConfig finds wrong in p.
+func hostConfigProblems(p psProgram) []string {
+	var problems []string
+	errorf := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
+	assigned := map[string]int{} // variable -> the line it is assigned on
+	right := map[string]string{}
+	for _, a := range p.Assignments {
+		if len(a.Scopes) != 0 {
+			continue
+		}
+		assigned[strings.ToLower(a.Left)] = a.Line
+		right[strings.ToLower(a.Left)] = a.Right
+	}
+	onLine := func(cmd string, line int) int {
+		for _, i := range p.commands(cmd) {
+			if p.Commands[i].Line == line {
+				return i
+			}
+		}
+		return -1
+	}
+	// Microsoft Update: the service manager, and the Microsoft Update service registered with it
+	sm, ok := assigned["$updateservices"]
+	if i := onLine("New-Object", sm); !ok || i < 0 || p.arg(i, "-ComObject") != "Microsoft.Update.ServiceManager" {
+		errorf("no Microsoft.Update.ServiceManager object")
+	}
+	registered := false
+	for _, u := range p.uses("$UpdateServices") {
+		for _, s := range p.Strings {
+			if !u.Assigned && s.Line == u.Line && s.Text == "'"+MicrosoftUpdateServiceID+"'" && len(s.Scopes) == 0 {
+				registered = true
+			}
+		}
+	}
+	if !registered {
+		errorf("the Microsoft Update service %s is not registered", MicrosoftUpdateServiceID)
+	}
+	// the instance's memory, from Windows
+	line, ok := assigned["$totalmemorymb"]
+	if i := onLine("Get-CimInstance", line); !ok || i < 0 || p.arg(i, "-ClassName") != "Win32_ComputerSystem" || !strings.Contains(right["$totalmemorymb"], ".TotalPhysicalMemory / 1048576") {
+		errorf("$TotalMemoryMB = %q is not the instance's physical memory in MiB", right["$totalmemorymb"])
+	}
+	// max_worker_threads, from SQL Server
+	line, ok = assigned["$maxworkers"]
+	if i := onLine("sqlcmd.exe", line); !ok || i < 0 || p.arg(i, "-Q") != "'SET NOCOUNT ON; SELECT max_workers_count FROM sys.dm_os_sys_info;'" {
+		errorf("$MaxWorkers is not SQL Server's max_workers_count")
+	}
+	// the formula: RAM - the operating system's share - a stack per worker, with a floor
+	want := fmt.Sprintf("[math]::Max($TotalMemoryMB - %d - %d * $MaxWorkers, %d)", OSReserveMiB, WorkerStackMiB, MinMaxServerMemoryMiB)
+	if got := right["$maxservermemorymb"]; got != want {
+		errorf("$MaxServerMemoryMB = %q, want %q", got, want)
+	}
+	// the setting: sqlcmd hands the value to sp_configure as a scripting variable
+	set := -1
+	for _, i := range p.commands("sqlcmd.exe") {
+		if p.arg(i, "-v") == `"MaxServerMemoryMB=$MaxServerMemoryMB"` {
+			set = i
+		}
+	}
+	if set < 0 {
+		errorf("no sqlcmd sets max server memory from $MaxServerMemoryMB")
+		return problems
+	}
+	if len(p.Commands[set].Scopes) != 0 || p.Commands[set].Line < assigned["$maxservermemorymb"] {
+		errorf("max server memory is set under %q or before it is computed", p.Commands[set].Scopes)
+	}
+	q, ok := unquote(p.arg(set, "-Q"))
+	var stmts []string
+	for _, s := range strings.Split(q, ";") {
+		if s = strings.TrimSpace(s); s != "" {
+			stmts = append(stmts, s)
+		}
+	}
+	wantStmts := []string{"EXEC sp_configure 'show advanced options', 1", "RECONFIGURE", "EXEC sp_configure 'max server memory (MB)', $(MaxServerMemoryMB)", "RECONFIGURE"}
+	if !ok || !slices.Equal(stmts, wantStmts) {
+		errorf("max server memory T-SQL %q, want %q", stmts, wantStmts)
+	}
+	if !slices.Contains(p.Commands[set].Elements, "-b") {
+		errorf("a failed sp_configure does not fail sqlcmd")
+	}
+	return problems
+}
+
+// The boot script and the host-configuration association both opt in to Microsoft Update and set
+// max server memory from the memory of the instance they run on, as program statements.
+func TestHostConfigurationSetsMaxServerMemory(t *testing.T) {
+	ud, _, _ := deployedUserData(t, fullArgs(true))
+	all := renders()
+	all["deployed"] = ud
+	for name, ud := range all {
+		p := psParse(t, scriptBody(t, ud))
+		checkHostConfig(t, name+" boot script", p)
+		// the host configuration runs last, once SQL Server has restarted with its settings, so a
+		// failure in it cannot leave the volumes or the logins half done
+		restart := p.commands("Restart-Service")
+		if len(restart) != 1 {
+			t.Fatalf("%s: %d restarts", name, len(restart))
+		}
+		for _, i := range p.commands("sqlcmd.exe") {
+			if p.arg(i, "-i") == "" && p.Commands[i].Line < p.Commands[restart[0]].Line {
+				t.Errorf("%s: the host configuration's sqlcmd at line %d runs before SQL Server restarts", name, p.Commands[i].Line)
+			}
+		}
+	}
+	doc := build(t, fullArgs(true), true)
+	assoc := one(t, doc, typAssoc, "prod-host-config")
+	if assoc.Inputs["name"] != "AWS-RunPowerShellScript" || assoc.Inputs["scheduleExpression"] != HostConfigSchedule || assoc.Inputs["associationName"] != "prod-sqlserver-host-config" {
+		t.Errorf("host configuration association %v", assoc.Inputs)
+	}
+	tg := obj(assoc.Inputs["targets"].([]any)[0])
+	if tg["key"] != "InstanceIds" || !slices.Equal(strList(tg["values"]), []string{doc.Outputs["instanceId"].(string)}) {
+		t.Errorf("host configuration targets %v", tg)
+	}
+	commands, _ := obj(assoc.Inputs["parameters"])["commands"].(string)
+	p := psParse(t, commands)
+	if len(p.Errors) > 0 {
+		t.Fatalf("the association's script does not parse: %q", p.Errors)
+	}
+	checkHostConfig(t, "association", p)
+	// it never restarts SQL Server: max server memory is dynamic
+	for _, c := range []string{"Restart-Service", "Stop-Service", "Restart-Computer"} {
+		if len(p.commands(c)) > 0 {
+			t.Errorf("the association runs %s", c)
+		}
+	}
+	// the checks catch a broken script: no reserve for Windows, a conditional setting, no opt-in
+	for label, b := range map[string]string{
+		"no reserve":  strings.Replace(commands, fmt.Sprintf("$TotalMemoryMB - %d", OSReserveMiB), "$TotalMemoryMB - 0", 1),
+		"conditional": strings.Replace(commands, "& sqlcmd.exe -S localhost -E -b -v", "if ($false) { & sqlcmd.exe -S localhost -E -b -v", 1) + "}\n",
+		"no opt-in":   strings.Replace(commands, MicrosoftUpdateServiceID, "00000000-0000-0000-0000-000000000000", 1),
+	} {
+		if b == commands {
+			t.Fatalf("%s: the mutation changed nothing", label)
+		}
+		if bp := psParse(t, b); len(bp.Errors) == 0 && len(hostConfigProblems(bp)) == 0 {
+			t.Errorf("a script with %s passes", label)
+		}
+	}
+}
+
+// The memory alarm follows max server memory: it watches available memory, which SQL Server's cap
+// leaves at about OSReserveMiB, and fires below a share of it; committed bytes, which count SQL
+// Server's own cap, are not alarmed on.
+func TestMemoryAlarmFollowsMaxServerMemory(t *testing.T) {
+	doc := build(t, baseArgs(), true)
+	a := one(t, doc, typAlarm, "prod-alarm-memory").Inputs
+	if a["metricName"] != AvailableMetric || a["comparisonOperator"] != "LessThanThreshold" || a["namespace"] != AgentNamespace {
+		t.Fatalf("memory alarm %v", a)
+	}
+	threshold := a["threshold"].(float64)
+	if threshold <= 0 || threshold >= OSReserveMiB {
+		t.Errorf("memory alarm at %v MiB available: want above 0 and below the %d MiB SQL Server leaves", threshold, OSReserveMiB)
+	}
+	// the agent collects the counter the alarm watches
+	var cfg struct {
+		Metrics struct {
+			MetricsCollected map[string]struct{ Measurement []string } `json:"metrics_collected"`
+		}
+	}
+	if err := json.Unmarshal([]byte(one(t, doc, typParameter, "prod-cwagent-config").Inputs["insecureValue"].(string)), &cfg); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(cfg.Metrics.MetricsCollected[MemoryObject].Measurement, AvailableCounter) {
+		t.Errorf("the agent does not collect %s %s", MemoryObject, AvailableCounter)
+	}
+	for _, al := range doc.Find(typAlarm) {
+		if al.Inputs["metricName"] == MemoryMetric {
+			t.Errorf("%s alarms on committed bytes", al.Name)
 		}
 	}
 }

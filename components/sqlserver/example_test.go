@@ -58,7 +58,7 @@ func ExampleNewSQLServerHost() {
 	fmt.Println(len(doc.Find("aws:cloudwatch/metricAlarm:MetricAlarm")), "alarms, secret version", doc.Get("aws:secretsmanager/secretVersion:SecretVersion", "production-sqlserver-sa").Inputs["secretString"])
 	fmt.Println(doc.Outputs["sqlServer"])
 	// Output:
-	// production-sqlserver r6i.xlarge ignores changes to [ami] protected: true
+	// production-sqlserver r6i.xlarge ignores changes to [ami userData] protected: true
 	// production-sqlserver-data gp3 500 GiB encrypted: true protected: true
 	// production-sqlserver-log gp3 200 GiB encrypted: true protected: true
 	// production-sqlserver-tempdb gp3 100 GiB encrypted: true protected: true
@@ -67,6 +67,6 @@ func ExampleNewSQLServerHost() {
 	// production-sqlserver-sql-from-vpn 1433
 	// production-sqlserver-sql-from-onprem-192-168-0-0-16 1433
 	// production-sqlserver-mirroring-from-onprem-192-168-0-0-16 5022
-	// 7 alarms, secret version [secret]
+	// 8 alarms, secret version [secret]
 	// sqlserver.production.internal:1433
 }

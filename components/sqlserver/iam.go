@@ -1,6 +1,7 @@
 package sqlserver
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
@@ -11,9 +12,19 @@ import (
 
 const managedPolicy = "arn:aws:iam::aws:policy/"
 
-// Managed policies of the instance role: SSM (Session Manager, patching, associations) and the
-// CloudWatch agent (metrics, and reading its AmazonCloudWatch-* configuration parameter).
-var instancePolicies = []string{"AmazonSSMManagedInstanceCore", "CloudWatchAgentServerPolicy"}
+// VSSPolicy is the AWS managed policy (arn:aws:iam::aws:policy/AWSEC2VssSnapshotPolicy) that lets
+// the AWS VSS components on the instance create and tag the snapshots and the AMI of a
+// VSS-enabled backup ("Use an IAM managed policy to grant permissions for VSS based snapshots",
+// Amazon EC2 User Guide, https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/vss-iam-reqs.html;
+// the prerequisites page, application-consistent-snapshots-prereqs.html, names it for the
+// instance profile). Without it an AWS Backup job with WindowsVSS falls back to a
+// crash-consistent backup.
+const VSSPolicy = "AWSEC2VssSnapshotPolicy"
+
+// Managed policies of the instance role: SSM (Session Manager, patching, associations), the
+// CloudWatch agent (metrics, and reading its AmazonCloudWatch-* configuration parameter) and VSS
+// snapshots (application-consistent backups).
+var instancePolicies = []string{"AmazonSSMManagedInstanceCore", "CloudWatchAgentServerPolicy", VSSPolicy}
 
 // Managed policies of the AWS Backup role.
 var backupPolicies = []string{
@@ -40,8 +51,8 @@ func (h *SQLServerHost) attach(ctx *pulumi.Context, prefix string, role *iam.Rol
 	return out, nil
 }
 
-// instanceRole creates the instance's role (EC2 trust) with the SSM and CloudWatch agent managed
-// policies, and its instance profile. There is no key pair: administration is Session Manager.
+// instanceRole creates the instance's role (EC2 trust) with the SSM, CloudWatch agent and VSS
+// snapshot managed policies, and its instance profile. There is no key pair: administration is Session Manager.
 func (h *SQLServerHost) instanceRole(ctx *pulumi.Context) error {
 	name := h.hostName()
 	role, err := iam.NewRole(ctx, name, &iam.RoleArgs{
@@ -56,6 +67,7 @@ func (h *SQLServerHost) instanceRole(ctx *pulumi.Context) error {
 	if h.roleDeps, err = h.attach(ctx, name, role, instancePolicies...); err != nil {
 		return err
 	}
+	h.vssDeps = append(h.vssDeps, h.roleDeps[slices.Index(instancePolicies, VSSPolicy)])
 	h.profile, err = iam.NewInstanceProfile(ctx, name, &iam.InstanceProfileArgs{
 		Role: role.Name,
 		Tags: h.tags(name),

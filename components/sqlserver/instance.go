@@ -24,6 +24,13 @@ func (h *SQLServerHost) patchGroup() string { return h.physicalName() }
 // optimized, detailed monitoring, an encrypted gp3 root volume, termination protection when
 // Protect. Its user data reads the sa password from Secrets Manager at boot and prepares the
 // volumes; it holds the secret's ARN and the volume ids, never the password.
+//
+// Changes to the user data are ignored, like the AMI (unless AllowAMIReplacement): EC2Launch runs
+// it at the first boot only, and the provider applies a changed user data to a running instance
+// by stopping and starting it (userDataReplaceOnChange false; pkg/diff/conditions.go), which
+// would restart SQL Server for a script that never runs again. A new version of the script thus
+// reaches a new instance only (AllowAMIReplacement); what a running host must get from it comes
+// through SSM (the host-configuration association).
 func (h *SQLServerHost) instance(ctx *pulumi.Context) error {
 	name := h.hostName()
 	ids := make([]any, 0, len(h.volumes)+1)
@@ -61,7 +68,16 @@ func (h *SQLServerHost) instance(ctx *pulumi.Context) error {
 			PatchGroupTag: h.patchGroup(),
 			EditionTag:    string(h.args.Edition),
 		}),
-	}, protect.Options(h.args.Protect, h.opts, pulumi.IgnoreChanges(ec2host.AMIIgnored(h.args.AllowAMIReplacement)), pulumi.DependsOn(deps))...)
+	}, protect.Options(h.args.Protect, h.opts, pulumi.IgnoreChanges(ignored(h.args.AllowAMIReplacement)), pulumi.DependsOn(deps))...)
 	h.Instance = inst
 	return err
+}
+
+// ignored is the instance's ignoreChanges: the AMI and the user data, unless allowReplacement
+// lets this deploy rebuild the host on a new AMI with the current boot script.
+func ignored(allowReplacement bool) []string {
+	if allowReplacement {
+		return ec2host.AMIIgnored(true)
+	}
+	return append(ec2host.AMIIgnored(false), "userData")
 }

@@ -94,17 +94,20 @@ func values(names []physicalName) []string {
 // show them for the component name production-sqlserver.
 var defaultNames = []string{
 	"alias/production-sqlserver",
-	"production-sqlserver",          // the instance's Patch Group tag
-	"production-sqlserver-windows",  // patch baseline
-	"production-sqlserver",          // patch group
-	"production-sqlserver-patching", // maintenance window
-	"production-sqlserver",          // its target
+	"production-sqlserver",             // the instance's Patch Group tag
+	"production-sqlserver-windows",     // patch baseline
+	"production-sqlserver",             // patch group
+	"production-sqlserver-patching",    // maintenance window
+	"production-sqlserver",             // its target
+	"production-sqlserver-host-config", // Microsoft Update and max server memory
 	"AmazonCloudWatch-production-sqlserver",
 	"production-sqlserver-cwagent-install",
 	"production-sqlserver-cwagent-configure",
+	"production-sqlserver-vss-install",
 	"production-sqlserver-alarms",
 	"production-sqlserver-cpu",
 	"production-sqlserver-status-check",
+	"production-sqlserver-system-recovery",
 	"production-sqlserver-memory",
 	"production-sqlserver-disk-data",
 	"production-sqlserver-disk-log",

@@ -8,15 +8,31 @@ import (
 // PatchDocument is the SSM document the maintenance window runs.
 const PatchDocument = "AWS-RunPatchBaseline"
 
-// patching creates the host's Windows patch baseline (Critical and Important security updates and
-// critical updates, approved PatchApproveAfterDays after release), registers it for the host's
-// patch group (the instance's "Patch Group" tag), and a maintenance window that runs
-// AWS-RunPatchBaseline (Install, reboot if needed) on the instance.
+// SQL Server's own updates (cumulative and security updates) are application patches on the
+// Windows baseline: an approval rule with PATCH_SET APPLICATION and the product, with its product
+// family, which "must be a supported member of the selected product family" ("About patching
+// applications released by Microsoft on Windows Server", AWS Systems Manager User Guide,
+// patch-manager-patching-windows-applications.md, awsdocs/aws-systems-manager-user-guide commit
+// dd495cc, whose examples pair PRODUCT_FAMILY and PRODUCT with PATCH_SET APPLICATION and name
+// "SQL Server" as a family). PRODUCT is the wildcard, "which matches all values" (AWS Systems
+// Manager API Reference, PatchFilter), so every SQL Server version the AMI may carry is covered.
+const (
+	ApplicationPatchSet = "APPLICATION"
+	SQLServerFamily     = "SQL Server"
+	AllProducts         = "*"
+)
+
+// patching creates the host's Windows patch baseline (Critical and Important security updates,
+// critical updates, and SQL Server's updates, each approved PatchApproveAfterDays after release),
+// registers it for the host's patch group (the instance's "Patch Group" tag), and a maintenance
+// window that runs AWS-RunPatchBaseline (Install, reboot if needed) on the instance: SQL Server's
+// cumulative updates are installed in that window with the operating system's. Patch Manager
+// sees them because the host opts in to Microsoft Update (hostConfigScript).
 func (h *SQLServerHost) patching(ctx *pulumi.Context) error {
 	days := pulumi.Int(h.args.PatchApproveAfterDays)
 	baseline, err := ssm.NewPatchBaseline(ctx, h.name+"-patch-baseline", &ssm.PatchBaselineArgs{
 		Name:            pulumi.String(h.physicalName() + "-windows"),
-		Description:     pulumi.String("SQL Server host " + h.name + ": Critical and Important security updates and critical updates"),
+		Description:     pulumi.String("SQL Server host " + h.name + ": Critical and Important security updates, critical updates, SQL Server updates"),
 		OperatingSystem: pulumi.String("WINDOWS"),
 		ApprovalRules: ssm.PatchBaselineApprovalRuleArray{
 			&ssm.PatchBaselineApprovalRuleArgs{
@@ -32,6 +48,15 @@ func (h *SQLServerHost) patching(ctx *pulumi.Context) error {
 				ComplianceLevel:  pulumi.String("HIGH"),
 				PatchFilters: ssm.PatchBaselineApprovalRulePatchFilterArray{
 					&ssm.PatchBaselineApprovalRulePatchFilterArgs{Key: pulumi.String("CLASSIFICATION"), Values: pulumi.ToStringArray([]string{"CriticalUpdates"})},
+				},
+			},
+			&ssm.PatchBaselineApprovalRuleArgs{
+				ApproveAfterDays: days,
+				ComplianceLevel:  pulumi.String("HIGH"),
+				PatchFilters: ssm.PatchBaselineApprovalRulePatchFilterArray{
+					&ssm.PatchBaselineApprovalRulePatchFilterArgs{Key: pulumi.String("PATCH_SET"), Values: pulumi.ToStringArray([]string{ApplicationPatchSet})},
+					&ssm.PatchBaselineApprovalRulePatchFilterArgs{Key: pulumi.String("PRODUCT_FAMILY"), Values: pulumi.ToStringArray([]string{SQLServerFamily})},
+					&ssm.PatchBaselineApprovalRulePatchFilterArgs{Key: pulumi.String("PRODUCT"), Values: pulumi.ToStringArray([]string{AllProducts})},
 				},
 			},
 		},

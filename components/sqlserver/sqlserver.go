@@ -10,9 +10,12 @@
 // Around the instance: a security group that admits SQL Server only from the cluster's nodes, the
 // VPN clients and the on-premises networks; administration through SSM Session Manager (no key
 // pair, no RDP); the sa password generated, stored KMS-encrypted in Secrets Manager and read by the
-// host at boot (never in user data); SSM patching in a weekly maintenance window; the CloudWatch
-// agent for memory and disk metrics; alarms to a KMS-encrypted SNS topic; daily VSS-consistent AWS
-// Backup recovery points; and an A record in the private zone.
+// host at boot (never in user data); SSM patching of Windows and of SQL Server (its cumulative
+// updates, through Microsoft Update) in a weekly maintenance window; max server memory set from
+// the instance's memory; the CloudWatch agent, pinned, for memory and disk metrics; alarms to a
+// KMS-encrypted SNS topic, and EC2 recovery on a failed system status check; daily
+// application-consistent (VSS) AWS Backup recovery points of the instance, with the AWS VSS
+// components kept installed by SSM; and an A record in the private zone.
 //
 // # Physical names
 //
@@ -23,9 +26,9 @@
 // (the instance's "Patch Group" tag), the maintenance window <NamePrefix>-patching and its target
 // <NamePrefix>, the CloudWatch agent's SSM parameter AmazonCloudWatch-<NamePrefix> (the managed
 // CloudWatchAgentServerPolicy reads only parameters named AmazonCloudWatch-*), the SSM
-// associations <NamePrefix>-cwagent-install and -cwagent-configure, the alarm topic
-// <NamePrefix>-alarms and the alarms <NamePrefix>-cpu, -status-check, -memory and
-// -disk-<volume>. The DNS record is HostName.PrivateZoneName, in the given zone; the maintenance
+// associations <NamePrefix>-host-config, -cwagent-install, -cwagent-configure and -vss-install,
+// the alarm topic <NamePrefix>-alarms and the alarms <NamePrefix>-cpu, -status-check,
+// -system-recovery, -memory and -disk-<volume>. The DNS record is HostName.PrivateZoneName, in the given zone; the maintenance
 // window's task (install-patches) and the plan's rule (daily) are named within their window and
 // plan. Everything else is auto-named by Pulumi from its resource name plus a random suffix (the
 // instance and backup roles, their inline policy, the instance profile, the security group, the
@@ -88,6 +91,7 @@ type SQLServerHost struct {
 	opts          []pulumi.ResourceOption // child options: parent is the host
 	role          *iam.Role
 	roleDeps      []pulumi.Resource // the instance role's policies: the instance waits for them
+	vssDeps       []pulumi.Resource // what a VSS backup needs (policy, components): the selection waits
 	profile       *iam.InstanceProfile
 	keyARN        pulumi.StringOutput
 	secret        *secretsmanager.Secret
@@ -122,7 +126,9 @@ func NewSQLServerHost(ctx *pulumi.Context, name string, args *SQLServerHostArgs,
 		h.attachVolumes,
 		h.dnsRecord,
 		h.patching,
+		h.hostConfiguration,
 		h.monitoringAgent,
+		h.vssComponents,
 		h.alarms,
 		h.backups,
 	}

@@ -132,6 +132,8 @@ func TestChildrenAreNamedAfterTheHostAndParentedToIt(t *testing.T) {
 			{typRecord, "prod-dns"}, {typBaseline, "prod-patch-baseline"}, {typPatchGroup, "prod-patch-group"},
 			{typWindow, "prod-patching"}, {typTarget, "prod-patching"}, {typTask, "prod-patching"},
 			{typParameter, "prod-cwagent-config"}, {typAssoc, "prod-cwagent-install"}, {typAssoc, "prod-cwagent-configure"},
+			{typAssoc, "prod-vss-install"}, {typAssoc, "prod-host-config"}, {typAttachPol, "prod-sqlserver-awsec2vsssnapshotpolicy"},
+			{typAlarm, "prod-alarm-system-recovery"},
 			{typTopic, "prod-alarms"}, {typVault, "prod-vault"}, {typPlan, "prod-backup-plan"}, {typSelection, "prod-backup-selection"},
 			{typRole, "prod-backup-role"},
 		}
@@ -173,13 +175,14 @@ func TestAHostNamedSQLServerKeepsItsName(t *testing.T) {
 	}
 }
 
-// The instance runs the pinned AMI and never follows a newer one, has no public IP or key pair,
-// requires IMDSv2 with hop limit 1, and carries its patch group, edition and a Name with sqlserver.
+// The instance runs the pinned AMI and never follows a newer one nor restarts for a new boot
+// script (the AMI and the user data are ignored), has no public IP or key pair, requires IMDSv2
+// with hop limit 1, and carries its patch group, edition and a Name with sqlserver.
 func TestInstanceIsPinnedPrivateAndHardened(t *testing.T) {
 	both(t, baseArgs(), func(t *testing.T, doc *preview.Document) {
 		inst := one(t, doc, typInstance, "prod-sqlserver")
 		in := inst.Inputs
-		if !slices.Equal(inst.IgnoreChanges, []string{"ami"}) || in["ami"] != "ami-0a1b2c3d4e5f60718" {
+		if !slices.Equal(inst.IgnoreChanges, []string{"ami", "userData"}) || in["ami"] != "ami-0a1b2c3d4e5f60718" {
 			t.Errorf("ami %v ignoreChanges %v", in["ami"], inst.IgnoreChanges)
 		}
 		md := obj(in["metadataOptions"])
@@ -395,8 +398,8 @@ func TestPasswordNeverAppearsInPlainText(t *testing.T) {
 	})
 }
 
-// The instance role has exactly the SSM and CloudWatch agent managed policies and an inline policy
-// reading the host's own secret and decrypting with its own key.
+// The instance role has exactly the SSM, CloudWatch agent and VSS snapshot managed policies and an
+// inline policy reading the host's own secret and decrypting with its own key.
 func TestInstanceRoleReadsOnlyItsSecret(t *testing.T) {
 	doc := build(t, baseArgs(), true)
 	var managed []string
@@ -406,7 +409,7 @@ func TestInstanceRoleReadsOnlyItsSecret(t *testing.T) {
 		}
 	}
 	sort.Strings(managed)
-	if !slices.Equal(managed, []string{"arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore", "arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy"}) {
+	if !slices.Equal(managed, []string{"arn:aws:iam::aws:policy/AWSEC2VssSnapshotPolicy", "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore", "arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy"}) {
 		t.Errorf("managed policies %v", managed)
 	}
 	var trust struct {
@@ -498,20 +501,27 @@ func TestPatchingInstallsApprovedUpdatesInTheWindow(t *testing.T) {
 		if b.Inputs["operatingSystem"] != "WINDOWS" {
 			t.Errorf("baseline os %v", b.Inputs["operatingSystem"])
 		}
-		filters := map[string][]string{}
+		var rules [][]string
 		for _, r := range b.Inputs["approvalRules"].([]any) {
 			rule := obj(r)
 			if rule["approveAfterDays"] != 7.0 {
 				t.Errorf("approval rule %v", rule)
 			}
-			var keys []string
+			keys := []string{rule["complianceLevel"].(string)}
 			for _, f := range rule["patchFilters"].([]any) {
 				keys = append(keys, obj(f)["key"].(string)+"="+strings.Join(strList(obj(f)["values"]), ","))
 			}
-			filters[rule["complianceLevel"].(string)] = keys
+			rules = append(rules, keys)
 		}
-		if !slices.Equal(filters["CRITICAL"], []string{"CLASSIFICATION=SecurityUpdates", "MSRC_SEVERITY=Critical,Important"}) || !slices.Equal(filters["HIGH"], []string{"CLASSIFICATION=CriticalUpdates"}) || len(filters) != 2 {
-			t.Errorf("approval rules %v", filters)
+		// the operating system's security and critical updates, and SQL Server's own updates
+		// (cumulative and security updates: Microsoft application patches of the SQL Server family)
+		want := [][]string{
+			{"CRITICAL", "CLASSIFICATION=SecurityUpdates", "MSRC_SEVERITY=Critical,Important"},
+			{"HIGH", "CLASSIFICATION=CriticalUpdates"},
+			{"HIGH", "PATCH_SET=APPLICATION", "PRODUCT_FAMILY=SQL Server", "PRODUCT=*"},
+		}
+		if !slices.EqualFunc(rules, want, slices.Equal) {
+			t.Errorf("approval rules %q, want %q", rules, want)
 		}
 		pg := one(t, doc, typPatchGroup, "prod-patch-group")
 		inst := one(t, doc, typInstance, "prod-sqlserver")
@@ -566,8 +576,9 @@ func TestSchedulesAreConfigurable(t *testing.T) {
 	}
 }
 
-// The agent's configuration collects memory committed and free space per drive with the instance
-// id appended; one association installs the agent, the next (after it) applies the configuration.
+// The agent's configuration collects memory committed and available and free space per drive with
+// the instance id appended; one association installs the pinned agent, the next (after it)
+// applies the configuration, daily.
 func TestCloudWatchAgentIsInstalledAndConfigured(t *testing.T) {
 	both(t, baseArgs(), func(t *testing.T, doc *preview.Document) {
 		param := one(t, doc, typParameter, "prod-cwagent-config")
@@ -592,7 +603,7 @@ func TestCloudWatchAgentIsInstalledAndConfigured(t *testing.T) {
 		}
 		m := cfg.Metrics
 		if m.Namespace != "CWAgent" || m.AppendDimensions["InstanceId"] != "${aws:InstanceId}" || !cfg.Agent.OmitHostname ||
-			!slices.Equal(m.MetricsCollected["Memory"].Measurement, []string{"% Committed Bytes In Use"}) ||
+			!slices.Equal(m.MetricsCollected["Memory"].Measurement, []string{"% Committed Bytes In Use", "Available MBytes"}) ||
 			!slices.Equal(m.MetricsCollected["LogicalDisk"].Measurement, []string{"% Free Space"}) ||
 			!slices.Equal(m.MetricsCollected["LogicalDisk"].Resources, []string{"C:", "D:", "L:", "T:", "B:"}) {
 			t.Errorf("agent config %+v", cfg)
@@ -602,6 +613,14 @@ func TestCloudWatchAgentIsInstalledAndConfigured(t *testing.T) {
 		ip := obj(install.Inputs["parameters"])
 		if install.Inputs["name"] != "AWS-ConfigureAWSPackage" || ip["action"] != "Install" || ip["name"] != "AmazonCloudWatchAgent" || install.Inputs["waitForSuccessTimeoutSeconds"] != 1200.0 {
 			t.Errorf("install %v", install.Inputs)
+		}
+		// the agent is pinned, never the latest
+		if ip["version"] != DefaultCloudWatchAgentVersion || !agentVersionRe.MatchString(ip["version"].(string)) {
+			t.Errorf("agent version %v, want the pinned %s", ip["version"], DefaultCloudWatchAgentVersion)
+		}
+		// a changed configuration reaches the host at the next run
+		if configure.Inputs["scheduleExpression"] != AgentConfigSchedule {
+			t.Errorf("configure schedule %v", configure.Inputs["scheduleExpression"])
 		}
 		cp := obj(configure.Inputs["parameters"])
 		if configure.Inputs["name"] != "AmazonCloudWatch-ManageAgent" || cp["action"] != "configure" || cp["optionalConfigurationSource"] != "ssm" ||
@@ -632,13 +651,14 @@ func TestAlarmsPageTheEncryptedTopic(t *testing.T) {
 			threshold, period, periods   float64
 			dims                         map[string]any
 		}{
-			"cpu":          {"AWS/EC2", "CPUUtilization", "Average", "GreaterThanThreshold", 80, 300, 3, map[string]any{"InstanceId": id}},
-			"status-check": {"AWS/EC2", "StatusCheckFailed", "Maximum", "GreaterThanOrEqualToThreshold", 1, 60, 2, map[string]any{"InstanceId": id}},
-			"memory":       {"CWAgent", "Memory % Committed Bytes In Use", "Average", "GreaterThanThreshold", 90, 300, 2, map[string]any{"InstanceId": id, "objectname": "Memory"}},
-			"disk-data":    {"CWAgent", "LogicalDisk % Free Space", "Average", "LessThanThreshold", 15, 300, 2, map[string]any{"InstanceId": id, "objectname": "LogicalDisk", "instance": "D:"}},
-			"disk-log":     {"CWAgent", "LogicalDisk % Free Space", "Average", "LessThanThreshold", 15, 300, 2, map[string]any{"InstanceId": id, "objectname": "LogicalDisk", "instance": "L:"}},
-			"disk-tempdb":  {"CWAgent", "LogicalDisk % Free Space", "Average", "LessThanThreshold", 15, 300, 2, map[string]any{"InstanceId": id, "objectname": "LogicalDisk", "instance": "T:"}},
-			"disk-backup":  {"CWAgent", "LogicalDisk % Free Space", "Average", "LessThanThreshold", 15, 300, 2, map[string]any{"InstanceId": id, "objectname": "LogicalDisk", "instance": "B:"}},
+			"cpu":             {"AWS/EC2", "CPUUtilization", "Average", "GreaterThanThreshold", 80, 300, 3, map[string]any{"InstanceId": id}},
+			"status-check":    {"AWS/EC2", "StatusCheckFailed", "Maximum", "GreaterThanOrEqualToThreshold", 1, 60, 2, map[string]any{"InstanceId": id}},
+			"system-recovery": {"AWS/EC2", "StatusCheckFailed_System", "Maximum", "GreaterThanOrEqualToThreshold", 1, 60, 2, map[string]any{"InstanceId": id}},
+			"memory":          {"CWAgent", "Memory Available MBytes", "Average", "LessThanThreshold", MemoryAlarmAvailableMiB, 300, 2, map[string]any{"InstanceId": id, "objectname": "Memory"}},
+			"disk-data":       {"CWAgent", "LogicalDisk % Free Space", "Average", "LessThanThreshold", 15, 300, 2, map[string]any{"InstanceId": id, "objectname": "LogicalDisk", "instance": "D:"}},
+			"disk-log":        {"CWAgent", "LogicalDisk % Free Space", "Average", "LessThanThreshold", 15, 300, 2, map[string]any{"InstanceId": id, "objectname": "LogicalDisk", "instance": "L:"}},
+			"disk-tempdb":     {"CWAgent", "LogicalDisk % Free Space", "Average", "LessThanThreshold", 15, 300, 2, map[string]any{"InstanceId": id, "objectname": "LogicalDisk", "instance": "T:"}},
+			"disk-backup":     {"CWAgent", "LogicalDisk % Free Space", "Average", "LessThanThreshold", 15, 300, 2, map[string]any{"InstanceId": id, "objectname": "LogicalDisk", "instance": "B:"}},
 		}
 		if n := len(doc.Find(typAlarm)); n != len(want) {
 			t.Errorf("%d alarms, want %d", n, len(want))
@@ -659,10 +679,15 @@ func TestAlarmsPageTheEncryptedTopic(t *testing.T) {
 					t.Errorf("%s dimension %s = %v, want %v", suffix, k, dims[k], v)
 				}
 			}
-			for _, k := range []string{"alarmActions", "okActions"} {
-				if got := strList(in[k]); !slices.Equal(got, []string{topicARN.(string)}) {
-					t.Errorf("%s %s %v", suffix, k, got)
-				}
+			fire := []string{topicARN.(string)}
+			if suffix == "system-recovery" { // EC2 recovers the instance, and the topic hears of it
+				fire = []string{"arn:aws:automate:eu-west-1:ec2:recover", topicARN.(string)}
+			}
+			if got := strList(in["alarmActions"]); !slices.Equal(got, fire) {
+				t.Errorf("%s alarmActions %v, want %v", suffix, got, fire)
+			}
+			if got := strList(in["okActions"]); !slices.Equal(got, []string{topicARN.(string)}) {
+				t.Errorf("%s okActions %v", suffix, got)
 			}
 		}
 		subs := doc.Find(typSub)
@@ -683,8 +708,9 @@ func TestAlarmsPageTheEncryptedTopic(t *testing.T) {
 }
 
 // Daily VSS-consistent backups to an encrypted vault, kept BackupRetentionDays, of the instance
-// and its data, log and backup volumes (not tempdb), by a role with the backup and restore policies.
-func TestBackupsCoverTheInstanceAndDataVolumes(t *testing.T) {
+// alone (its recovery point covers every attached volume: one lineage, not one per volume), by a
+// role with the backup and restore policies; the selection waits for what VSS needs on the host.
+func TestBackupsAreApplicationConsistentRecoveryPointsOfTheInstance(t *testing.T) {
 	both(t, baseArgs(), func(t *testing.T, doc *preview.Document) {
 		vault := one(t, doc, typVault, "prod-vault")
 		if vault.Inputs["kmsKeyArn"] != doc.Outputs["kmsKeyArn"] || vault.Inputs["name"] != "prod-sqlserver" || doc.Outputs["backupVaultName"] != "prod-sqlserver" {
@@ -700,16 +726,21 @@ func TestBackupsCoverTheInstanceAndDataVolumes(t *testing.T) {
 			t.Errorf("advanced backup settings %v", adv)
 		}
 		sel := one(t, doc, typSelection, "prod-backup-selection")
-		var want []string
-		want = append(want, "arn:aws:ec2:eu-west-1:111122223333:instance/"+doc.Outputs["instanceId"].(string))
-		for _, k := range []string{"data", "log", "backup"} {
-			want = append(want, volumeARN(t, doc, k))
+		instanceARN := "arn:aws:ec2:eu-west-1:111122223333:instance/" + doc.Outputs["instanceId"].(string)
+		if got := strList(sel.Inputs["resources"]); !slices.Equal(got, []string{instanceARN}) {
+			t.Errorf("selection resources %v, want the instance alone %s", got, instanceARN)
 		}
-		if got := strList(sel.Inputs["resources"]); !slices.Equal(got, want) {
-			t.Errorf("selection resources %v, want %v", got, want)
+		for _, k := range []string{"data", "log", "tempdb", "backup"} {
+			if slices.Contains(strList(sel.Inputs["resources"]), volumeARN(t, doc, k)) {
+				t.Errorf("the %s volume is selected on its own (a second, non-VSS lineage)", k)
+			}
 		}
-		if slices.Contains(strList(sel.Inputs["resources"]), volumeARN(t, doc, "tempdb")) {
-			t.Error("tempdb is backed up")
+		if sel.Inputs["selectionTags"] != nil || sel.Inputs["conditions"] != nil {
+			t.Errorf("selection also selects by tags or conditions: %v", sel.Inputs)
+		}
+		// its name is fixed and its resources force a replacement: the old one goes first
+		if !sel.DeleteBeforeReplace {
+			t.Error("the selection is not deleted before it is replaced")
 		}
 		role := one(t, doc, typRole, "prod-backup-role")
 		if !strings.Contains(role.Inputs["assumeRolePolicy"].(string), "backup.amazonaws.com") || !strings.HasPrefix(sel.Inputs["iamRoleArn"].(string), "arn:aws:iam::111122223333:role/prod-backup-role") {
@@ -726,6 +757,42 @@ func TestBackupsCoverTheInstanceAndDataVolumes(t *testing.T) {
 		}
 		if !slices.Equal(managed, []string{"arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup", "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores"}) {
 			t.Errorf("backup role policies %v", managed)
+		}
+		// what a VSS backup needs on the host, before the first backup
+		for _, w := range [][2]string{{typAssoc, "prod-vss-install"}, {typAttachPol, "prod-sqlserver-awsec2vsssnapshotpolicy"}} {
+			if !slices.Contains(sel.Dependencies, one(t, doc, w[0], w[1]).URN) {
+				t.Errorf("selection does not wait for %s %s", w[0], w[1])
+			}
+		}
+	})
+}
+
+// SSM installs the AWS VSS components on the instance and keeps them installed (AWS Backup does
+// not install them), and the instance role carries the VSS snapshot managed policy, on the role
+// the instance profile hands the host.
+func TestVSSComponentsAndPolicyAreOnTheHost(t *testing.T) {
+	both(t, baseArgs(), func(t *testing.T, doc *preview.Document) {
+		vss := one(t, doc, typAssoc, "prod-vss-install")
+		p := obj(vss.Inputs["parameters"])
+		if vss.Inputs["name"] != "AWS-ConfigureAWSPackage" || p["action"] != "Install" || p["name"] != "AwsVssComponents" || len(p) != 2 {
+			t.Errorf("VSS association %v", vss.Inputs)
+		}
+		if vss.Inputs["associationName"] != "prod-sqlserver-vss-install" || vss.Inputs["scheduleExpression"] != VSSSchedule || vss.Inputs["waitForSuccessTimeoutSeconds"] != 1200.0 {
+			t.Errorf("VSS association %v: not kept installed on a schedule, or created without waiting", vss.Inputs)
+		}
+		tg := obj(vss.Inputs["targets"].([]any)[0])
+		if tg["key"] != "InstanceIds" || !slices.Equal(strList(tg["values"]), []string{doc.Outputs["instanceId"].(string)}) {
+			t.Errorf("VSS association targets %v", tg)
+		}
+		att := one(t, doc, typAttachPol, "prod-sqlserver-awsec2vsssnapshotpolicy")
+		role := one(t, doc, typRole, "prod-sqlserver")
+		profile := one(t, doc, typProfile, "prod-sqlserver")
+		if att.Inputs["policyArn"] != "arn:aws:iam::aws:policy/AWSEC2VssSnapshotPolicy" || !slices.Contains(att.Dependencies, role.URN) || att.Inputs["role"] != profile.Inputs["role"] {
+			t.Errorf("VSS policy attachment %v (role %v, profile role %v)", att.Inputs, role.URN, profile.Inputs["role"])
+		}
+		// the instance boots with the policy, like with the others of its role
+		if !slices.Contains(one(t, doc, typInstance, "prod-sqlserver").Dependencies, att.URN) {
+			t.Error("the instance does not wait for the VSS policy")
 		}
 	})
 }

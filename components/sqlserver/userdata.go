@@ -14,7 +14,9 @@ type bootDisk struct {
 // instance (a rebuilt one included). It holds no secret: the sa password is read from Secrets
 // Manager through the instance role into a variable and handed to sqlcmd in its environment. It is
 // idempotent: a disk that already has a partition keeps its data and only gets its drive letter,
-// and the user databases found on it are attached to the new host's master.
+// and the user databases found on it are attached to the new host's master. It ends with the
+// host configuration (Microsoft Update, max server memory: hostConfigScript), which the
+// host-configuration association also runs, on hosts whose boot script predates it too.
 var bootScript = template.Must(template.New("userdata").Parse(`<powershell>
 # SQL Server host {{.Host}} ({{.Edition}} edition), bootstrapped by the flowmart SQLServerHost component.
 # No secret below: the sa login is read from Secrets Manager through the instance role.
@@ -100,6 +102,10 @@ try {
 # Mixed-mode authentication and the tempdb location take effect at the restart.
 Restart-Service -Name MSSQLSERVER -Force
 Start-Service -Name SQLSERVERAGENT -ErrorAction SilentlyContinue
+
+# Last, once SQL Server runs with its settings (a failure here leaves the steps above done; the
+# host-configuration association runs the same again daily):
+{{.HostConfig}}
 Stop-Transcript
 </powershell>
 `))
@@ -108,11 +114,12 @@ Stop-Transcript
 func userData(host string, edition Edition, secretARN string, disks []bootDisk) string {
 	var b strings.Builder
 	data := struct {
-		Host      string
-		Edition   Edition
-		SecretARN string
-		Disks     []bootDisk
-	}{host, edition, secretARN, disks}
+		Host       string
+		Edition    Edition
+		SecretARN  string
+		Disks      []bootDisk
+		HostConfig string
+	}{host, edition, secretARN, disks, hostConfig()}
 	if err := bootScript.Execute(&b, data); err != nil { // the template and its data are fixed: unreachable
 		return ""
 	}
