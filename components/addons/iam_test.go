@@ -14,7 +14,7 @@ import (
 
 // upstreamPolicy is testdata/lbc-iam-policy-v3.5.0.json: facts from the controller's policy.
 type upstreamPolicy struct {
-	Provenance map[string]string `json:"provenance"`
+	Provenance map[string]string   `json:"provenance"`
 	Statements []upstreamStatement `json:"statements"`
 	Omitted    map[string]string   `json:"omitted"`
 }
