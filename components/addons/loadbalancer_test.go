@@ -31,7 +31,7 @@ func TestLoadBalancerAddress(t *testing.T) {
 		{"empty ingress", &corev1.ServiceStatus{LoadBalancer: &corev1.LoadBalancerStatus{Ingress: []corev1.LoadBalancerIngress{{}}}}, ""},
 	}
 	for _, c := range cases {
-		got, err := loadBalancerAddress(c.status)
+		got, err := loadBalancerAddress(c.status, ingressServiceName)
 		if c.want == "" {
 			if err == nil || !strings.Contains(err.Error(), "the Service ingress/ingress-lb has no load balancer address yet") {
 				t.Errorf("%s: %q, %v; want the no-address error", c.name, got, err)
