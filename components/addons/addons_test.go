@@ -76,6 +76,8 @@ func runErr(o preview.Options, mutate func(*PlatformAddonsArgs)) (*preview.Docum
 			return err
 		}
 		ctx.Export("loadBalancerHostname", comp.LoadBalancerHostname)
+		ctx.Export("internalLoadBalancerHostname", comp.InternalLoadBalancerHostname)
+		ctx.Export("keycloakAdminUrl", comp.KeycloakAdminURL)
 		ctx.Export("argocdUrl", comp.ArgoCDURL)
 		ctx.Export("keycloakAdminPassword", comp.KeycloakAdminPassword)
 		ctx.Export("grafanaAdminPassword", comp.GrafanaAdminPassword)
