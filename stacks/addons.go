@@ -29,10 +29,6 @@ func newAddons(ctx *pulumi.Context, cfg *config.Config, cluster addonsCluster, n
 	args.ClusterName = cluster.Name
 	args.VPCID = net.VPCID.ToStringOutput()
 	args.CertificateARN = cert.ValidatedCertificateARN
-	// The admin consoles' internal load balancer admits the VPC and the VPN's clients.
-	if cfg.VPN.ClientCIDR != "" {
-		args.AdminCIDRs = []string{cfg.VPN.ClientCIDR}
-	}
 	pa, err := addons.NewPlatformAddons(ctx, cfg.Stack, &args, opts...)
 	if err != nil {
 		return nil, err
