@@ -1,7 +1,7 @@
 // Package addons provides PlatformAddons: the platform services of an EKS cluster, each a pinned
-// helm.v3.Release on the cluster's Kubernetes provider — the AWS Load Balancer Controller, an
-// ingress controller behind a TLS network load balancer carrying the environment's ACM
-// certificate, Argo CD and Argo CD Image Updater, APISIX, Keycloak on a CloudNativePG Postgres,
+// helm.v3.Release on the cluster's Kubernetes provider — the AWS Load Balancer Controller, a
+// public and an internal ingress controller, each behind a TLS network load balancer carrying the
+// environment's ACM certificate, Argo CD and Argo CD Image Updater, APISIX, Keycloak on a CloudNativePG Postgres,
 // metrics-server, kube-prometheus-stack and Fluent Bit to CloudWatch Logs — plus one Ingress per
 // application route.
 //
@@ -36,11 +36,21 @@
 // by service account within the cluster. Every other name is inside the cluster, whose names are
 // its own and fixed (one PlatformAddons per cluster): the namespaces ingress, argocd, apisix,
 // keycloak, cnpg-system, monitoring and logging (plus the routes' Namespace), the Helm releases
-// aws-load-balancer-controller, nginx-ingress or traefik, argocd, argocd-image-updater, apisix,
-// cnpg, keycloak, metrics-server, kube-prometheus-stack and aws-for-fluent-bit, the Service
-// ingress/ingress-lb, the Ingresses argocd-server, apisix-gateway, keycloak and grafana (plus
-// each route's Name), the Secrets apisix-admin-keys, keycloak-admin and grafana-admin, and the
-// CloudNativePG cluster keycloak-db. The network load balancer is created and named by the AWS
+// aws-load-balancer-controller, nginx-ingress and nginx-ingress-internal (or traefik and
+// traefik-internal), argocd, argocd-image-updater, apisix, cnpg, keycloak, metrics-server,
+// kube-prometheus-stack and aws-for-fluent-bit, the Services ingress/ingress-lb and
+// ingress/ingress-internal-lb, the Ingresses argocd-server, apisix-gateway, keycloak,
+// keycloak-admin and grafana (plus each route's Name), the Secrets apisix-admin-keys,
+// keycloak-admin, grafana-admin, keycloak-sso-clients, argocd-oidc and grafana-oidc, the ConfigMap
+// keycloak-realm, and the CloudNativePG cluster keycloak-db.
+//
+// # Admin consoles and single sign-on
+//
+// Argo CD, Grafana and Keycloak's admin console are served by a second, internal ingress
+// controller behind an internal NLB whose source ranges are the VPC and AdminCIDRs (the VPN); the
+// public controller serves Keycloak's login endpoints, APISIX and the routes. With SSO (on with
+// Keycloak) a realm declared as code gives Argo CD and Grafana OIDC clients with generated secrets;
+// their local admins remain as break-glass accounts. The network load balancer is created and named by the AWS
 // Load Balancer Controller.
 package addons
 
