@@ -20,7 +20,8 @@ type addonsCluster struct {
 
 // newAddons installs the platform add-ons on the cluster, behind a load balancer carrying the
 // environment's validated certificate, and points a Cloudflare CNAME at the load balancer for
-// every host they serve (argocd, api, auth, grafana and the configured routes). AWS resources use
+// every host they serve: api, auth and the configured routes at the internet-facing one, the admin
+// consoles (argocd, grafana, auth-admin) at the internal one. AWS resources use
 // the AWS provider of opts, records the Cloudflare provider.
 func newAddons(ctx *pulumi.Context, cfg *config.Config, cluster addonsCluster, net *network.Network, cert *certificate.Certificate, opts []pulumi.ResourceOption, cf *cloudflare.Provider) (*addons.PlatformAddons, error) {
 	args := cfg.AddonsArgs()
@@ -32,12 +33,17 @@ func newAddons(ctx *pulumi.Context, cfg *config.Config, cluster addonsCluster, n
 	if err != nil {
 		return nil, err
 	}
-	if len(pa.Hosts) == 0 {
+	if len(pa.Hosts)+len(pa.InternalHosts) == 0 {
 		return pa, nil
 	}
-	records := make([]certificate.DNSRecord, len(pa.Hosts))
-	for i, h := range pa.Hosts {
-		records[i] = certificate.DNSRecord{Name: h, Target: pa.LoadBalancerHostname}
+	records := make([]certificate.DNSRecord, 0, len(pa.Hosts)+len(pa.InternalHosts))
+	for _, h := range pa.Hosts {
+		records = append(records, certificate.DNSRecord{Name: h, Target: pa.LoadBalancerHostname})
+	}
+	// The admin consoles' names resolve publicly to the internal load balancer's private
+	// addresses: reachable over the VPN (routed into the VPC), from nowhere else.
+	for _, h := range pa.InternalHosts {
+		records = append(records, certificate.DNSRecord{Name: h, Target: pa.InternalLoadBalancerHostname})
 	}
 	_, err = certificate.NewDNSRecords(ctx, cfg.Stack+"-addons-dns", &certificate.DNSRecordsArgs{
 		ZoneID:  pulumi.String(cfg.Certificate.ZoneID),
@@ -48,11 +54,14 @@ func newAddons(ctx *pulumi.Context, cfg *config.Config, cluster addonsCluster, n
 
 func exportAddons(ctx *pulumi.Context, pa *addons.PlatformAddons) {
 	ctx.Export("loadBalancerHostname", pa.LoadBalancerHostname)
+	ctx.Export("internalLoadBalancerHostname", pa.InternalLoadBalancerHostname)
 	ctx.Export("argocdUrl", pa.ArgoCDURL)
 	ctx.Export("apiUrl", pa.APIURL)
 	ctx.Export("keycloakUrl", pa.KeycloakURL)
+	ctx.Export("keycloakAdminUrl", pa.KeycloakAdminURL)
 	ctx.Export("grafanaUrl", pa.GrafanaURL)
 	ctx.Export("keycloakAdminPassword", pa.KeycloakAdminPassword)
 	ctx.Export("grafanaAdminPassword", pa.GrafanaAdminPassword)
 	ctx.Export("platformHosts", pulumi.ToStringArray(pa.Hosts))
+	ctx.Export("adminHosts", pulumi.ToStringArray(pa.InternalHosts))
 }

@@ -1,7 +1,7 @@
 // Package addons provides PlatformAddons: the platform services of an EKS cluster, each a pinned
-// helm.v3.Release on the cluster's Kubernetes provider — the AWS Load Balancer Controller, an
-// ingress controller behind a TLS network load balancer carrying the environment's ACM
-// certificate, Argo CD and Argo CD Image Updater, APISIX, Keycloak on a CloudNativePG Postgres,
+// helm.v3.Release on the cluster's Kubernetes provider — the AWS Load Balancer Controller, a
+// public and an internal ingress controller, each behind a TLS network load balancer carrying the
+// environment's ACM certificate, Argo CD and Argo CD Image Updater, APISIX, Keycloak on a CloudNativePG Postgres,
 // metrics-server, kube-prometheus-stack and Fluent Bit to CloudWatch Logs — plus one Ingress per
 // application route.
 //
@@ -36,16 +36,27 @@
 // by service account within the cluster. Every other name is inside the cluster, whose names are
 // its own and fixed (one PlatformAddons per cluster): the namespaces ingress, argocd, apisix,
 // keycloak, cnpg-system, monitoring and logging (plus the routes' Namespace), the Helm releases
-// aws-load-balancer-controller, nginx-ingress or traefik, argocd, argocd-image-updater, apisix,
-// cnpg, keycloak, metrics-server, kube-prometheus-stack and aws-for-fluent-bit, the Service
-// ingress/ingress-lb, the Ingresses argocd-server, apisix-gateway, keycloak and grafana (plus
-// each route's Name), the Secrets apisix-admin-keys, keycloak-admin and grafana-admin, and the
-// CloudNativePG cluster keycloak-db. The network load balancer is created and named by the AWS
+// aws-load-balancer-controller, nginx-ingress and nginx-ingress-internal (or traefik and
+// traefik-internal), argocd, argocd-image-updater, apisix, cnpg, keycloak, metrics-server,
+// kube-prometheus-stack and aws-for-fluent-bit, the Services ingress/ingress-lb and
+// ingress/ingress-internal-lb, the Ingresses argocd-server, apisix-gateway, keycloak,
+// keycloak-admin and grafana (plus each route's Name), the Secrets apisix-admin-keys,
+// keycloak-admin, grafana-admin, keycloak-sso-clients, argocd-oidc and grafana-oidc, the ConfigMap
+// keycloak-realm, and the CloudNativePG cluster keycloak-db.
+//
+// # Admin consoles and single sign-on
+//
+// Argo CD, Grafana and Keycloak's admin console are served by a second, internal ingress
+// controller behind an internal NLB whose source ranges are the VPC and AdminCIDRs (the VPN); the
+// public controller serves Keycloak's login endpoints, APISIX and the routes. With SSO (on with
+// Keycloak) a realm declared as code gives Argo CD and Grafana OIDC clients with generated secrets;
+// their local admins remain as break-glass accounts. The network load balancer is created and named by the AWS
 // Load Balancer Controller.
 package addons
 
 import (
 	"fmt"
+	"slices"
 
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	helmv3 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/helm/v3"
@@ -80,28 +91,42 @@ const deleteTimeout = "20m"
 type PlatformAddons struct {
 	pulumi.ResourceState
 
-	// LoadBalancerHostname is the DNS name of the network load balancer: the CNAME target of Hosts.
+	// LoadBalancerHostname is the DNS name of the internet-facing network load balancer: the CNAME
+	// target of Hosts.
 	LoadBalancerHostname pulumi.StringOutput `pulumi:"loadBalancerHostname"`
-	ArgoCDURL            pulumi.StringOutput `pulumi:"argocdUrl"`
-	APIURL               pulumi.StringOutput `pulumi:"apiUrl"`
-	KeycloakURL          pulumi.StringOutput `pulumi:"keycloakUrl"`
-	GrafanaURL           pulumi.StringOutput `pulumi:"grafanaUrl"`
+	// InternalLoadBalancerHostname is the DNS name of the internal network load balancer of the
+	// admin consoles (private addresses, reached over the VPN): the CNAME target of InternalHosts.
+	InternalLoadBalancerHostname pulumi.StringOutput `pulumi:"internalLoadBalancerHostname"`
+	ArgoCDURL                    pulumi.StringOutput `pulumi:"argocdUrl"`
+	APIURL                       pulumi.StringOutput `pulumi:"apiUrl"`
+	KeycloakURL                  pulumi.StringOutput `pulumi:"keycloakUrl"`
+	// KeycloakAdminURL is Keycloak's admin console, on the internal load balancer.
+	KeycloakAdminURL pulumi.StringOutput `pulumi:"keycloakAdminUrl"`
+	GrafanaURL       pulumi.StringOutput `pulumi:"grafanaUrl"`
 	// KeycloakAdminPassword and GrafanaAdminPassword are the generated admin passwords, secret.
 	KeycloakAdminPassword pulumi.StringOutput `pulumi:"keycloakAdminPassword"`
 	GrafanaAdminPassword  pulumi.StringOutput `pulumi:"grafanaAdminPassword"`
 
-	// Hosts are the host names served through the load balancer (platform add-ons, then routes),
-	// known at plan time: the stack creates a DNS record for each.
+	// Hosts are the host names served through the internet-facing load balancer (platform
+	// add-ons, then routes), known at plan time: the stack creates a DNS record for each.
 	Hosts []string
+	// InternalHosts are the host names of the admin consoles (argocd., grafana., auth-admin.),
+	// served only through the internal load balancer: the stack points their records at
+	// InternalLoadBalancerHostname.
+	InternalHosts []string
 
 	// Releases holds every installed Helm release by add-on key, an escape hatch: "lbc" (AWS Load
-	// Balancer Controller), "ingress" (the IngressController's chart), "argocd", "image-updater",
+	// Balancer Controller), "ingress" and "ingress-internal" (the IngressController's chart, public
+	// and internal), "argocd", "image-updater",
 	// "apisix", "cnpg" (the CloudNativePG operator, with Keycloak), "keycloak", "metrics-server",
 	// "monitoring" (kube-prometheus-stack) and "fluent-bit". A disabled add-on has no key. The
 	// key is also the release's child name suffix (name+"-"+key) and the key of Charts.
 	Releases map[string]*helmv3.Release
-	// IngressService is the LoadBalancer Service in front of the ingress controller.
+	// IngressService is the LoadBalancer Service in front of the public ingress controller.
 	IngressService *corev1.Service
+	// InternalIngressService is the LoadBalancer Service (internal scheme, source ranges the VPC
+	// and AdminCIDRs) in front of the internal ingress controller.
+	InternalIngressService *corev1.Service
 
 	name    string
 	args    PlatformAddonsArgs
@@ -110,9 +135,12 @@ type PlatformAddons struct {
 
 	namespaces map[string]*corev1.Namespace
 	lbc        *helmv3.Release // the load balancer controller, nil when disabled
-	ingress    *helmv3.Release // the ingress controller, nil when disabled
-	urls       map[string]pulumi.StringOutput
-	passwords  map[string]pulumi.StringOutput
+	ingress    *helmv3.Release // the public ingress controller, nil when disabled
+	// ingressInternal is the internal ingress controller (admin consoles), nil when disabled.
+	ingressInternal *helmv3.Release
+	sso             *ssoClients // the OIDC clients' secrets, nil without SSO
+	urls            map[string]pulumi.StringOutput
+	passwords       map[string]pulumi.StringOutput
 }
 
 // NewPlatformAddons installs the add-ons. Children are named name+"-<add-on>[-<part>]".
@@ -137,6 +165,7 @@ func NewPlatformAddons(ctx *pulumi.Context, name string, args *PlatformAddonsArg
 	steps := []func(*pulumi.Context) error{
 		c.loadBalancerController,
 		c.ingressController,
+		c.singleSignOn,
 		c.argoCD,
 		c.imageUpdater,
 		c.apisix,
@@ -235,20 +264,41 @@ func (c *PlatformAddons) install(ctx *pulumi.Context, r release) (*helmv3.Releas
 	return rel, nil
 }
 
-// ingressClass returns the IngressClass of the configured controller.
-func (c *PlatformAddons) ingressClass() string { return ingressSpecs[c.args.IngressController].class }
-
-// expose creates an Ingress for host on the ingress controller, after the controllers and deps.
+// expose creates an Ingress for host on the public ingress controller, after the controllers and
+// deps.
 func (c *PlatformAddons) expose(ctx *pulumi.Context, child, namespace, objName, host, service string, port int, path string, deps ...pulumi.Resource) error {
-	if c.ingress == nil {
+	return c.exposeOn(ctx, publicEdge, child, namespace, objName, host, service, port, []string{path}, deps...)
+}
+
+// exposeOn creates an Ingress for host and paths on the public or the internal ingress
+// controller, after the controllers and deps, and lists host in Hosts or InternalHosts.
+func (c *PlatformAddons) exposeOn(ctx *pulumi.Context, e edge, child, namespace, objName, host, service string, port int, paths []string, deps ...pulumi.Resource) error {
+	ctrl := c.ingress
+	if e.internal {
+		ctrl = c.ingressInternal
+	}
+	if ctrl == nil {
 		return nil
 	}
-	deps = append(deps, c.ingress)
+	deps = append(deps, ctrl)
 	if c.lbc != nil {
 		deps = append(deps, c.lbc)
 	}
 	if ns := c.namespaces[namespace]; ns != nil {
 		deps = append(deps, ns)
+	}
+	var httpPaths networkingv1.HTTPIngressPathArray
+	for _, p := range paths {
+		httpPaths = append(httpPaths, &networkingv1.HTTPIngressPathArgs{
+			Path:     pulumi.String(p),
+			PathType: pulumi.String("Prefix"),
+			Backend: &networkingv1.IngressBackendArgs{
+				Service: &networkingv1.IngressServiceBackendArgs{
+					Name: pulumi.String(service),
+					Port: &networkingv1.ServiceBackendPortArgs{Number: pulumi.Int(port)},
+				},
+			},
+		})
 	}
 	_, err := networkingv1.NewIngress(ctx, child, &networkingv1.IngressArgs{
 		Metadata: &metav1.ObjectMetaArgs{
@@ -256,26 +306,19 @@ func (c *PlatformAddons) expose(ctx *pulumi.Context, child, namespace, objName, 
 			Namespace: pulumi.String(namespace),
 		},
 		Spec: &networkingv1.IngressSpecArgs{
-			IngressClassName: pulumi.String(c.ingressClass()),
+			IngressClassName: pulumi.String(ingressSpecs[c.args.IngressController].className(e)),
 			Rules: networkingv1.IngressRuleArray{&networkingv1.IngressRuleArgs{
 				Host: pulumi.String(host),
-				Http: &networkingv1.HTTPIngressRuleValueArgs{
-					Paths: networkingv1.HTTPIngressPathArray{&networkingv1.HTTPIngressPathArgs{
-						Path:     pulumi.String(path),
-						PathType: pulumi.String("Prefix"),
-						Backend: &networkingv1.IngressBackendArgs{
-							Service: &networkingv1.IngressServiceBackendArgs{
-								Name: pulumi.String(service),
-								Port: &networkingv1.ServiceBackendPortArgs{Number: pulumi.Int(port)},
-							},
-						},
-					}},
-				},
+				Http: &networkingv1.HTTPIngressRuleValueArgs{Paths: httpPaths},
 			}},
 		},
 	}, append(c.k8sOpts, pulumi.DependsOn(deps), pulumi.Timeouts(&pulumi.CustomTimeouts{Delete: deleteTimeout}))...)
 	if err == nil {
-		c.Hosts = append(c.Hosts, host)
+		if e.internal {
+			c.InternalHosts = append(c.InternalHosts, host)
+		} else if !slices.Contains(c.Hosts, host) {
+			c.Hosts = append(c.Hosts, host)
+		}
 	}
 	return err
 }
@@ -339,7 +382,7 @@ func (c *PlatformAddons) secretOutput(key string) pulumi.StringOutput {
 // of its first ingress point, or its IP when only an IP is set. A Service whose status has no
 // address yet (the controller has not provisioned the load balancer) is an error naming it,
 // rather than an empty name a DNS record would point to.
-func loadBalancerAddress(s *corev1.ServiceStatus) (string, error) {
+func loadBalancerAddress(s *corev1.ServiceStatus, service string) (string, error) {
 	if s != nil && s.LoadBalancer != nil {
 		for _, in := range s.LoadBalancer.Ingress {
 			if in.Hostname != nil && *in.Hostname != "" {
@@ -352,36 +395,44 @@ func loadBalancerAddress(s *corev1.ServiceStatus) (string, error) {
 	}
 	return "", fmt.Errorf("the Service %s/%s has no load balancer address yet (status.loadBalancer.ingress is empty): "+
 		"the AWS Load Balancer Controller has not provisioned its load balancer; check the controller, then run pulumi up again",
-		nsIngress, ingressServiceName)
+		nsIngress, service)
+}
+
+// hostnameOf is the load balancer address of svc once known, "" without a Service.
+func (c *PlatformAddons) hostnameOf(svc *corev1.Service, service string) pulumi.StringOutput {
+	if svc == nil {
+		return pulumi.String("").ToStringOutput()
+	}
+	name := c.name
+	return svc.Status.ApplyT(func(s *corev1.ServiceStatus) (string, error) {
+		addr, err := loadBalancerAddress(s, service)
+		if err != nil {
+			return "", fmt.Errorf("platform addons %q: %w", name, err)
+		}
+		return addr, nil
+	}).(pulumi.StringOutput)
 }
 
 func (c *PlatformAddons) registerOutputs(ctx *pulumi.Context) error {
-	if c.IngressService != nil {
-		name := c.name
-		c.LoadBalancerHostname = c.IngressService.Status.ApplyT(func(s *corev1.ServiceStatus) (string, error) {
-			addr, err := loadBalancerAddress(s)
-			if err != nil {
-				return "", fmt.Errorf("platform addons %q: %w", name, err)
-			}
-			return addr, nil
-		}).(pulumi.StringOutput)
-	} else {
-		c.LoadBalancerHostname = pulumi.String("").ToStringOutput()
-	}
+	c.LoadBalancerHostname = c.hostnameOf(c.IngressService, publicEdge.service)
+	c.InternalLoadBalancerHostname = c.hostnameOf(c.InternalIngressService, internalEdge.service)
 	c.ArgoCDURL = c.url("argocd")
 	c.APIURL = c.url("apisix")
 	c.KeycloakURL = c.url("keycloak")
+	c.KeycloakAdminURL = c.url("keycloak-admin")
 	c.GrafanaURL = c.url("monitoring")
 	c.KeycloakAdminPassword = c.secretOutput("keycloak")
 	c.GrafanaAdminPassword = c.secretOutput("monitoring")
 	return ctx.RegisterResourceOutputs(c, pulumi.Map{
-		"loadBalancerHostname":  c.LoadBalancerHostname,
-		"argocdUrl":             c.ArgoCDURL,
-		"apiUrl":                c.APIURL,
-		"keycloakUrl":           c.KeycloakURL,
-		"grafanaUrl":            c.GrafanaURL,
-		"keycloakAdminPassword": c.KeycloakAdminPassword,
-		"grafanaAdminPassword":  c.GrafanaAdminPassword,
-		"hosts":                 pulumi.ToStringArray(c.Hosts),
+		"loadBalancerHostname":         c.LoadBalancerHostname,
+		"internalLoadBalancerHostname": c.InternalLoadBalancerHostname,
+		"argocdUrl":                    c.ArgoCDURL,
+		"apiUrl":                       c.APIURL,
+		"keycloakUrl":                  c.KeycloakURL,
+		"grafanaUrl":                   c.GrafanaURL,
+		"keycloakAdminPassword":        c.KeycloakAdminPassword,
+		"grafanaAdminPassword":         c.GrafanaAdminPassword,
+		"hosts":                        pulumi.ToStringArray(c.Hosts),
+		"internalHosts":                pulumi.ToStringArray(c.InternalHosts),
 	})
 }

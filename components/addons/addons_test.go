@@ -76,6 +76,8 @@ func runErr(o preview.Options, mutate func(*PlatformAddonsArgs)) (*preview.Docum
 			return err
 		}
 		ctx.Export("loadBalancerHostname", comp.LoadBalancerHostname)
+		ctx.Export("internalLoadBalancerHostname", comp.InternalLoadBalancerHostname)
+		ctx.Export("keycloakAdminUrl", comp.KeycloakAdminURL)
 		ctx.Export("argocdUrl", comp.ArgoCDURL)
 		ctx.Export("keycloakAdminPassword", comp.KeycloakAdminPassword)
 		ctx.Export("grafanaAdminPassword", comp.GrafanaAdminPassword)
@@ -116,7 +118,7 @@ func TestReleasesPinnedAtomicOrdered(t *testing.T) {
 		k8sProvider := get(t, doc, "pulumi:providers:kubernetes", "k8s")
 		lbc := get(t, doc, helmRelease, "test-lbc")
 		want := map[string]string{ // release child -> namespace
-			"test-lbc": "kube-system", "test-ingress": "ingress", "test-argocd": "argocd", "test-image-updater": "argocd",
+			"test-lbc": "kube-system", "test-ingress": "ingress", "test-ingress-internal": "ingress", "test-argocd": "argocd", "test-image-updater": "argocd",
 			"test-apisix": "apisix", "test-cnpg": "cnpg-system", "test-keycloak": "keycloak",
 			"test-metrics-server": "kube-system", "test-monitoring": "monitoring", "test-fluent-bit": "logging",
 		}
@@ -302,30 +304,50 @@ func TestTraefikController(t *testing.T) {
 	if path(svc.Inputs, "spec", "selector", "app.kubernetes.io/name") != "traefik" {
 		t.Errorf("selector %v", path(svc.Inputs, "spec", "selector"))
 	}
+	internal := []string{"test-argocd-ingress", "test-keycloak-admin-ingress", "test-grafana-ingress"}
 	for _, ing := range doc.Find(k8sIngress) {
-		if path(ing.Inputs, "spec", "ingressClassName") != "traefik" {
-			t.Errorf("%s: class %v", ing.Name, path(ing.Inputs, "spec", "ingressClassName"))
+		want := "traefik"
+		if slices.Contains(internal, ing.Name) {
+			want = "traefik-internal"
 		}
+		if path(ing.Inputs, "spec", "ingressClassName") != want {
+			t.Errorf("%s: class %v, want %s", ing.Name, path(ing.Inputs, "spec", "ingressClassName"), want)
+		}
+	}
+	// Each Traefik serves its own class only, and the internal one no unannotated IngressRoute.
+	pub, in := get(t, doc, helmRelease, "test-ingress").Inputs["values"], get(t, doc, helmRelease, "test-ingress-internal").Inputs["values"]
+	if path(pub, "providers", "kubernetesIngress", "ingressClass") != "traefik" || path(pub, "ingressClass", "isDefaultClass") != true ||
+		path(in, "providers", "kubernetesIngress", "ingressClass") != "traefik-internal" || path(in, "providers", "kubernetesCRD", "ingressClass") != "traefik-internal" ||
+		path(in, "ingressClass", "name") != "traefik-internal" || path(in, "ingressClass", "isDefaultClass") != false {
+		t.Errorf("traefik classes: public %v, internal %v", pub, in)
+	}
+	if sel := path(get(t, doc, k8sService, "test-ingress-internal-lb").Inputs, "spec", "selector", "app.kubernetes.io/instance"); sel != "traefik-internal-ingress" {
+		t.Errorf("internal selector %v", sel)
 	}
 }
 
 func TestIngresses(t *testing.T) {
 	doc, comp := run(t, opts, nil)
 	lbc := get(t, doc, helmRelease, "test-lbc")
-	ctrl := get(t, doc, helmRelease, "test-ingress")
 	hosts := map[string]string{
 		"test-argocd-ingress": "argocd.dev.shop.example.com", "test-apisix-ingress": "api.dev.shop.example.com",
 		"test-keycloak-ingress": "auth.dev.shop.example.com", "test-grafana-ingress": "grafana.dev.shop.example.com",
-		"test-route-storefront": "shop.dev.shop.example.com", "test-route-checkout": "checkout.dev.shop.example.com",
+		"test-keycloak-admin-ingress": "auth-admin.dev.shop.example.com",
+		"test-route-storefront":       "shop.dev.shop.example.com", "test-route-checkout": "checkout.dev.shop.example.com",
 	}
+	internal := []string{"test-argocd-ingress", "test-grafana-ingress", "test-keycloak-admin-ingress"}
 	if n := len(doc.Find(k8sIngress)); n != len(hosts) {
 		t.Errorf("%d ingresses, want %d", n, len(hosts))
 	}
 	for name, host := range hosts {
 		ing := get(t, doc, k8sIngress, name)
 		rule := path(ing.Inputs, "spec", "rules").([]any)[0]
-		if path(rule, "host") != host || path(ing.Inputs, "spec", "ingressClassName") != "nginx" {
-			t.Errorf("%s: rule %v", name, rule)
+		class, ctrl := "nginx", get(t, doc, helmRelease, "test-ingress")
+		if slices.Contains(internal, name) {
+			class, ctrl = "nginx-internal", get(t, doc, helmRelease, "test-ingress-internal")
+		}
+		if path(rule, "host") != host || path(ing.Inputs, "spec", "ingressClassName") != class {
+			t.Errorf("%s: rule %v class %v, want %s", name, rule, path(ing.Inputs, "spec", "ingressClassName"), class)
 		}
 		if !slices.Contains(ing.Dependencies, lbc.URN) || !slices.Contains(ing.Dependencies, ctrl.URN) {
 			t.Errorf("%s: not after the controllers", name)
@@ -341,10 +363,10 @@ func TestIngresses(t *testing.T) {
 	if doc.Get(k8sNS, "test-ns-storefront") == nil || doc.Get(k8sNS, "test-ns-checkout") == nil {
 		t.Error("route namespaces are not created")
 	}
-	wantHosts := []string{"argocd.dev.shop.example.com", "api.dev.shop.example.com", "auth.dev.shop.example.com",
-		"grafana.dev.shop.example.com", "shop.dev.shop.example.com", "checkout.dev.shop.example.com"}
-	if !slices.Equal(comp.Hosts, wantHosts) {
-		t.Errorf("hosts %v, want %v", comp.Hosts, wantHosts)
+	wantHosts := []string{"api.dev.shop.example.com", "auth.dev.shop.example.com", "shop.dev.shop.example.com", "checkout.dev.shop.example.com"}
+	wantInternal := []string{"argocd.dev.shop.example.com", "auth-admin.dev.shop.example.com", "grafana.dev.shop.example.com"}
+	if !slices.Equal(comp.Hosts, wantHosts) || !slices.Equal(comp.InternalHosts, wantInternal) {
+		t.Errorf("hosts %v and internal %v, want %v and %v", comp.Hosts, comp.InternalHosts, wantHosts, wantInternal)
 	}
 }
 
@@ -433,7 +455,7 @@ func TestDisabledAddonsAndValuesOverride(t *testing.T) {
 			t.Errorf("%s installed while disabled", name)
 		}
 	}
-	if doc.Get(k8sIngress, "test-argocd-ingress") != nil || slices.Contains(comp.Hosts, "argocd.dev.shop.example.com") {
+	if doc.Get(k8sIngress, "test-argocd-ingress") != nil || slices.Contains(comp.InternalHosts, "argocd.dev.shop.example.com") {
 		t.Error("argocd exposed while disabled")
 	}
 	v := get(t, doc, helmRelease, "test-monitoring").Inputs["values"]

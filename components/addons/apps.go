@@ -2,6 +2,7 @@ package addons
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
@@ -16,23 +17,29 @@ func (c *PlatformAddons) argoCD(ctx *pulumi.Context) error {
 		return nil
 	}
 	host := c.host("argocd")
+	var deps []pulumi.Resource
+	if sec := c.sso.consoleSecret(argoCDClient); sec != nil {
+		deps = append(deps, sec)
+	}
 	rel, err := c.install(ctx, release{
 		key: "argocd", chart: chartArgoCD, namespace: nsArgoCD, name: "argocd",
-		values: map[string]any{
+		values: MergeValues(map[string]any{
 			"fullnameOverride": "argocd",
 			"global":           map[string]any{"domain": host},
 			"configs":          map[string]any{"params": map[string]any{"server.insecure": true}},
 			"server":           map[string]any{"replicas": ad.Replicas, "ingress": map[string]any{"enabled": false}},
 			"repoServer":       map[string]any{"replicas": ad.Replicas},
 			"applicationSet":   map[string]any{"replicas": ad.Replicas},
-		},
-		override: ad.Values,
+		}, c.argoCDSSOValues()),
+		override:  ad.Values,
+		dependsOn: deps,
 	})
 	if err != nil {
 		return err
 	}
 	c.urls["argocd"] = pulumi.String("https://" + host).ToStringOutput()
-	return c.expose(ctx, c.name+"-argocd-ingress", nsArgoCD, "argocd-server", host, "argocd-server", 80, "/", rel)
+	// An admin console: on the internal load balancer only (reached over the VPN).
+	return c.exposeOn(ctx, internalEdge, c.name+"-argocd-ingress", nsArgoCD, "argocd-server", host, "argocd-server", 80, []string{"/"}, rel)
 }
 
 const imageUpdaterServiceAccount = "argocd-image-updater"
@@ -168,7 +175,8 @@ func (c *PlatformAddons) keycloak(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
-	dbOpts := append(append([]pulumi.ResourceOption(nil), c.k8sOpts...), pulumi.DependsOn([]pulumi.Resource{operator, ns}))
+	dbOpts := append(append([]pulumi.ResourceOption(nil), c.k8sOpts...), pulumi.DependsOn([]pulumi.Resource{operator, ns}),
+		pulumi.Timeouts(&pulumi.CustomTimeouts{Create: "20m", Update: "20m"}))
 	if c.args.Protect {
 		dbOpts = append(dbOpts, pulumi.Protect(true))
 	}
@@ -178,6 +186,12 @@ func (c *PlatformAddons) keycloak(ctx *pulumi.Context) error {
 		Metadata: &metav1.ObjectMetaArgs{
 			Name:      pulumi.String(keycloakDBCluster),
 			Namespace: pulumi.String(nsKeycloak),
+			// Ready: the operator's condition once every instance runs and the primary accepts
+			// connections (cloudnative-pg v1.27.0 api/v1/cluster_types.go ConditionClusterReady).
+			// pulumi.com/waitFor makes the provider await it (pulumi-kubernetes v4.32.0
+			// provider/pkg/metadata/overrides.go), so Keycloak, which DependsOn the cluster, starts
+			// on a database that is up rather than on a Cluster object just created.
+			Annotations: pulumi.StringMap{"pulumi.com/waitFor": pulumi.String("condition=Ready")},
 		},
 		OtherFields: kubernetes.UntypedArgs{"spec": map[string]any{
 			"instances": ad.DatabaseInstances,
@@ -200,43 +214,86 @@ func (c *PlatformAddons) keycloak(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
+	command := []any{"/opt/keycloak/bin/kc.sh", "start"}
+	values := map[string]any{
+		"fullnameOverride": keycloakFullname,
+		"replicas":         ad.Replicas,
+		"image":            map[string]any{"repository": keycloakImage, "tag": keycloakTag},
+		"http":             map[string]any{"relativePath": "/"},
+		"proxy":            map[string]any{"enabled": false},
+		"dbchecker":        map[string]any{"enabled": true},
+		"database": map[string]any{
+			"vendor":            "postgres",
+			"hostname":          keycloakDBCluster + "-rw",
+			"port":              5432,
+			"database":          keycloakDBName,
+			"username":          keycloakDBName,
+			"existingSecret":    keycloakDBCluster + "-app",
+			"existingSecretKey": "password",
+		},
+	}
+	deps := []pulumi.Resource{db, admin}
+	var clients []ssoClient
+	if c.sso != nil && c.sso.keycloakSecret != nil {
+		realm, err := c.realmConfigMap(ctx)
+		if err != nil {
+			return err
+		}
+		deps = append(deps, realm, c.sso.keycloakSecret)
+		clients = c.sso.clients
+		command = append(command, "--import-realm")
+		values["extraVolumes"] = fmt.Sprintf("- name: realm\n  configMap:\n    name: %s\n", realmObj)
+		values["extraVolumeMounts"] = fmt.Sprintf("- name: realm\n  mountPath: %s\n  readOnly: true\n", realmImportDir)
+	}
+	values["command"] = command
+	adminHost := c.host("auth-admin")
+	values["extraEnv"] = keycloakEnv(host, adminHost, clients)
 	rel, err := c.install(ctx, release{
 		key: "keycloak", chart: chartKeycloak, namespace: nsKeycloak, name: "keycloak",
-		values: map[string]any{
-			"fullnameOverride": "keycloak",
-			"replicas":         ad.Replicas,
-			"image":            map[string]any{"repository": keycloakImage, "tag": keycloakTag},
-			"command":          []any{"/opt/keycloak/bin/kc.sh", "start"},
-			"http":             map[string]any{"relativePath": "/"},
-			"proxy":            map[string]any{"enabled": false},
-			"dbchecker":        map[string]any{"enabled": true},
-			"database": map[string]any{
-				"vendor":            "postgres",
-				"hostname":          keycloakDBCluster + "-rw",
-				"port":              5432,
-				"database":          keycloakDBName,
-				"username":          keycloakDBName,
-				"existingSecret":    keycloakDBCluster + "-app",
-				"existingSecretKey": "password",
-			},
-			"extraEnv": keycloakEnv(host),
-		},
-		override:  ad.Values,
-		timeout:   900,
-		dependsOn: []pulumi.Resource{db, admin},
+		values: values, override: ad.Values, timeout: 900, dependsOn: deps,
 	})
 	if err != nil {
 		return err
 	}
 	c.urls["keycloak"] = pulumi.String("https://" + host).ToStringOutput()
+	c.urls["keycloak-admin"] = pulumi.String("https://" + adminHost + "/admin/").ToStringOutput()
 	c.passwords["keycloak"] = pw
-	return c.expose(ctx, c.name+"-keycloak-ingress", nsKeycloak, "keycloak", host, "keycloak-http", 80, "/", rel)
+	// Public: only what logins need, the realms' endpoints and the static resources (Keycloak,
+	// "Configuring a reverse proxy", exposed path recommendations,
+	// https://www.keycloak.org/server/reverseproxy). The admin console and its API (/admin/), and
+	// everything else, only on the admin host of the internal load balancer.
+	if err := c.exposeOn(ctx, publicEdge, c.name+"-keycloak-ingress", nsKeycloak, "keycloak", host, keycloakFullname+"-http", 80,
+		keycloakPublicPaths, rel); err != nil {
+		return err
+	}
+	return c.exposeOn(ctx, internalEdge, c.name+"-keycloak-admin-ingress", nsKeycloak, "keycloak-admin", adminHost, keycloakFullname+"-http", 80,
+		[]string{"/"}, rel)
 }
 
-// keycloakEnv is the chart's extraEnv (a YAML string): hostname, HTTP behind the TLS load
-// balancer with X-Forwarded-* headers, and the bootstrap admin from the component's Secret.
-func keycloakEnv(host string) string {
-	return fmt.Sprintf(`- name: KC_HOSTNAME
+// keycloakPublicPaths are the path prefixes of Keycloak served on the internet-facing load balancer.
+var keycloakPublicPaths = []string{"/realms/", "/resources/"}
+
+// keycloakFullname is the keycloakx chart's fullname (fullnameOverride): its Services are
+// <fullname>-http and <fullname>-headless (codecentric/helm-charts keycloakx-7.1.3
+// charts/keycloakx/templates/service-http.yaml, service-headless.yaml).
+const keycloakFullname = "keycloak"
+
+// keycloakDNSQuery is the name JGroups' DNS_PING resolves to find the other Keycloak pods: the
+// chart's headless Service. The chart's default cache stack is kubernetes (cache.stack default sets
+// KC_CACHE_STACK=kubernetes, keycloakx-7.1.3 templates/statefulset.yaml), which discovers members
+// through DNS and needs -Djgroups.dns.query (the chart's README, "DNS_PING Service Discovery").
+const keycloakDNSQuery = keycloakFullname + "-headless." + nsKeycloak + ".svc.cluster.local"
+
+// keycloakEnv is the chart's extraEnv (a YAML string): the public and admin host names, HTTP
+// behind the TLS load balancer with X-Forwarded-* headers, JGroups DNS discovery of the other
+// pods, the bootstrap admin from the component's Secret, and the OIDC clients' secrets that the
+// realm file's placeholders name. KC_HOSTNAME_ADMIN puts the admin console on its own host
+// (Keycloak, "Configuring the hostname (v2)", https://www.keycloak.org/server/hostname).
+func keycloakEnv(host, adminHost string, clients []ssoClient) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, `- name: KC_HOSTNAME
+  value: https://%s
+- name: KC_HOSTNAME_ADMIN
   value: https://%s
 - name: KC_HTTP_ENABLED
   value: "true"
@@ -244,6 +301,8 @@ func keycloakEnv(host string) string {
   value: xforwarded
 - name: KC_HEALTH_ENABLED
   value: "true"
+- name: JAVA_OPTS_APPEND
+  value: -Djgroups.dns.query=%s
 - name: KC_BOOTSTRAP_ADMIN_USERNAME
   valueFrom:
     secretKeyRef:
@@ -254,5 +313,14 @@ func keycloakEnv(host string) string {
     secretKeyRef:
       name: %s
       key: password
-`, host, keycloakAdminObj, keycloakAdminObj)
+`, host, adminHost, keycloakDNSQuery, keycloakAdminObj, keycloakAdminObj)
+	for _, cl := range clients {
+		fmt.Fprintf(&b, `- name: %s
+  valueFrom:
+    secretKeyRef:
+      name: %s
+      key: %s
+`, cl.env, ssoClientsObj, cl.id)
+	}
+	return b.String()
 }

@@ -46,8 +46,9 @@ var APISIXModes = []APISIXMode{APISIXStandalone, APISIXEtcd}
 // platformNamespaces are the namespaces of the add-ons, which routes may not take over.
 var platformNamespaces = []string{nsKubeSystem, nsIngress, nsArgoCD, nsAPISIX, nsKeycloak, nsCNPG, nsMonitoring, nsLogging}
 
-// ReservedHosts are the host labels under Domain the component uses itself.
-var ReservedHosts = []string{"argocd", "api", "auth", "grafana"}
+// ReservedHosts are the host labels under Domain the component uses itself: auth is Keycloak's
+// public login host, auth-admin its admin console (internal only).
+var ReservedHosts = []string{"argocd", "api", "auth", "auth-admin", "grafana"}
 
 // Addon is the part of the configuration every add-on shares.
 type Addon struct {
@@ -79,6 +80,20 @@ type KeycloakArgs struct {
 	DatabaseInstances int
 	// DatabaseStorageGiB is the volume size of each Postgres instance. Defaults to 10 GiB.
 	DatabaseStorageGiB int
+}
+
+// SSOArgs configures single sign-on: a Keycloak realm, declared as code and imported when
+// Keycloak starts, with one OIDC client each for Argo CD and Grafana, which log in through it.
+type SSOArgs struct {
+	// Enabled declares the realm and logs Argo CD and Grafana in through it; it needs Keycloak.
+	// Defaults to true when Keycloak is enabled.
+	Enabled *bool
+	// Realm is the realm of the platform's people, a lower-case name. Defaults to "platform".
+	Realm string
+	// AdminGroup is the realm group whose members are Argo CD admins (role:admin) and Grafana
+	// Admins; everyone else signed in is an Argo CD user without rights and a Grafana Viewer.
+	// Defaults to "platform-admins".
+	AdminGroup string
 }
 
 // MonitoringArgs configures kube-prometheus-stack.
@@ -164,6 +179,14 @@ type PlatformAddonsArgs struct {
 	// Routes expose applications, one Ingress each. Defaults to none.
 	Routes []Route
 
+	// SSO is single sign-on for Argo CD and Grafana through Keycloak. Defaults to enabled with
+	// Keycloak.
+	SSO SSOArgs
+	// AdminCIDRs are the IPv4 ranges, besides VPCCIDR, allowed to reach the internal load balancer
+	// that alone serves the admin consoles (Argo CD, Grafana, Keycloak's admin console): the VPN's
+	// client range. Defaults to none (the VPC only).
+	AdminCIDRs []string
+
 	// Protect protects the stateful resources (the Keycloak database). Defaults to false.
 	Protect bool
 	// Tags are added to every AWS resource of the component. Defaults to none (the provider's
@@ -203,6 +226,16 @@ func (a *PlatformAddonsArgs) withDefaults() PlatformAddonsArgs {
 	if c.Logging.RetentionDays == 0 {
 		c.Logging.RetentionDays = 30
 	}
+	if c.SSO.Enabled == nil {
+		c.SSO.Enabled = pulumi.BoolRef(c.Keycloak.On())
+	}
+	if c.SSO.Realm == "" {
+		c.SSO.Realm = "platform"
+	}
+	if c.SSO.AdminGroup == "" {
+		c.SSO.AdminGroup = "platform-admins"
+	}
+	c.AdminCIDRs = slices.Clone(c.AdminCIDRs)
 	c.Routes = slices.Clone(c.Routes)
 	for i := range c.Routes {
 		if c.Routes[i].Path == "" {
@@ -288,8 +321,42 @@ func (a PlatformAddonsArgs) validate() error {
 	if a.ImageUpdater.On() && !a.ArgoCD.On() {
 		return fielderr.New("ImageUpdater.Enabled", "true but ArgoCD is disabled: the image updater drives Argo CD applications")
 	}
+	if err := a.validateSSO(); err != nil {
+		return err
+	}
+	for i, c := range a.AdminCIDRs {
+		if p, err := netip.ParsePrefix(c); err != nil || !p.Addr().Is4() || p.Masked() != p {
+			return fielderr.New(fielderr.Index("AdminCIDRs", i), "%q is not an IPv4 CIDR (such as the VPN's client range 10.99.0.0/24)", c)
+		}
+		if p, _ := netip.ParsePrefix(c); p.Bits() == 0 {
+			return fielderr.New(fielderr.Index("AdminCIDRs", i), "%q is the whole internet: the admin consoles are reachable from inside only", c)
+		}
+	}
 	return validateRoutes(a.Domain, a.Routes)
 }
+
+// ssoNameRe is a realm or group name: it goes into the realm file, Argo CD's RBAC CSV and
+// Grafana's JMESPath role expression, so it is kept to characters none of them interpret.
+var ssoNameRe = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
+
+func (a PlatformAddonsArgs) validateSSO() error {
+	if !a.ssoOn() {
+		return nil
+	}
+	if !a.Keycloak.On() {
+		return fielderr.New("SSO.Enabled", "true but Keycloak is disabled: single sign-on is Keycloak's")
+	}
+	if !ssoNameRe.MatchString(a.SSO.Realm) || a.SSO.Realm == "master" {
+		return fielderr.New("SSO.Realm", "%q is not a realm name (lower-case letters, digits and inner hyphens, 1-63 characters, not master)", a.SSO.Realm)
+	}
+	if !ssoNameRe.MatchString(a.SSO.AdminGroup) {
+		return fielderr.New("SSO.AdminGroup", "%q is not a group name (lower-case letters, digits and inner hyphens, 1-63 characters)", a.SSO.AdminGroup)
+	}
+	return nil
+}
+
+// ssoOn reports whether single sign-on is declared (after defaults).
+func (a PlatformAddonsArgs) ssoOn() bool { return a.SSO.Enabled != nil && *a.SSO.Enabled }
 
 // checkVPCCIDR is the rule for VPCCIDR, for a plain value in Validate and an Output once it
 // resolves.

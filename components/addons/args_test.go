@@ -31,6 +31,14 @@ func TestDefaults(t *testing.T) {
 	if !a.ArgoCD.On() || !a.Logging.On() {
 		t.Error("add-ons are not enabled by default")
 	}
+	if !a.ssoOn() || a.SSO.Realm != "platform" || a.SSO.AdminGroup != "platform-admins" || len(a.AdminCIDRs) != 0 {
+		t.Errorf("sso %+v admin ranges %v", a.SSO, a.AdminCIDRs)
+	}
+	noKeycloak := testArgs()
+	noKeycloak.Keycloak.Enabled = pulumi.BoolRef(false)
+	if d := noKeycloak.withDefaults(); d.ssoOn() {
+		t.Error("single sign-on defaults to on without Keycloak")
+	}
 	if a.Routes[0].Path != "/" || a.Routes[1].Path != "/api" {
 		t.Errorf("paths %q %q", a.Routes[0].Path, a.Routes[1].Path)
 	}
@@ -79,6 +87,17 @@ func TestValidate(t *testing.T) {
 		{"bad namespace", func(a *PlatformAddonsArgs) { a.Routes[0].Namespace = "" }, `Routes[0].Namespace: "" is not a Kubernetes namespace name`},
 		{"platform namespace", func(a *PlatformAddonsArgs) { a.Routes[0].Namespace = "argocd" }, `Routes[0].Namespace: "argocd" is a namespace of the platform's add-ons`},
 		{"bad path", func(a *PlatformAddonsArgs) { a.Routes[1].Path = "api" }, `Routes[1].Path: "api" must start with /`},
+		{"admin host as route", func(a *PlatformAddonsArgs) { a.Routes[0].Host = "auth-admin.dev.shop.example.com" }, `Routes[0].Host: "auth-admin.dev.shop.example.com" is reserved`},
+		{"sso without keycloak", func(a *PlatformAddonsArgs) { a.Keycloak.Enabled = off; a.SSO.Enabled = pulumi.BoolRef(true) },
+			"SSO.Enabled: true but Keycloak is disabled"},
+		{"no keycloak, no sso", func(a *PlatformAddonsArgs) { a.Keycloak.Enabled = off; a.SSO.Enabled = nil }, ""},
+		{"master realm", func(a *PlatformAddonsArgs) { a.SSO.Realm = "master" }, `SSO.Realm: "master" is not a realm name`},
+		{"group with a comma", func(a *PlatformAddonsArgs) { a.SSO.AdminGroup = "admins, role:admin" }, `SSO.AdminGroup: "admins, role:admin" is not a group name`},
+		{"group with a quote", func(a *PlatformAddonsArgs) { a.SSO.AdminGroup = "a') || ('b" }, "SSO.AdminGroup"},
+		{"vpn range", func(a *PlatformAddonsArgs) { a.AdminCIDRs = []string{"10.99.0.0/24"} }, ""},
+		{"bad admin range", func(a *PlatformAddonsArgs) { a.AdminCIDRs = []string{"10.99.0.0/24", "vpn"} }, `AdminCIDRs[1]: "vpn" is not an IPv4 CIDR`},
+		{"admin range with host bits", func(a *PlatformAddonsArgs) { a.AdminCIDRs = []string{"10.99.0.1/24"} }, `AdminCIDRs[0]: "10.99.0.1/24" is not an IPv4 CIDR`},
+		{"admin range the internet", func(a *PlatformAddonsArgs) { a.AdminCIDRs = []string{"0.0.0.0/0"} }, `AdminCIDRs[0]: "0.0.0.0/0" is the whole internet`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

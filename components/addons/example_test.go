@@ -47,12 +47,13 @@ func ExampleNewPlatformAddons() {
 		fmt.Println(err)
 		return
 	}
-	for _, r := range doc.Find("kubernetes:helm.sh/v3:Release")[:3] {
+	for _, r := range doc.Find("kubernetes:helm.sh/v3:Release")[:4] {
 		fmt.Println(r.Inputs["chart"], r.Inputs["version"] != "", "atomic:", r.Inputs["atomic"])
 	}
 	fmt.Println(doc.Outputs["argocdUrl"])
 	// Output:
 	// aws-load-balancer-controller true atomic: true
+	// nginx-ingress true atomic: true
 	// nginx-ingress true atomic: true
 	// argo-cd true atomic: true
 	// https://argocd.dev.shop.example.com

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
+	helmv3 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/helm/v3"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -45,18 +46,38 @@ func (c *PlatformAddons) loadBalancerController(ctx *pulumi.Context) error {
 	return err
 }
 
-// ingressSpec is how one ingress controller is installed and fronted by the load balancer.
+// ingressSpec is how one ingress controller is installed and fronted by a load balancer. Each
+// controller is installed twice (see edges): the public one and the internal one, with their own
+// release, IngressClass and load balancer, so that a host served by one is unknown to the other.
 type ingressSpec struct {
 	chart   string
-	release string // Helm release name
-	class   string // IngressClass name
-	// selector selects the controller's pods for the load balancer Service.
-	selector map[string]string
+	release string // Helm release name of the public controller
+	class   string // IngressClass name of the public controller
+	// selector selects the pods of the controller released as release, for its load balancer Service.
+	selector func(release string) map[string]string
 	// httpsTarget is the pod port plain HTTP arrives on once the NLB has ended TLS on 443;
 	// httpTarget is the pod port of port 80, which answers with a redirect to HTTPS.
 	httpsTarget, httpTarget int
-	values                  func(a PlatformAddonsArgs) map[string]any
+	values                  func(a PlatformAddonsArgs, e edge) map[string]any
 }
+
+// edge is one of the two ways in: the internet-facing load balancer (application routes,
+// Keycloak's login endpoints, APISIX) or the internal one (the admin consoles), reachable from the
+// VPC and AdminCIDRs (the VPN) only.
+type edge struct {
+	internal bool
+	key      string // child name suffix and Releases key: "ingress", "ingress-internal"
+	suffix   string // added to the release and IngressClass names: "", "-internal"
+	service  string // the LoadBalancer Service's name
+}
+
+var (
+	publicEdge   = edge{key: "ingress", service: "ingress-lb"}
+	internalEdge = edge{internal: true, key: "ingress-internal", suffix: "-internal", service: "ingress-internal-lb"}
+)
+
+func (s ingressSpec) releaseName(e edge) string { return s.release + e.suffix }
+func (s ingressSpec) className(e edge) string   { return s.class + e.suffix }
 
 // nginxRedirectPort is an extra nginx listener that only redirects to HTTPS: port 80 of the load
 // balancer targets it, port 443 (TLS ended at the NLB) targets the normal HTTP listener.
@@ -65,13 +86,17 @@ const nginxRedirectPort = 8880
 var ingressSpecs = map[IngressController]ingressSpec{
 	IngressNGINX: {
 		chart: chartNGINX, release: "nginx-ingress", class: "nginx",
-		selector:    map[string]string{"app.kubernetes.io/name": "nginx-ingress", "app.kubernetes.io/instance": "nginx-ingress"},
+		// nginx/kubernetes-ingress charts/nginx-ingress/templates/_helpers.tpl, nginx-ingress.selectorLabels
+		selector: func(release string) map[string]string {
+			return map[string]string{"app.kubernetes.io/name": "nginx-ingress", "app.kubernetes.io/instance": release}
+		},
 		httpsTarget: 80, httpTarget: nginxRedirectPort,
-		values: func(a PlatformAddonsArgs) map[string]any {
+		values: func(a PlatformAddonsArgs, e edge) map[string]any {
 			return map[string]any{"controller": map[string]any{
 				"replicaCount":   a.Ingress.Replicas,
 				"enableSnippets": false,
-				"ingressClass":   map[string]any{"name": "nginx", "create": true, "setAsDefaultIngress": true},
+				// The controller serves only Ingresses of its own class (-ingress-class).
+				"ingressClass": map[string]any{"name": "nginx" + e.suffix, "create": true, "setAsDefaultIngress": !e.internal},
 				// The component's own Service fronts the pods (safe destroy, known hostname).
 				"service": map[string]any{"create": false},
 				"config": map[string]any{"entries": map[string]any{
@@ -88,14 +113,26 @@ var ingressSpecs = map[IngressController]ingressSpec{
 	},
 	IngressTraefik: {
 		chart: chartTraefik, release: "traefik", class: "traefik",
-		selector:    map[string]string{"app.kubernetes.io/name": "traefik", "app.kubernetes.io/instance": "traefik-" + nsIngress},
+		// traefik/traefik-helm-chart v37.1.1 traefik/templates/_helpers.tpl: traefik.labelselector,
+		// the instance label is <release>-<namespace>.
+		selector: func(release string) map[string]string {
+			return map[string]string{"app.kubernetes.io/name": "traefik", "app.kubernetes.io/instance": release + "-" + nsIngress}
+		},
 		httpsTarget: 8443, httpTarget: 8000,
-		values: func(a PlatformAddonsArgs) map[string]any {
+		values: func(a PlatformAddonsArgs, e edge) map[string]any {
 			trusted := map[string]any{"trustedIPs": []any{a.checkedVPCCIDR()}}
+			class := "traefik" + e.suffix
+			// Without providers.kubernetesIngress.ingressClass a Traefik serves every IngressClass
+			// of its controller, the other instance's too (traefik-helm-chart v37.1.1 values.yaml).
+			providers := map[string]any{"kubernetesIngress": map[string]any{"ingressClass": class}}
+			if e.internal {
+				providers["kubernetesCRD"] = map[string]any{"ingressClass": class}
+			}
 			return map[string]any{
 				"deployment":   map[string]any{"replicas": a.Ingress.Replicas},
 				"service":      map[string]any{"enabled": false},
-				"ingressClass": map[string]any{"enabled": true, "isDefaultClass": true, "name": "traefik"},
+				"ingressClass": map[string]any{"enabled": true, "isDefaultClass": !e.internal, "name": class},
+				"providers":    providers,
 				"ports": map[string]any{
 					"web": map[string]any{
 						"port":          8000,
@@ -116,15 +153,25 @@ var ingressSpecs = map[IngressController]ingressSpec{
 	},
 }
 
-// IngressAnnotations are the annotations of the load balancer Service: an internet-facing NLB
+// IngressAnnotations are the annotations of the internet-facing load balancer Service: an NLB
 // made by the AWS Load Balancer Controller, IP targets, TLS 1.3 with the certificate on 443,
 // cross-zone, and PROXY protocol so the controller sees client IPs.
 func IngressAnnotations(certificateARN pulumi.StringInput) pulumi.StringMap {
+	return loadBalancerAnnotations(certificateARN, "internet-facing")
+}
+
+// InternalIngressAnnotations are those of the internal load balancer of the admin consoles: the
+// same NLB with scheme internal (private addresses only).
+func InternalIngressAnnotations(certificateARN pulumi.StringInput) pulumi.StringMap {
+	return loadBalancerAnnotations(certificateARN, "internal")
+}
+
+func loadBalancerAnnotations(certificateARN pulumi.StringInput, scheme string) pulumi.StringMap {
 	p := "service.beta.kubernetes.io/aws-load-balancer-"
 	return pulumi.StringMap{
 		p + "type":                    pulumi.String("external"),
 		p + "nlb-target-type":         pulumi.String("ip"),
-		p + "scheme":                  pulumi.String("internet-facing"),
+		p + "scheme":                  pulumi.String(scheme),
 		p + "ssl-cert":                certificateARN,
 		p + "ssl-ports":               pulumi.String("443"),
 		p + "ssl-negotiation-policy":  pulumi.String("ELBSecurityPolicy-TLS13-1-2-2021-06"),
@@ -136,49 +183,75 @@ func IngressAnnotations(certificateARN pulumi.StringInput) pulumi.StringMap {
 	}
 }
 
-// ingressServiceName is the name of the LoadBalancer Service in front of the ingress controller,
-// in the ingress namespace.
+// ingressServiceName is the name of the LoadBalancer Service in front of the public ingress
+// controller, in the ingress namespace.
 const ingressServiceName = "ingress-lb"
 
-// ingressController installs the ingress controller without a Service of its own, then the
-// LoadBalancer Service in front of it.
+// ingressController installs the public and the internal ingress controllers, each without a
+// Service of its own and then with the LoadBalancer Service in front of it.
 func (c *PlatformAddons) ingressController(ctx *pulumi.Context) error {
 	ad := c.args.Ingress
 	if !ad.On() {
 		return nil
 	}
+	for _, e := range []edge{publicEdge, internalEdge} {
+		rel, svc, err := c.ingressEdge(ctx, e)
+		if err != nil {
+			return err
+		}
+		if e.internal {
+			c.ingressInternal, c.InternalIngressService = rel, svc
+		} else {
+			c.ingress, c.IngressService = rel, svc
+		}
+	}
+	return nil
+}
+
+// ingressEdge installs one controller and its load balancer Service: internet-facing, or internal
+// with source ranges limited to the VPC and AdminCIDRs.
+func (c *PlatformAddons) ingressEdge(ctx *pulumi.Context, e edge) (*helmv3.Release, *corev1.Service, error) {
 	spec := ingressSpecs[c.args.IngressController]
 	rel, err := c.install(ctx, release{
-		key: "ingress", chart: spec.chart, namespace: nsIngress, name: spec.release,
-		values: spec.values(c.args), override: ad.Values,
+		key: e.key, chart: spec.chart, namespace: nsIngress, name: spec.releaseName(e),
+		values: spec.values(c.args, e), override: c.args.Ingress.Values,
 	})
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	c.ingress = rel
 	deps := []pulumi.Resource{rel, c.namespaces[nsIngress]}
 	if c.lbc != nil {
 		deps = append(deps, c.lbc)
 	}
+	annotations := IngressAnnotations(c.args.CertificateARN)
+	var sourceRanges pulumi.StringArrayInput
+	if e.internal {
+		annotations = InternalIngressAnnotations(c.args.CertificateARN)
+		ranges := pulumi.StringArray{c.args.checkedVPCCIDR()}
+		for _, r := range c.args.AdminCIDRs {
+			ranges = append(ranges, pulumi.String(r))
+		}
+		sourceRanges = ranges
+	}
 	// pulumi-eks #194: the Service is deleted (and the provider waits for the controller's
 	// finalizer, i.e. for the NLB to be gone) before the controllers and the network.
-	svc, err := corev1.NewService(ctx, c.name+"-ingress-lb", &corev1.ServiceArgs{
+	svc, err := corev1.NewService(ctx, c.name+"-"+e.key+"-lb", &corev1.ServiceArgs{
 		Metadata: &metav1.ObjectMetaArgs{
-			Name:        pulumi.String(ingressServiceName),
+			Name:        pulumi.String(e.service),
 			Namespace:   pulumi.String(nsIngress),
-			Annotations: IngressAnnotations(c.args.CertificateARN),
+			Annotations: annotations,
 		},
 		Spec: &corev1.ServiceSpecArgs{
-			Type:                  pulumi.String("LoadBalancer"),
-			LoadBalancerClass:     pulumi.String("service.k8s.aws/nlb"),
-			ExternalTrafficPolicy: pulumi.String("Local"),
-			Selector:              pulumi.ToStringMap(spec.selector),
+			Type:                     pulumi.String("LoadBalancer"),
+			LoadBalancerClass:        pulumi.String("service.k8s.aws/nlb"),
+			ExternalTrafficPolicy:    pulumi.String("Local"),
+			LoadBalancerSourceRanges: sourceRanges,
+			Selector:                 pulumi.ToStringMap(spec.selector(spec.releaseName(e))),
 			Ports: corev1.ServicePortArray{
 				&corev1.ServicePortArgs{Name: pulumi.String("https"), Port: pulumi.Int(443), TargetPort: pulumi.Int(spec.httpsTarget), Protocol: pulumi.String("TCP")},
 				&corev1.ServicePortArgs{Name: pulumi.String("http"), Port: pulumi.Int(80), TargetPort: pulumi.Int(spec.httpTarget), Protocol: pulumi.String("TCP")},
 			},
 		},
 	}, append(c.k8sOpts, pulumi.DependsOn(deps), pulumi.Timeouts(&pulumi.CustomTimeouts{Delete: deleteTimeout}))...)
-	c.IngressService = svc
-	return err
+	return rel, svc, err
 }

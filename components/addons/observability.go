@@ -50,11 +50,15 @@ func (c *PlatformAddons) monitoring(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
+	deps := []pulumi.Resource{admin}
+	if sec := c.sso.consoleSecret(grafanaClient); sec != nil {
+		deps = append(deps, sec)
+	}
 	rel, err := c.install(ctx, release{
 		key: "monitoring", chart: chartPrometheusStack, namespace: nsMonitoring, name: "kube-prometheus-stack",
 		values: map[string]any{
 			"fullnameOverride": "kps",
-			"grafana": map[string]any{
+			"grafana": MergeValues(map[string]any{
 				"fullnameOverride": "grafana",
 				"admin": map[string]any{
 					"existingSecret": grafanaAdminObj,
@@ -66,7 +70,7 @@ func (c *PlatformAddons) monitoring(ctx *pulumi.Context) error {
 					"root_url": "https://" + host,
 				}},
 				"ingress": map[string]any{"enabled": false},
-			},
+			}, c.grafanaSSOValues()),
 			"prometheus": map[string]any{"prometheusSpec": map[string]any{
 				"replicas":  ad.Replicas,
 				"retention": fmt.Sprintf("%dd", ad.RetentionDays),
@@ -79,14 +83,15 @@ func (c *PlatformAddons) monitoring(ctx *pulumi.Context) error {
 		},
 		override:  ad.Values,
 		timeout:   900,
-		dependsOn: []pulumi.Resource{admin},
+		dependsOn: deps,
 	})
 	if err != nil {
 		return err
 	}
 	c.urls["monitoring"] = pulumi.String("https://" + host).ToStringOutput()
 	c.passwords["monitoring"] = pw
-	return c.expose(ctx, c.name+"-grafana-ingress", nsMonitoring, "grafana", host, "grafana", 80, "/", rel)
+	// An admin console: on the internal load balancer only (reached over the VPN).
+	return c.exposeOn(ctx, internalEdge, c.name+"-grafana-ingress", nsMonitoring, "grafana", host, "grafana", 80, []string{"/"}, rel)
 }
 
 const fluentBitServiceAccount = "aws-for-fluent-bit"

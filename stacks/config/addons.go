@@ -48,8 +48,22 @@ type AddonsConfig struct {
 	Monitoring             AddonToggle `json:"monitoring"`
 	Logging                AddonToggle `json:"logging"`
 
+	// SSO is single sign-on for Argo CD and Grafana through Keycloak.
+	SSO SSOConfig `json:"sso"`
+
 	// Routes is the `routes` key.
 	Routes []RouteConfig `json:"-"`
+}
+
+// SSOConfig is `addons.sso`: the Keycloak realm Argo CD and Grafana log in through.
+type SSOConfig struct {
+	// Enabled declares the realm and the consoles' OIDC clients; unset means on with Keycloak.
+	Enabled *bool `json:"enabled,omitempty"`
+	// Realm is the realm's name; defaults to the component's (platform).
+	Realm string `json:"realm,omitempty"`
+	// AdminGroup is the realm group of Argo CD and Grafana admins; defaults to the component's
+	// (platform-admins).
+	AdminGroup string `json:"adminGroup,omitempty"`
 }
 
 // RouteConfig is one entry of `routes`.

@@ -35,6 +35,18 @@ func TestAddonsPerEnvironment(t *testing.T) {
 			a.LogRetentionDays != want.logs || len(a.Routes) != want.routes {
 			t.Errorf("%s: %+v", env, a)
 		}
+		// The admin consoles admit the environment's VPN clients; single sign-on is on by default.
+		args := c.AddonsArgs()
+		if len(args.AdminCIDRs) != 1 || args.AdminCIDRs[0] != c.VPN.ClientCIDR || c.VPN.ClientCIDR == "" || args.SSO.Enabled != nil {
+			t.Errorf("%s: admin ranges %v (vpn %q), sso %+v", env, args.AdminCIDRs, c.VPN.ClientCIDR, args.SSO)
+		}
+	}
+	c, err := mutate(t, "dev", map[string]string{keyAddons: `{"sso":{"adminGroup":"ops","realm":"shop"}}`})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := c.AddonsArgs().SSO; s.AdminGroup != "ops" || s.Realm != "shop" {
+		t.Errorf("sso %+v", s)
 	}
 }
 
@@ -102,6 +114,9 @@ func TestAddonsErrors(t *testing.T) {
 		{"bad port", "dev", map[string]string{keyRoutes: "[" + route("a", "a.dev.shop.example.com", 0) + "]"}, "routes[0].port", "0 is outside 1 to 65535"},
 		{"reserved host", "staging", map[string]string{keyRoutes: "[" + route("a", "argocd.staging.shop.example.com", 80) + "]"}, "routes[0].host", "is reserved for the platform"},
 		{"not a list", "dev", map[string]string{keyRoutes: `{"name":"a"}`}, "routes", "is an object, want a list"},
+		{"bad admin group", "dev", map[string]string{keyAddons: `{"sso":{"adminGroup":"Admins, role:admin"}}`}, "addons.sso.adminGroup", `"Admins, role:admin" is not a group name`},
+		{"master realm", "dev", map[string]string{keyAddons: `{"sso":{"realm":"master"}}`}, "addons.sso.realm", `"master" is not a realm name`},
+		{"sso without keycloak", "dev", map[string]string{keyAddons: `{"keycloak":{"enabled":false},"sso":{"enabled":true}}`}, "addons.sso.enabled", "keycloak is disabled"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

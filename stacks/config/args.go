@@ -144,7 +144,8 @@ func (c *Config) CertificateArgs() certificate.CertificateArgs {
 }
 
 // AddonsArgs returns the add-ons' component arguments; the stack adds the cluster's provider and
-// name, the VPC id and the validated certificate. One `replicas` sizes every add-on that scales
+// name, the VPC id and the validated certificate; the VPN's client range may reach the admin
+// consoles. One `replicas` sizes every add-on that scales
 // (the load balancer controller, metrics-server and monitoring at most 2, the image updater and
 // Fluent Bit's operator 1).
 func (c *Config) AddonsArgs() addons.PlatformAddonsArgs {
@@ -177,8 +178,19 @@ func (c *Config) AddonsArgs() addons.PlatformAddonsArgs {
 		},
 		Logging: addons.LoggingArgs{Addon: a.Logging.Addon(1), RetentionDays: a.LogRetentionDays},
 		Routes:  a.ComponentRoutes(),
-		Protect: c.Protected(),
+		SSO:     addons.SSOArgs{Enabled: a.SSO.Enabled, Realm: a.SSO.Realm, AdminGroup: a.SSO.AdminGroup},
+		// The admin consoles' internal load balancer admits the VPC and the VPN's clients.
+		AdminCIDRs: adminCIDRs(c.VPN.ClientCIDR),
+		Protect:    c.Protected(),
 	}
+}
+
+// adminCIDRs are the ranges besides the VPC that reach the admin consoles: the VPN's clients.
+func adminCIDRs(vpnClientCIDR string) []string {
+	if vpnClientCIDR == "" {
+		return nil
+	}
+	return []string{vpnClientCIDR}
 }
 
 // SQLServerArgs returns the SQL Server host's component arguments; the stack adds the network,

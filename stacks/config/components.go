@@ -48,6 +48,7 @@ var (
 		"Monitoring.StorageGiB":       {key: KeyAddons + ".prometheusStorageGiB"},
 		"Logging.RetentionDays":       {key: KeyAddons + ".logRetentionDays"},
 		"APISIX.Mode":                 {key: KeyAddons + ".apisixMode"},
+		"AdminCIDRs[0]":               {key: KeyVPN + ".clientCidr"},
 	}}
 	sqlServerSection = section{key: KeySQLServer, typ: typeOf[SQLServerConfig](), fields: map[string]target{
 		"VPNClientCIDR":   {key: KeyVPN + ".clientCidr"},
