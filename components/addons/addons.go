@@ -46,6 +46,7 @@ package addons
 
 import (
 	"fmt"
+	"slices"
 
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	helmv3 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/helm/v3"
@@ -110,6 +111,7 @@ type PlatformAddons struct {
 
 	namespaces map[string]*corev1.Namespace
 	lbc        *helmv3.Release // the load balancer controller, nil when disabled
+	storage    pulumi.Resource // the default StorageClass, nil when disabled
 	ingress    *helmv3.Release // the ingress controller, nil when disabled
 	urls       map[string]pulumi.StringOutput
 	passwords  map[string]pulumi.StringOutput
@@ -135,6 +137,7 @@ func NewPlatformAddons(ctx *pulumi.Context, name string, args *PlatformAddonsArg
 	c.k8sOpts = []pulumi.ResourceOption{pulumi.Parent(c), pulumi.Provider(a.KubernetesProvider)}
 
 	steps := []func(*pulumi.Context) error{
+		c.storageClasses,
 		c.loadBalancerController,
 		c.ingressController,
 		c.argoCD,
@@ -145,6 +148,7 @@ func NewPlatformAddons(ctx *pulumi.Context, name string, args *PlatformAddonsArg
 		c.monitoring,
 		c.logging,
 		c.routes,
+		c.gitOps,
 	}
 	for _, step := range steps {
 		if err := step(ctx); err != nil {
@@ -169,10 +173,14 @@ func (c *PlatformAddons) namespace(ctx *pulumi.Context, ns string) (*corev1.Name
 	if n, ok := c.namespaces[ns]; ok {
 		return n, nil
 	}
+	labels := pulumi.StringMap{"app.kubernetes.io/managed-by": pulumi.String("pulumi")}
+	if slices.Contains(ipTargetNamespaces, ns) {
+		labels[readinessGateLabel] = pulumi.String("enabled")
+	}
 	n, err := corev1.NewNamespace(ctx, c.name+"-ns-"+ns, &corev1.NamespaceArgs{
 		Metadata: &metav1.ObjectMetaArgs{
 			Name:   pulumi.String(ns),
-			Labels: pulumi.StringMap{"app.kubernetes.io/managed-by": pulumi.String("pulumi")},
+			Labels: labels,
 		},
 	}, c.k8sOpts...)
 	if err != nil {
@@ -252,8 +260,9 @@ func (c *PlatformAddons) expose(ctx *pulumi.Context, child, namespace, objName, 
 	}
 	_, err := networkingv1.NewIngress(ctx, child, &networkingv1.IngressArgs{
 		Metadata: &metav1.ObjectMetaArgs{
-			Name:      pulumi.String(objName),
-			Namespace: pulumi.String(namespace),
+			Name:        pulumi.String(objName),
+			Namespace:   pulumi.String(namespace),
+			Annotations: backendAnnotations(c.args.IngressController),
 		},
 		Spec: &networkingv1.IngressSpecArgs{
 			IngressClassName: pulumi.String(c.ingressClass()),

@@ -79,6 +79,9 @@ type KeycloakArgs struct {
 	DatabaseInstances int
 	// DatabaseStorageGiB is the volume size of each Postgres instance. Defaults to 10 GiB.
 	DatabaseStorageGiB int
+	// OperatorValues are Helm values merged over the CloudNativePG operator's (release cnpg), as
+	// Addon.Values. Defaults to none.
+	OperatorValues map[string]any
 }
 
 // MonitoringArgs configures kube-prometheus-stack.
@@ -88,9 +91,12 @@ type MonitoringArgs struct {
 	RetentionDays int
 	// StorageGiB is the size of the Prometheus volume. Defaults to 50 GiB.
 	StorageGiB int
+	// Alerts are Alertmanager's receivers, routed by severity. Defaults to none.
+	Alerts AlertingArgs
 }
 
-// LoggingArgs configures Fluent Bit and its CloudWatch log group.
+// LoggingArgs configures Fluent Bit and its CloudWatch log group. Fluent Bit is a DaemonSet (one
+// pod per node), so Replicas does not apply and must be left 0.
 type LoggingArgs struct {
 	Addon
 	// RetentionDays is how long container logs are kept (a CloudWatch Logs retention value).
@@ -149,7 +155,11 @@ type PlatformAddonsArgs struct {
 	Ingress Addon
 	// ArgoCD is Argo CD on argocd.<Domain>. Defaults to enabled.
 	ArgoCD Addon
-	// ImageUpdater is Argo CD Image Updater, reading ECR through Pod Identity. Defaults to enabled.
+	// GitOps bootstraps Argo CD from a repository (root application, image write-back). Defaults
+	// to none.
+	GitOps GitOpsArgs
+	// ImageUpdater is Argo CD Image Updater, reading ECR through Pod Identity. Its Replicas is the
+	// chart's replicaCount and must be 1 (the updater does not run as more). Defaults to enabled.
 	ImageUpdater Addon
 	// APISIX is the API gateway on api.<Domain>. Defaults to enabled, standalone.
 	APISIX APISIXArgs
@@ -163,6 +173,8 @@ type PlatformAddonsArgs struct {
 	Logging LoggingArgs
 	// Routes expose applications, one Ingress each. Defaults to none.
 	Routes []Route
+	// StorageClass is the cluster's default StorageClass (encrypted gp3). Defaults to enabled.
+	StorageClass StorageClassArgs
 
 	// Protect protects the stateful resources (the Keycloak database). Defaults to false.
 	Protect bool
@@ -180,7 +192,7 @@ func (a *PlatformAddonsArgs) withDefaults() PlatformAddonsArgs {
 		c.IngressController = IngressNGINX
 	}
 	for _, ad := range []*Addon{&c.LoadBalancerController, &c.Ingress, &c.ArgoCD, &c.ImageUpdater,
-		&c.APISIX.Addon, &c.Keycloak.Addon, &c.MetricsServer, &c.Monitoring.Addon, &c.Logging.Addon} {
+		&c.APISIX.Addon, &c.Keycloak.Addon, &c.MetricsServer, &c.Monitoring.Addon} {
 		if ad.Replicas == 0 {
 			ad.Replicas = 1
 		}
@@ -203,6 +215,8 @@ func (a *PlatformAddonsArgs) withDefaults() PlatformAddonsArgs {
 	if c.Logging.RetentionDays == 0 {
 		c.Logging.RetentionDays = 30
 	}
+	c.GitOps = c.GitOps.withDefaults()
+	c.GitOps.ImageRepositories = slices.Clone(c.GitOps.ImageRepositories)
 	c.Routes = slices.Clone(c.Routes)
 	for i := range c.Routes {
 		if c.Routes[i].Path == "" {
@@ -272,9 +286,12 @@ func (a PlatformAddonsArgs) validate() error {
 		{"Monitoring.Replicas", a.Monitoring.Replicas, 1, 5},
 		{"Monitoring.RetentionDays", a.Monitoring.RetentionDays, 1, 3650},
 		{"Monitoring.StorageGiB", a.Monitoring.StorageGiB, 1, 16384},
-		{"Logging.Replicas", a.Logging.Replicas, 1, 1},
+		{"Logging.Replicas", a.Logging.Replicas, 0, 0},
 	}
 	for _, s := range sizes {
+		if s.field == "Logging.Replicas" && s.v != 0 {
+			return fielderr.New(s.field, "%d does not apply: Fluent Bit runs as a DaemonSet, one pod per node (leave it 0)", s.v)
+		}
 		if s.v < s.min || s.v > s.max {
 			return fielderr.New(s.field, "%d is outside %d to %d", s.v, s.min, s.max)
 		}
@@ -287,6 +304,12 @@ func (a PlatformAddonsArgs) validate() error {
 	}
 	if a.ImageUpdater.On() && !a.ArgoCD.On() {
 		return fielderr.New("ImageUpdater.Enabled", "true but ArgoCD is disabled: the image updater drives Argo CD applications")
+	}
+	if err := a.Monitoring.Alerts.validate(a.Monitoring.On()); err != nil {
+		return err
+	}
+	if err := a.validateGitOps(); err != nil {
+		return err
 	}
 	return validateRoutes(a.Domain, a.Routes)
 }

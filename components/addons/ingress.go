@@ -66,9 +66,9 @@ var ingressSpecs = map[IngressController]ingressSpec{
 	IngressNGINX: {
 		chart: chartNGINX, release: "nginx-ingress", class: "nginx",
 		selector:    map[string]string{"app.kubernetes.io/name": "nginx-ingress", "app.kubernetes.io/instance": "nginx-ingress"},
-		httpsTarget: 80, httpTarget: nginxRedirectPort,
+		httpsTarget: nginxBackendPort, httpTarget: nginxRedirectPort,
 		values: func(a PlatformAddonsArgs) map[string]any {
-			return map[string]any{"controller": map[string]any{
+			return MergeValues(map[string]any{"controller": map[string]any{
 				"replicaCount":   a.Ingress.Replicas,
 				"enableSnippets": false,
 				"ingressClass":   map[string]any{"name": "nginx", "create": true, "setAsDefaultIngress": true},
@@ -83,7 +83,7 @@ var ingressSpecs = map[IngressController]ingressSpec{
 					"http-snippets": fmt.Sprintf("server {\n  listen %d proxy_protocol;\n  return 308 https://$host$request_uri;\n}\n",
 						nginxRedirectPort),
 				}},
-			}}
+			}}, nginxForwardedValues())
 		},
 	},
 	IngressTraefik: {
@@ -92,7 +92,7 @@ var ingressSpecs = map[IngressController]ingressSpec{
 		httpsTarget: 8443, httpTarget: 8000,
 		values: func(a PlatformAddonsArgs) map[string]any {
 			trusted := map[string]any{"trustedIPs": []any{a.checkedVPCCIDR()}}
-			return map[string]any{
+			return MergeValues(map[string]any{
 				"deployment":   map[string]any{"replicas": a.Ingress.Replicas},
 				"service":      map[string]any{"enabled": false},
 				"ingressClass": map[string]any{"enabled": true, "isDefaultClass": true, "name": "traefik"},
@@ -111,7 +111,7 @@ var ingressSpecs = map[IngressController]ingressSpec{
 						"tls":           map[string]any{"enabled": false},
 					},
 				},
-			}
+			}, traefikForwardedValues())
 		},
 	},
 }
@@ -156,6 +156,9 @@ func (c *PlatformAddons) ingressController(ctx *pulumi.Context) error {
 		return err
 	}
 	c.ingress = rel
+	if err := c.forwardedHeaders(ctx, rel); err != nil {
+		return err
+	}
 	deps := []pulumi.Resource{rel, c.namespaces[nsIngress]}
 	if c.lbc != nil {
 		deps = append(deps, c.lbc)

@@ -50,9 +50,13 @@ func (c *PlatformAddons) monitoring(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
+	alertValues, alertDeps, err := c.alertmanager(ctx)
+	if err != nil {
+		return err
+	}
 	rel, err := c.install(ctx, release{
 		key: "monitoring", chart: chartPrometheusStack, namespace: nsMonitoring, name: "kube-prometheus-stack",
-		values: map[string]any{
+		values: MergeValues(map[string]any{
 			"fullnameOverride": "kps",
 			"grafana": map[string]any{
 				"fullnameOverride": "grafana",
@@ -76,10 +80,10 @@ func (c *PlatformAddons) monitoring(ctx *pulumi.Context) error {
 				}}},
 			}},
 			"alertmanager": map[string]any{"alertmanagerSpec": map[string]any{"replicas": ad.Replicas}},
-		},
+		}, alertValues),
 		override:  ad.Values,
 		timeout:   900,
-		dependsOn: []pulumi.Resource{admin},
+		dependsOn: c.volumeDeps(append(alertDeps, admin)...),
 	})
 	if err != nil {
 		return err

@@ -162,7 +162,7 @@ func (c *Config) AddonsArgs() addons.PlatformAddonsArgs {
 			RetentionDays: a.PrometheusRetentionDays,
 			StorageGiB:    a.PrometheusStorageGiB,
 		},
-		Logging: addons.LoggingArgs{Addon: a.Logging.Addon(1), RetentionDays: a.LogRetentionDays},
+		Logging: addons.LoggingArgs{Addon: a.Logging.Addon(0), RetentionDays: a.LogRetentionDays},
 		Routes:  a.ComponentRoutes(),
 		Protect: c.Protected(),
 	}
