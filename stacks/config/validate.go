@@ -39,7 +39,7 @@ func (c *Config) Validate() error {
 		c.validateSQLServer,
 		c.validateWaivers,
 		c.validateComponents, // each component's own rules, under the config keys
-		c.validateGitOps, // after the registry's own rules: its repositories are valid names
+		c.validateGitOps,     // after the registry's own rules: its repositories are valid names
 	}
 	for _, check := range checks {
 		if err := check(); err != nil {
