@@ -79,7 +79,7 @@ func (a AlertingArgs) validate(monitoringOn bool) error {
 			return fielderr.New(f("Slack.WebhookURL"), "is required (the Slack incoming webhook's URL, a secret)")
 		}
 		if s.Channel != "" && (strings.ContainsAny(s.Channel, " \t\n") || !strings.HasPrefix(s.Channel, "#") && !strings.HasPrefix(s.Channel, "@")) {
-			return fielderr.New(f("Slack.Channel"), "%q is not a Slack channel (#name) or user (@name)", s.Channel)
+			return fielderr.New(f("Slack.Channel"), "%q is not a channel (#name) or user (@name)", s.Channel)
 		}
 	}
 	if e := a.Email; e != nil {

@@ -366,7 +366,7 @@ func TestValidateServices(t *testing.T) {
 		},
 			`GitOps.ImageRepositories[1]: "team-app" is the same application as ImageRepositories[0]`},
 		{"slack without url", func(a *PlatformAddonsArgs) { a.Monitoring.Alerts.Slack = &SlackReceiver{} }, "Monitoring.Alerts.Slack.WebhookURL: is required"},
-		{"bad channel", func(a *PlatformAddonsArgs) { withAlerts(a); a.Monitoring.Alerts.Slack.Channel = "alerts" }, `Monitoring.Alerts.Slack.Channel: "alerts" is not a Slack channel`},
+		{"bad channel", func(a *PlatformAddonsArgs) { withAlerts(a); a.Monitoring.Alerts.Slack.Channel = "alerts" }, `Monitoring.Alerts.Slack.Channel: "alerts" is not a channel`},
 		{"no recipients", func(a *PlatformAddonsArgs) { withAlerts(a); a.Monitoring.Alerts.Email.To = nil }, "Monitoring.Alerts.Email.To: is required"},
 		{"bad recipient", func(a *PlatformAddonsArgs) { withAlerts(a); a.Monitoring.Alerts.Email.To = []string{"ops"} }, `Monitoring.Alerts.Email.To[0]: "ops" is not an e-mail address`},
 		{"bad smarthost", func(a *PlatformAddonsArgs) { withAlerts(a); a.Monitoring.Alerts.Email.SmartHost = "smtp.example.com" },

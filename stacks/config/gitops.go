@@ -50,9 +50,19 @@ func (c *Config) applyGitOpsDefaults() {
 	}
 }
 
-// validateGitOps checks the stack's rules: the image repositories are the stack's own, and a
-// write-back has its token. The rest is PlatformAddons' own (validateComponents).
+// validateGitOps checks that a write-back has its token. The rest is PlatformAddons' own
+// (validateComponents) and validateGitOpsRepositories'.
 func (c *Config) validateGitOps() error {
+	g := c.GitOps
+	if len(g.ImageRepositories) > 0 && !g.HasToken {
+		return errorf(KeyGitOpsRepositoryToken, "required key is missing with gitops.imageRepositories (set it with `pulumi config set --secret %s <token>`; the token needs read and write access to %s)", KeyGitOpsRepositoryToken, g.RepoURL)
+	}
+	return nil
+}
+
+// validateGitOpsRepositories checks that the image repositories are the stack's own; it runs
+// after the registry's rules, so the names it compares are valid.
+func (c *Config) validateGitOpsRepositories() error {
 	g := c.GitOps
 	names := make([]string, len(c.Registry.Repositories))
 	for i, r := range c.Registry.Repositories {
@@ -62,9 +72,6 @@ func (c *Config) validateGitOps() error {
 		if !slices.Contains(names, r) {
 			return errorf(fmt.Sprintf("%s.imageRepositories[%d]", KeyGitOps, i), "%q is not one of the stack's repositories (%s)", r, strings.Join(names, ", "))
 		}
-	}
-	if len(g.ImageRepositories) > 0 && !g.HasToken {
-		return errorf(KeyGitOpsRepositoryToken, "required key is missing with gitops.imageRepositories (set it with `pulumi config set --secret %s <token>`; the token needs read and write access to %s)", KeyGitOpsRepositoryToken, g.RepoURL)
 	}
 	return nil
 }
