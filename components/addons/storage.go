@@ -45,7 +45,9 @@ func (c *PlatformAddons) storageClasses(ctx *pulumi.Context) error {
 			Name: pulumi.String(legacyStorageClass),
 			Annotations: pulumi.StringMap{
 				defaultClassAnnotation: pulumi.String("false"),
-				// take the annotation over from the manager EKS applied it with
+				// take the annotation over from the field manager EKS applied it with: a
+				// conflicting server-side apply is forced (pulumi-kubernetes v4.32.0,
+				// sdk/go/kubernetes/provider.go, EnablePatchForce: the annotation comes first)
 				"pulumi.com/patchForce": pulumi.String("true"),
 			},
 		},
