@@ -41,7 +41,10 @@
 // ingress/ingress-lb, the Ingresses argocd-server, apisix-gateway, keycloak and grafana (plus
 // each route's Name), the Secrets apisix-admin-keys, keycloak-admin and grafana-admin, and the
 // CloudNativePG cluster keycloak-db. The network load balancer is created and named by the AWS
-// Load Balancer Controller.
+// Load Balancer Controller. With their options: the StorageClass gp3 (and the patch of gp2), the
+// Secrets argocd/gitops-repository and monitoring/alertmanager-receivers, the Argo CD Application
+// argocd/root, the ImageUpdater argocd/platform-images and, with Traefik, the Middleware
+// ingress/forwarded-https.
 package addons
 
 import (
