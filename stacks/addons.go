@@ -29,6 +29,7 @@ func newAddons(ctx *pulumi.Context, cfg *config.Config, cluster addonsCluster, n
 	args.ClusterName = cluster.Name
 	args.VPCID = net.VPCID.ToStringOutput()
 	args.CertificateARN = cert.ValidatedCertificateARN
+	cfg.AddonsSecrets(&args, func(key string) pulumi.StringInput { return config.Secret(ctx, key) })
 	pa, err := addons.NewPlatformAddons(ctx, cfg.Stack, &args, opts...)
 	if err != nil {
 		return nil, err

@@ -37,6 +37,9 @@ func Run(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := newAlarmPager(ctx, cfg, sql.AlarmTopicARN, opts); err != nil {
+		return err
+	}
 	gw, err := newVPN(ctx, cfg, net, cl, opts)
 	if err != nil {
 		return err

@@ -42,7 +42,10 @@
 // ingress/ingress-internal-lb, the Ingresses argocd-server, apisix-gateway, keycloak,
 // keycloak-admin and grafana (plus each route's Name), the Secrets apisix-admin-keys,
 // keycloak-admin, grafana-admin, keycloak-sso-clients, argocd-oidc and grafana-oidc, the ConfigMap
-// keycloak-realm, and the CloudNativePG cluster keycloak-db.
+// keycloak-realm, and the CloudNativePG cluster keycloak-db. With their options: the StorageClass
+// gp3 (and the patch of gp2), the Secrets argocd/gitops-repository and
+// monitoring/alertmanager-receivers, the Argo CD Application argocd/root, the ImageUpdater
+// argocd/platform-images and, with Traefik, the Middleware ingress/forwarded-https.
 //
 // # Admin consoles and single sign-on
 //
@@ -135,6 +138,7 @@ type PlatformAddons struct {
 
 	namespaces map[string]*corev1.Namespace
 	lbc        *helmv3.Release // the load balancer controller, nil when disabled
+	storage    pulumi.Resource // the default StorageClass, nil when disabled
 	ingress    *helmv3.Release // the public ingress controller, nil when disabled
 	// ingressInternal is the internal ingress controller (admin consoles), nil when disabled.
 	ingressInternal *helmv3.Release
@@ -163,6 +167,7 @@ func NewPlatformAddons(ctx *pulumi.Context, name string, args *PlatformAddonsArg
 	c.k8sOpts = []pulumi.ResourceOption{pulumi.Parent(c), pulumi.Provider(a.KubernetesProvider)}
 
 	steps := []func(*pulumi.Context) error{
+		c.storageClasses,
 		c.loadBalancerController,
 		c.ingressController,
 		c.singleSignOn,
@@ -174,6 +179,7 @@ func NewPlatformAddons(ctx *pulumi.Context, name string, args *PlatformAddonsArg
 		c.monitoring,
 		c.logging,
 		c.routes,
+		c.gitOps,
 	}
 	for _, step := range steps {
 		if err := step(ctx); err != nil {
@@ -198,10 +204,14 @@ func (c *PlatformAddons) namespace(ctx *pulumi.Context, ns string) (*corev1.Name
 	if n, ok := c.namespaces[ns]; ok {
 		return n, nil
 	}
+	labels := pulumi.StringMap{"app.kubernetes.io/managed-by": pulumi.String("pulumi")}
+	if slices.Contains(ipTargetNamespaces, ns) {
+		labels[readinessGateLabel] = pulumi.String("enabled")
+	}
 	n, err := corev1.NewNamespace(ctx, c.name+"-ns-"+ns, &corev1.NamespaceArgs{
 		Metadata: &metav1.ObjectMetaArgs{
 			Name:   pulumi.String(ns),
-			Labels: pulumi.StringMap{"app.kubernetes.io/managed-by": pulumi.String("pulumi")},
+			Labels: labels,
 		},
 	}, c.k8sOpts...)
 	if err != nil {
@@ -302,8 +312,9 @@ func (c *PlatformAddons) exposeOn(ctx *pulumi.Context, e edge, child, namespace,
 	}
 	_, err := networkingv1.NewIngress(ctx, child, &networkingv1.IngressArgs{
 		Metadata: &metav1.ObjectMetaArgs{
-			Name:      pulumi.String(objName),
-			Namespace: pulumi.String(namespace),
+			Name:        pulumi.String(objName),
+			Namespace:   pulumi.String(namespace),
+			Annotations: backendAnnotations(c.args.IngressController),
 		},
 		Spec: &networkingv1.IngressSpecArgs{
 			IngressClassName: pulumi.String(ingressSpecs[c.args.IngressController].className(e)),

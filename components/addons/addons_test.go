@@ -268,7 +268,7 @@ func TestIngressServiceCarriesCertificate(t *testing.T) {
 		}
 	}
 	ports := path(svc.Inputs, "spec", "ports").([]any)
-	if path(ports[0], "port") != 443.0 || path(ports[0], "targetPort") != 80.0 || path(ports[1], "port") != 80.0 || path(ports[1], "targetPort") != float64(nginxRedirectPort) {
+	if path(ports[0], "port") != 443.0 || path(ports[0], "targetPort") != float64(nginxBackendPort) || path(ports[1], "port") != 80.0 || path(ports[1], "targetPort") != float64(nginxRedirectPort) {
 		t.Errorf("ports: %v", ports)
 	}
 	if path(svc.Inputs, "spec", "type") != "LoadBalancer" {

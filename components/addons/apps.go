@@ -61,6 +61,7 @@ func (c *PlatformAddons) imageUpdater(ctx *pulumi.Context) error {
 	}
 	values := map[string]any{
 		"fullnameOverride": "argocd-image-updater",
+		"replicaCount":     ad.Replicas,
 		"serviceAccount":   map[string]any{"create": true, "name": imageUpdaterServiceAccount},
 	}
 	if r := c.args.ECRRegistry; r != "" {
@@ -131,6 +132,7 @@ func (c *PlatformAddons) apisix(ctx *pulumi.Context) error {
 				"credentials": map[string]any{"secretName": "apisix-admin-keys"}, //nolint:gosec // G101: a reference to a Kubernetes Secret by name, no value
 			},
 		}
+		deps = c.volumeDeps(deps...) // etcd's persistent volumes
 		values["etcd"] = map[string]any{
 			"enabled":      true,
 			"replicaCount": 3,
@@ -166,7 +168,8 @@ func (c *PlatformAddons) keycloak(ctx *pulumi.Context) error {
 	host := c.host("auth")
 	operator, err := c.install(ctx, release{
 		key: "cnpg", chart: chartCloudNativePG, namespace: nsCNPG, name: "cnpg",
-		values: map[string]any{"fullnameOverride": "cnpg", "replicaCount": 1},
+		values:   map[string]any{"fullnameOverride": "cnpg", "replicaCount": 1},
+		override: ad.OperatorValues,
 	})
 	if err != nil {
 		return err
@@ -175,7 +178,7 @@ func (c *PlatformAddons) keycloak(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
-	dbOpts := append(append([]pulumi.ResourceOption(nil), c.k8sOpts...), pulumi.DependsOn([]pulumi.Resource{operator, ns}),
+	dbOpts := append(append([]pulumi.ResourceOption(nil), c.k8sOpts...), pulumi.DependsOn(c.volumeDeps(operator, ns)),
 		pulumi.Timeouts(&pulumi.CustomTimeouts{Create: "20m", Update: "20m"}))
 	if c.args.Protect {
 		dbOpts = append(dbOpts, pulumi.Protect(true))

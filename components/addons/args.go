@@ -80,6 +80,9 @@ type KeycloakArgs struct {
 	DatabaseInstances int
 	// DatabaseStorageGiB is the volume size of each Postgres instance. Defaults to 10 GiB.
 	DatabaseStorageGiB int
+	// OperatorValues are Helm values merged over the CloudNativePG operator's (release cnpg), as
+	// Addon.Values. Defaults to none.
+	OperatorValues map[string]any
 }
 
 // SSOArgs configures single sign-on: a Keycloak realm, declared as code and imported when
@@ -103,9 +106,12 @@ type MonitoringArgs struct {
 	RetentionDays int
 	// StorageGiB is the size of the Prometheus volume. Defaults to 50 GiB.
 	StorageGiB int
+	// Alerts are Alertmanager's receivers, routed by severity. Defaults to none.
+	Alerts AlertingArgs
 }
 
-// LoggingArgs configures Fluent Bit and its CloudWatch log group.
+// LoggingArgs configures Fluent Bit and its CloudWatch log group. Fluent Bit is a DaemonSet (one
+// pod per node), so Replicas does not apply and must be left 0.
 type LoggingArgs struct {
 	Addon
 	// RetentionDays is how long container logs are kept (a CloudWatch Logs retention value).
@@ -164,7 +170,11 @@ type PlatformAddonsArgs struct {
 	Ingress Addon
 	// ArgoCD is Argo CD on argocd.<Domain>. Defaults to enabled.
 	ArgoCD Addon
-	// ImageUpdater is Argo CD Image Updater, reading ECR through Pod Identity. Defaults to enabled.
+	// GitOps bootstraps Argo CD from a repository (root application, image write-back). Defaults
+	// to none.
+	GitOps GitOpsArgs
+	// ImageUpdater is Argo CD Image Updater, reading ECR through Pod Identity. Its Replicas is the
+	// chart's replicaCount and must be 1 (the updater does not run as more). Defaults to enabled.
 	ImageUpdater Addon
 	// APISIX is the API gateway on api.<Domain>. Defaults to enabled, standalone.
 	APISIX APISIXArgs
@@ -178,6 +188,8 @@ type PlatformAddonsArgs struct {
 	Logging LoggingArgs
 	// Routes expose applications, one Ingress each. Defaults to none.
 	Routes []Route
+	// StorageClass is the cluster's default StorageClass (encrypted gp3). Defaults to enabled.
+	StorageClass StorageClassArgs
 
 	// SSO is single sign-on for Argo CD and Grafana through Keycloak. Defaults to enabled with
 	// Keycloak.
@@ -203,7 +215,7 @@ func (a *PlatformAddonsArgs) withDefaults() PlatformAddonsArgs {
 		c.IngressController = IngressNGINX
 	}
 	for _, ad := range []*Addon{&c.LoadBalancerController, &c.Ingress, &c.ArgoCD, &c.ImageUpdater,
-		&c.APISIX.Addon, &c.Keycloak.Addon, &c.MetricsServer, &c.Monitoring.Addon, &c.Logging.Addon} {
+		&c.APISIX.Addon, &c.Keycloak.Addon, &c.MetricsServer, &c.Monitoring.Addon} {
 		if ad.Replicas == 0 {
 			ad.Replicas = 1
 		}
@@ -236,6 +248,8 @@ func (a *PlatformAddonsArgs) withDefaults() PlatformAddonsArgs {
 		c.SSO.AdminGroup = "platform-admins"
 	}
 	c.AdminCIDRs = slices.Clone(c.AdminCIDRs)
+	c.GitOps = c.GitOps.withDefaults()
+	c.GitOps.ImageRepositories = slices.Clone(c.GitOps.ImageRepositories)
 	c.Routes = slices.Clone(c.Routes)
 	for i := range c.Routes {
 		if c.Routes[i].Path == "" {
@@ -305,9 +319,12 @@ func (a PlatformAddonsArgs) validate() error {
 		{"Monitoring.Replicas", a.Monitoring.Replicas, 1, 5},
 		{"Monitoring.RetentionDays", a.Monitoring.RetentionDays, 1, 3650},
 		{"Monitoring.StorageGiB", a.Monitoring.StorageGiB, 1, 16384},
-		{"Logging.Replicas", a.Logging.Replicas, 1, 1},
+		{"Logging.Replicas", a.Logging.Replicas, 0, 0},
 	}
 	for _, s := range sizes {
+		if s.field == "Logging.Replicas" && s.v != 0 {
+			return fielderr.New(s.field, "%d does not apply: Fluent Bit runs as a DaemonSet, one pod per node (leave it 0)", s.v)
+		}
 		if s.v < s.min || s.v > s.max {
 			return fielderr.New(s.field, "%d is outside %d to %d", s.v, s.min, s.max)
 		}
@@ -331,6 +348,12 @@ func (a PlatformAddonsArgs) validate() error {
 		if p, _ := netip.ParsePrefix(c); p.Bits() == 0 {
 			return fielderr.New(fielderr.Index("AdminCIDRs", i), "%q is the whole internet: the admin consoles are reachable from inside only", c)
 		}
+	}
+	if err := a.Monitoring.Alerts.validate(a.Monitoring.On()); err != nil {
+		return err
+	}
+	if err := a.validateGitOps(); err != nil {
+		return err
 	}
 	return validateRoutes(a.Domain, a.Routes)
 }

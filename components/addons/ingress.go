@@ -90,9 +90,9 @@ var ingressSpecs = map[IngressController]ingressSpec{
 		selector: func(release string) map[string]string {
 			return map[string]string{"app.kubernetes.io/name": "nginx-ingress", "app.kubernetes.io/instance": release}
 		},
-		httpsTarget: 80, httpTarget: nginxRedirectPort,
+		httpsTarget: nginxBackendPort, httpTarget: nginxRedirectPort,
 		values: func(a PlatformAddonsArgs, e edge) map[string]any {
-			return map[string]any{"controller": map[string]any{
+			return MergeValues(map[string]any{"controller": map[string]any{
 				"replicaCount":   a.Ingress.Replicas,
 				"enableSnippets": false,
 				// The controller serves only Ingresses of its own class (-ingress-class).
@@ -108,7 +108,7 @@ var ingressSpecs = map[IngressController]ingressSpec{
 					"http-snippets": fmt.Sprintf("server {\n  listen %d proxy_protocol;\n  return 308 https://$host$request_uri;\n}\n",
 						nginxRedirectPort),
 				}},
-			}}
+			}}, nginxForwardedValues(e))
 		},
 	},
 	IngressTraefik: {
@@ -128,7 +128,7 @@ var ingressSpecs = map[IngressController]ingressSpec{
 			if e.internal {
 				providers["kubernetesCRD"] = map[string]any{"ingressClass": class}
 			}
-			return map[string]any{
+			return MergeValues(map[string]any{
 				"deployment":   map[string]any{"replicas": a.Ingress.Replicas},
 				"service":      map[string]any{"enabled": false},
 				"ingressClass": map[string]any{"enabled": true, "isDefaultClass": !e.internal, "name": class},
@@ -148,7 +148,7 @@ var ingressSpecs = map[IngressController]ingressSpec{
 						"tls":           map[string]any{"enabled": false},
 					},
 				},
-			}
+			}, traefikForwardedValues(e))
 		},
 	},
 }
@@ -217,6 +217,9 @@ func (c *PlatformAddons) ingressEdge(ctx *pulumi.Context, e edge) (*helmv3.Relea
 		values: spec.values(c.args, e), override: c.args.Ingress.Values,
 	})
 	if err != nil {
+		return nil, nil, err
+	}
+	if err := c.forwardedHeaders(ctx, rel, e); err != nil {
 		return nil, nil, err
 	}
 	deps := []pulumi.Resource{rel, c.namespaces[nsIngress]}

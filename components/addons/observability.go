@@ -54,9 +54,13 @@ func (c *PlatformAddons) monitoring(ctx *pulumi.Context) error {
 	if sec := c.sso.consoleSecret(grafanaClient); sec != nil {
 		deps = append(deps, sec)
 	}
+	alertValues, alertDeps, err := c.alertmanager(ctx)
+	if err != nil {
+		return err
+	}
 	rel, err := c.install(ctx, release{
 		key: "monitoring", chart: chartPrometheusStack, namespace: nsMonitoring, name: "kube-prometheus-stack",
-		values: map[string]any{
+		values: MergeValues(map[string]any{
 			"fullnameOverride": "kps",
 			"grafana": MergeValues(map[string]any{
 				"fullnameOverride": "grafana",
@@ -80,10 +84,10 @@ func (c *PlatformAddons) monitoring(ctx *pulumi.Context) error {
 				}}},
 			}},
 			"alertmanager": map[string]any{"alertmanagerSpec": map[string]any{"replicas": ad.Replicas}},
-		},
+		}, alertValues),
 		override:  ad.Values,
 		timeout:   900,
-		dependsOn: deps,
+		dependsOn: c.volumeDeps(append(alertDeps, deps...)...),
 	})
 	if err != nil {
 		return err

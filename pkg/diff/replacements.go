@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -101,8 +102,46 @@ func facts() *factTable {
 
 // hasRules reports whether the facts have an entry (possibly empty) for a resource type.
 func hasRules(typ string) bool {
-	_, ok := facts().rules[typ]
+	_, ok := facts().rules[factType(typ)]
 	return ok
+}
+
+// customResourceType is the facts' key that stands for any Kubernetes custom resource
+// (shared/upstream/README.md): metadata.name and metadata.namespace replace.
+const customResourceType = "kubernetes:apiextensions.k8s.io/v1:CustomResource"
+
+// forceNewGroups are the API groups for which pulumi-kubernetes v4.32.0 replaces on more than the
+// object's identity (provider/pkg/provider/diff.go, the forceNew table: apps, core, policy,
+// rbac.authorization.k8s.io, storage.k8s.io, batch). For every other group, forceNewProperties
+// gives only .metadata.name and .metadata.namespace.
+var forceNewGroups = []string{"apps", "core", "policy", "rbac.authorization.k8s.io", "storage.k8s.io", "batch"}
+
+// factType is the key of typ's rules in the facts: typ itself when listed; for a Kubernetes type
+// the facts do not list, the custom-resource key when pulumi-kubernetes v4.32.0 replaces it on its
+// identity only, which is the case for a group outside forceNewGroups (a custom resource such as
+// argoproj.io Application) and for every Patch resource (provider/pkg/provider/provider.go, Diff:
+// "Patch resources can be updated in place for all other properties"; kinds.IsPatchResource is a
+// kind's own type name with the suffix Patch).
+func factType(typ string) string {
+	if _, ok := facts().rules[typ]; ok {
+		return typ
+	}
+	rest, ok := strings.CutPrefix(typ, "kubernetes:")
+	if !ok {
+		return typ
+	}
+	gv, kind, ok := strings.Cut(rest, ":")
+	if !ok || strings.HasPrefix(gv, "helm.sh/") {
+		return typ
+	}
+	group, _, _ := strings.Cut(gv, "/")
+	if base, isPatch := strings.CutSuffix(kind, "Patch"); isPatch && base != "" {
+		return customResourceType
+	}
+	if !slices.Contains(forceNewGroups, group) {
+		return customResourceType
+	}
+	return typ
 }
 
 // parseFacts reads both files and checks them against each other and against the implemented
@@ -240,7 +279,7 @@ func replacement(typ, p string, c change) verdict {
 	if veto := vetoes[typ]; veto != nil && veto(c) {
 		return out
 	}
-	for _, r := range facts().rules[typ] {
+	for _, r := range facts().rules[factType(typ)] {
 		if r.underSet || (!overlaps(r.path, p) && (r.cond == nil || !r.cond.anyChange)) {
 			continue
 		}

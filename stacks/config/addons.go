@@ -21,6 +21,16 @@ type AddonToggle struct {
 	Values map[string]any `json:"values,omitempty"`
 }
 
+// ValuesConfig is an add-on entry that only takes Helm values.
+type ValuesConfig struct {
+	Values map[string]any `json:"values,omitempty"`
+}
+
+// ToggleConfig is an entry that can only be turned off.
+type ToggleConfig struct {
+	Enabled *bool `json:"enabled,omitempty"`
+}
+
 // Addon converts the entry to the component's Addon with the given replicas.
 func (t AddonToggle) Addon(replicas int) addons.Addon {
 	return addons.Addon{Enabled: t.Enabled, Replicas: replicas, Values: t.Values}
@@ -47,6 +57,11 @@ type AddonsConfig struct {
 	MetricsServer          AddonToggle `json:"metricsServer"`
 	Monitoring             AddonToggle `json:"monitoring"`
 	Logging                AddonToggle `json:"logging"`
+	// CloudNativePG is the Keycloak database's operator: its Helm values only (it runs with
+	// Keycloak).
+	CloudNativePG ValuesConfig `json:"cloudnativePg"`
+	// StorageClass turns the platform's default gp3 StorageClass off where the cluster has one.
+	StorageClass ToggleConfig `json:"storageClass"`
 
 	// SSO is single sign-on for Argo CD and Grafana through Keycloak.
 	SSO SSOConfig `json:"sso"`

@@ -169,6 +169,7 @@ func (c *Config) AddonsArgs() addons.PlatformAddonsArgs {
 			Addon:              a.Keycloak.Addon(a.Replicas),
 			DatabaseInstances:  a.KeycloakDatabaseInstances,
 			DatabaseStorageGiB: a.KeycloakDatabaseStorageGiB,
+			OperatorValues:     a.CloudNativePG.Values,
 		},
 		MetricsServer: a.MetricsServer.Addon(min(a.Replicas, 2)),
 		Monitoring: addons.MonitoringArgs{
@@ -176,9 +177,17 @@ func (c *Config) AddonsArgs() addons.PlatformAddonsArgs {
 			RetentionDays: a.PrometheusRetentionDays,
 			StorageGiB:    a.PrometheusStorageGiB,
 		},
-		Logging: addons.LoggingArgs{Addon: a.Logging.Addon(1), RetentionDays: a.LogRetentionDays},
-		Routes:  a.ComponentRoutes(),
-		SSO:     addons.SSOArgs{Enabled: a.SSO.Enabled, Realm: a.SSO.Realm, AdminGroup: a.SSO.AdminGroup},
+		Logging:      addons.LoggingArgs{Addon: a.Logging.Addon(0), RetentionDays: a.LogRetentionDays},
+		Routes:       a.ComponentRoutes(),
+		StorageClass: addons.StorageClassArgs{Enabled: a.StorageClass.Enabled},
+		GitOps: addons.GitOpsArgs{
+			RepositoryURL:     c.GitOps.RepoURL,
+			Revision:          c.GitOps.Revision,
+			Path:              c.GitOps.Path,
+			Username:          c.GitOps.Username,
+			ImageRepositories: c.GitOps.ImageRepositories,
+		},
+		SSO: addons.SSOArgs{Enabled: a.SSO.Enabled, Realm: a.SSO.Realm, AdminGroup: a.SSO.AdminGroup},
 		// The admin consoles' internal load balancer admits the VPC and the VPN's clients.
 		AdminCIDRs: adminCIDRs(c.VPN.ClientCIDR),
 		Protect:    c.Protected(),
@@ -191,6 +200,39 @@ func adminCIDRs(vpnClientCIDR string) []string {
 		return nil
 	}
 	return []string{vpnClientCIDR}
+}
+
+// AddonsSecrets completes AddonsArgs with the secrets the configuration sets: the repository
+// token and the receivers (whose structure comes from `alerting`). secret returns a key's value
+// as a secret input (Secret in a program; a stand-in for validation).
+func (c *Config) AddonsSecrets(args *addons.PlatformAddonsArgs, secret func(key string) pulumi.StringInput) {
+	if c.GitOps.HasToken {
+		args.GitOps.Password = secret(KeyGitOpsRepositoryToken)
+	}
+	al := c.Alerting
+	var r addons.AlertingArgs
+	if al.PagerDuty && al.HasPagerDutyRoutingKey {
+		r.PagerDutyRoutingKey = secret(KeyAlertingPagerDutyRoutingKey)
+	}
+	if al.Slack != nil {
+		r.Slack = &addons.SlackReceiver{Channel: al.Slack.Channel}
+		if al.HasSlackWebhookURL {
+			r.Slack.WebhookURL = secret(KeyAlertingSlackWebhookURL)
+		}
+	}
+	if e := al.Email; e != nil {
+		r.Email = &addons.EmailReceiver{To: e.To, From: e.From, SmartHost: e.SmartHost, Username: e.Username}
+		if al.HasSMTPPassword {
+			r.Email.Password = secret(KeyAlertingSMTPPassword)
+		}
+	}
+	if al.Webhook {
+		r.Webhook = &addons.WebhookReceiver{}
+		if al.HasWebhookURL {
+			r.Webhook.URL = secret(KeyAlertingWebhookURL)
+		}
+	}
+	args.Monitoring.Alerts = r
 }
 
 // SQLServerArgs returns the SQL Server host's component arguments; the stack adds the network,

@@ -38,18 +38,26 @@ var (
 		"ZoneID": {key: KeyCloudflareZoneID},
 	}}
 	addonsSection = section{key: KeyAddons, typ: typeOf[AddonsConfig](), fields: map[string]target{
-		"Region":                      {key: KeyRegion},
-		"Domain":                      {key: KeyDomain},
-		"VPCCIDR":                     {key: KeyVPCCIDR},
-		"Routes":                      {key: KeyRoutes, typ: typeOf[[]RouteConfig]()},
-		"Keycloak.DatabaseInstances":  {key: KeyAddons + ".keycloakDatabaseInstances"},
-		"Keycloak.DatabaseStorageGiB": {key: KeyAddons + ".keycloakDatabaseStorageGiB"},
-		"Monitoring.RetentionDays":    {key: KeyAddons + ".prometheusRetentionDays"},
-		"Monitoring.StorageGiB":       {key: KeyAddons + ".prometheusStorageGiB"},
-		"Logging.RetentionDays":       {key: KeyAddons + ".logRetentionDays"},
-		"APISIX.Mode":                 {key: KeyAddons + ".apisixMode"},
-		"AdminCIDRs[0]":               {key: KeyVPN + ".clientCidr"},
-	}}
+		"Region":                                {key: KeyRegion},
+		"Domain":                                {key: KeyDomain},
+		"VPCCIDR":                               {key: KeyVPCCIDR},
+		"Routes":                                {key: KeyRoutes, typ: typeOf[[]RouteConfig]()},
+		"Keycloak.DatabaseInstances":            {key: KeyAddons + ".keycloakDatabaseInstances"},
+		"Keycloak.DatabaseStorageGiB":           {key: KeyAddons + ".keycloakDatabaseStorageGiB"},
+		"Monitoring.RetentionDays":              {key: KeyAddons + ".prometheusRetentionDays"},
+		"Monitoring.StorageGiB":                 {key: KeyAddons + ".prometheusStorageGiB"},
+		"Logging.RetentionDays":                 {key: KeyAddons + ".logRetentionDays"},
+		"APISIX.Mode":                           {key: KeyAddons + ".apisixMode"},
+		"Keycloak.OperatorValues":               {key: KeyAddons + ".cloudnativePg.values"},
+		"GitOps":                                {key: KeyGitOps, typ: typeOf[GitOpsConfig]()},
+		"GitOps.Password":                       {key: KeyGitOpsRepositoryToken},
+		"Monitoring.Alerts":                     {key: KeyAlerting, typ: typeOf[AlertingConfig]()},
+		"Monitoring.Alerts.PagerDutyRoutingKey": {key: KeyAlertingPagerDutyRoutingKey},
+		"Monitoring.Alerts.Slack.WebhookURL":    {key: KeyAlertingSlackWebhookURL},
+		"Monitoring.Alerts.Email.Password":      {key: KeyAlertingSMTPPassword},
+		"Monitoring.Alerts.Webhook.URL":         {key: KeyAlertingWebhookURL},
+		"AdminCIDRs[0]":                         {key: KeyVPN + ".clientCidr"},
+	}, renames: map[string]string{"RepositoryURL": "RepoURL"}}
 	sqlServerSection = section{key: KeySQLServer, typ: typeOf[SQLServerConfig](), fields: map[string]target{
 		"VPNClientCIDR":   {key: KeyVPN + ".clientCidr"},
 		"PrivateZoneName": {key: KeyPrivateZoneName},
@@ -90,6 +98,7 @@ func (c *Config) validateComponents() error {
 	}
 	pa := c.AddonsArgs()
 	pa.KubernetesProvider, pa.ClusterName, pa.VPCID, pa.CertificateARN = &pulumi.ProviderResourceState{}, standIn, standIn, standIn
+	c.AddonsSecrets(&pa, func(string) pulumi.StringInput { return standIn })
 	if err := pa.Validate(); err != nil {
 		return addonsSection.keyError(err)
 	}

@@ -54,6 +54,8 @@ type Config struct {
 	Registry    RegistryConfig
 	Certificate CertificateConfig
 	Addons      AddonsConfig
+	GitOps      GitOpsConfig
+	Alerting    AlertingConfig
 	Cluster     ClusterConfig
 	SQLServer   SQLServerConfig
 	VPN         VPNConfig
@@ -103,6 +105,8 @@ func Parse(project, stack string, get Getter, allKeys []string) (*Config, error)
 	c.Registry = readRegistry(r)
 	c.Certificate = readCertificate(r)
 	c.Addons = readAddons(r)
+	c.GitOps = readGitOps(r)
+	c.Alerting = readAlerting(r)
 	c.Waivers = readWaivers(r)
 	c.Cluster = readCluster(r)
 	c.SQLServer = readSQLServer(r)

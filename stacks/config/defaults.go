@@ -24,6 +24,7 @@ var defaults = map[Environment]envDefaults{
 func (c *Config) applyDefaults() {
 	c.applyRegistryDefaults()
 	c.applyAddonsDefaults()
+	c.applyGitOpsDefaults()
 	c.applyClusterDefaults()
 	c.applySQLServerDefaults()
 	c.applyVPNDefaults()

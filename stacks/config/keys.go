@@ -41,7 +41,7 @@ type keySpec struct {
 }
 
 // Keys lists every project key the loader reads: the stack's own, then one list per component.
-var Keys = concatKeys(coreKeys, networkKeys, clusterKeys, registryKeys, certificateKeys, addonsKeys, sqlServerKeys, vpnKeys, waiverKeys)
+var Keys = concatKeys(coreKeys, networkKeys, clusterKeys, registryKeys, certificateKeys, addonsKeys, gitOpsKeys, alertingKeys, sqlServerKeys, vpnKeys, waiverKeys)
 
 func concatKeys(lists ...[]keySpec) []keySpec {
 	var out []keySpec
@@ -76,7 +76,8 @@ func lookupKey(name string) (keySpec, bool) {
 var RequiredSecrets = []string{KeyCloudflareAPIToken}
 
 // OfflineSecrets returns values with every required secret that is not set replaced by the secret
-// placeholder, marked secret, and the keys it filled in. Only the offline preview uses it: a real
+// placeholder, marked secret, and the keys it filled in: RequiredSecrets and the secrets the
+// configuration's receivers and image write-back need (alerting, gitops). Only the offline preview uses it: a real
 // deploy without the secret stops with an error naming the key.
 func OfflineSecrets(project string, values map[string]string, secretKeys []string, placeholder string) (map[string]string, []string, []string) {
 	out := make(map[string]string, len(values))
@@ -85,7 +86,7 @@ func OfflineSecrets(project string, values map[string]string, secretKeys []strin
 	}
 	keys := append([]string(nil), secretKeys...)
 	var filled []string
-	for _, name := range RequiredSecrets {
+	for _, name := range append(append([]string(nil), RequiredSecrets...), conditionalSecrets(project, values)...) {
 		full := project + ":" + name
 		if _, ok := out[full]; ok {
 			continue

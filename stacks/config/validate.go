@@ -34,10 +34,13 @@ func (c *Config) Validate() error {
 		c.validateRegistry,
 		c.validateCertificate,
 		c.validateAddons,
+		c.validateAlerting,
+		c.validateGitOps,
 		c.validateVPN,
 		c.validateSQLServer,
 		c.validateWaivers,
-		c.validateComponents, // each component's own rules, under the config keys
+		c.validateComponents,         // each component's own rules, under the config keys
+		c.validateGitOpsRepositories, // after the registry's own rules: its names are valid
 	}
 	for _, check := range checks {
 		if err := check(); err != nil {
