@@ -14,6 +14,8 @@ import (
 type addonsCluster struct {
 	// Name is the EKS cluster's name.
 	Name pulumi.StringInput
+	// ARN is the EKS cluster's ARN, which the add-ons' Pod Identity roles trust.
+	ARN pulumi.StringInput
 	// Provider is the cluster's Kubernetes provider.
 	Provider pulumi.ProviderResource
 }
@@ -26,6 +28,7 @@ func newAddons(ctx *pulumi.Context, cfg *config.Config, cluster addonsCluster, n
 	args := cfg.AddonsArgs()
 	args.KubernetesProvider = cluster.Provider
 	args.ClusterName = cluster.Name
+	args.ClusterARN = cluster.ARN
 	args.VPCID = net.VPCID.ToStringOutput()
 	args.CertificateARN = cert.ValidatedCertificateARN
 	pa, err := addons.NewPlatformAddons(ctx, cfg.Stack, &args, opts...)

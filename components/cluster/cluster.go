@@ -44,7 +44,10 @@ const clusterType = "flowmart:cluster:Cluster"
 type Cluster struct {
 	pulumi.ResourceState
 
-	ClusterName          pulumi.StringOutput `pulumi:"clusterName"`
+	ClusterName pulumi.StringOutput `pulumi:"clusterName"`
+	// ClusterARN is the EKS cluster's ARN: Pod Identity roles made elsewhere (PlatformAddons)
+	// trust only this cluster with it.
+	ClusterARN           pulumi.StringOutput `pulumi:"clusterArn"`
 	Endpoint             pulumi.StringOutput `pulumi:"endpoint"`
 	CertificateAuthority pulumi.StringOutput `pulumi:"certificateAuthority"`
 	OIDCIssuerURL        pulumi.StringOutput `pulumi:"oidcIssuerUrl"`
@@ -118,6 +121,7 @@ func (c *Cluster) tags(resource string) pulumi.StringMap { return tags.Named(c.a
 
 func (c *Cluster) registerOutputs(ctx *pulumi.Context) error {
 	c.ClusterName = c.EKSCluster.Name
+	c.ClusterARN = c.EKSCluster.Arn
 	c.Endpoint = c.EKSCluster.Endpoint
 	c.CertificateAuthority = c.EKSCluster.CertificateAuthority.Data().Elem()
 	c.OIDCIssuerURL = oidcIssuer(c.EKSCluster)
@@ -134,6 +138,7 @@ func (c *Cluster) registerOutputs(ctx *pulumi.Context) error {
 	c.KMSKeyARN = c.kmsKeyARN.ToStringOutput()
 	return ctx.RegisterResourceOutputs(c, pulumi.Map{
 		"clusterName":            c.ClusterName,
+		"clusterArn":             c.ClusterARN,
 		"endpoint":               c.Endpoint,
 		"certificateAuthority":   c.CertificateAuthority,
 		"oidcIssuerUrl":          c.OIDCIssuerURL,

@@ -87,6 +87,8 @@ func (c *Config) validateComponents() error {
 	}
 	pa := c.AddonsArgs()
 	pa.KubernetesProvider, pa.ClusterName, pa.VPCID, pa.CertificateARN = &pulumi.ProviderResourceState{}, standIn, standIn, standIn
+	// the ARN the stack's cluster gets: its name (the stack) in the stack's account and region
+	pa.ClusterARN = pulumi.String("arn:aws:eks:" + c.Region + ":" + c.AccountID + ":cluster/" + c.Stack)
 	if err := pa.Validate(); err != nil {
 		return addonsSection.keyError(err)
 	}
