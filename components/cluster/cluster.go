@@ -62,6 +62,10 @@ type Cluster struct {
 	NodeSecurityGroupID    pulumi.IDOutput          `pulumi:"nodeSecurityGroupId"`
 	ClusterSecurityGroupID pulumi.StringOutput      `pulumi:"clusterSecurityGroupId"`
 	KMSKeyARN              pulumi.StringOutput      `pulumi:"kmsKeyArn"`
+	// TerminationQueueURL is the SQS queue the AWS Node Termination Handler reads to drain
+	// self-managed nodes before they terminate (PlatformAddons' NodeTerminationHandler); empty
+	// when the cluster has no self-managed group.
+	TerminationQueueURL pulumi.StringOutput `pulumi:"terminationQueueUrl"`
 	// Kubeconfig is a secret kubeconfig that authenticates with `aws eks get-token`.
 	Kubeconfig pulumi.StringOutput `pulumi:"kubeconfig"`
 
@@ -81,6 +85,7 @@ type Cluster struct {
 	nodeSG           pulumi.IDOutput
 	preNode          []pulumi.Resource // add-ons nodes wait for (vpc-cni, kube-proxy, pod identity agent)
 	nodes            []pulumi.Resource
+	selfGroups       []selfManagedASG // the self-managed groups' auto-scaling groups, for the drain
 	oidcProvider     *iam.OpenIdConnectProvider
 }
 
@@ -104,6 +109,7 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 		c.accessEntries,
 		c.addonsBeforeNodes,
 		c.nodeGroups,
+		c.drain,
 		c.addonsAfterNodes,
 		c.podIdentities,
 		c.irsa,
@@ -149,6 +155,7 @@ func (c *Cluster) registerOutputs(ctx *pulumi.Context) error {
 		"nodeSecurityGroupId":    c.NodeSecurityGroupID,
 		"clusterSecurityGroupId": c.ClusterSecurityGroupID,
 		"kmsKeyArn":              c.KMSKeyARN,
+		"terminationQueueUrl":    c.TerminationQueueURL,
 		"kubeconfig":             c.Kubeconfig,
 	})
 }
