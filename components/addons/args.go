@@ -167,6 +167,8 @@ type PlatformAddonsArgs struct {
 	Logging LoggingArgs
 	// Routes expose applications, one Ingress each. Defaults to none.
 	Routes []Route
+	// NodeTerminationHandler drains self-managed nodes before they terminate. Defaults to disabled.
+	NodeTerminationHandler NodeTerminationHandlerArgs
 
 	// Protect protects the stateful resources (the Keycloak database). Defaults to false.
 	Protect bool
@@ -242,6 +244,9 @@ func (a PlatformAddonsArgs) validate() error {
 		return fielderr.New("VPCCIDR", "is required (such as Network.VPCCIDR)")
 	case a.CertificateARN == nil:
 		return fielderr.New("CertificateARN", "is required (such as Certificate.ValidatedCertificateARN)")
+	}
+	if err := a.NodeTerminationHandler.validate(); err != nil {
+		return err
 	}
 	if v, ok := known.String(a.ClusterARN); ok {
 		if _, err := iampolicy.PodIdentityTrust(v); err != nil {
