@@ -16,6 +16,9 @@ type addonsCluster struct {
 	Name pulumi.StringInput
 	// ARN is the EKS cluster's ARN, which the add-ons' Pod Identity roles trust.
 	ARN pulumi.StringInput
+	// TerminationQueueURL is the queue the node termination handler drains self-managed nodes
+	// from (Cluster.TerminationQueueURL).
+	TerminationQueueURL pulumi.StringInput
 	// Provider is the cluster's Kubernetes provider.
 	Provider pulumi.ProviderResource
 }
@@ -29,6 +32,9 @@ func newAddons(ctx *pulumi.Context, cfg *config.Config, cluster addonsCluster, n
 	args.KubernetesProvider = cluster.Provider
 	args.ClusterName = cluster.Name
 	args.ClusterARN = cluster.ARN
+	if args.NodeTerminationHandler.Enabled {
+		args.NodeTerminationHandler.QueueURL = cluster.TerminationQueueURL
+	}
 	args.VPCID = net.VPCID.ToStringOutput()
 	args.CertificateARN = cert.ValidatedCertificateARN
 	pa, err := addons.NewPlatformAddons(ctx, cfg.Stack, &args, opts...)

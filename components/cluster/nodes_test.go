@@ -358,7 +358,11 @@ func TestNodeAndAddonValidation(t *testing.T) {
 		mutate func(*ClusterArgs)
 		want   string
 	}{
-		{"bottlerocket self-managed", func(a *ClusterArgs) { g := selfGroup(); g.AMIType = "BOTTLEROCKET_x86_64"; a.NodeGroups = []NodeGroup{g} },
+		{"bottlerocket self-managed", func(a *ClusterArgs) {
+			g := selfGroup()
+			g.AMIType = "BOTTLEROCKET_x86_64"
+			a.NodeGroups = []NodeGroup{g}
+		},
 			`NodeGroups[0].AMIType: "BOTTLEROCKET_x86_64" is refused on a SelfManaged group: its user data is AL2023's nodeadm NodeConfig`},
 		{"bottlerocket managed", func(a *ClusterArgs) {
 			a.NodeGroups[0].AMIType, a.NodeGroups[0].ReleaseVersion = "BOTTLEROCKET_x86_64", "1.20.3-5d9ac849"
@@ -373,7 +377,9 @@ func TestNodeAndAddonValidation(t *testing.T) {
 			`AddonConfiguration["coredns"]: "[1]" is not a JSON object`},
 		{"configuration two values", func(a *ClusterArgs) { a.AddonConfiguration = map[string]string{"coredns": "{} {}"} },
 			`AddonConfiguration["coredns"]: "{} {}" has more than one JSON value`},
-		{"configuration ok", func(a *ClusterArgs) { a.AddonConfiguration = map[string]string{"vpc-cni": `{"env":{"WARM_PREFIX_TARGET":"2"}}`} }, ""},
+		{"configuration ok", func(a *ClusterArgs) {
+			a.AddonConfiguration = map[string]string{"vpc-cni": `{"env":{"WARM_PREFIX_TARGET":"2"}}`}
+		}, ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

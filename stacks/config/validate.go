@@ -38,6 +38,7 @@ func (c *Config) Validate() error {
 		c.validateSQLServer,
 		c.validateWaivers,
 		c.validateComponents, // each component's own rules, under the config keys
+		c.validateNATPath,    // after the network's own rules about natStrategy
 	}
 	for _, check := range checks {
 		if err := check(); err != nil {
