@@ -122,14 +122,18 @@ func (c *Cluster) drain(ctx *pulumi.Context) error {
 		}
 		asgARNs = append(asgARNs, sg.asg.Arn)
 	}
-	if _, err := c.podIdentity(ctx, PodIdentity{
+	assoc, err := c.podIdentity(ctx, PodIdentity{
 		Namespace:      TerminationHandlerNamespace,
 		ServiceAccount: TerminationHandlerServiceAccount,
 		PolicyJSON:     iampolicy.Render(terminationHandlerPolicy, append([]pulumi.StringInput{queue.Arn}, asgARNs...)...),
-	}, c.preNode); err != nil {
+	}, c.preNode)
+	if err != nil {
 		return err
 	}
-	c.TerminationQueueURL = queue.Url
+	// the URL is known once the handler's Pod Identity is in place: EKS gives a pod its
+	// credentials when the pod is created, so the handler (installed with this URL) must not
+	// start before its association exists
+	c.TerminationQueueURL = pulumi.All(queue.Url, assoc.ID()).ApplyT(func(v []any) string { return v[0].(string) }).(pulumi.StringOutput)
 	return nil
 }
 
