@@ -37,10 +37,11 @@ var NodeGroupKinds = []NodeGroupKind{Managed, SelfManaged}
 // Managed groups only).
 var AMITypes = []string{"AL2023_x86_64_STANDARD", "AL2023_ARM_64_STANDARD", "BOTTLEROCKET_x86_64", "BOTTLEROCKET_ARM_64"}
 
-// bottlerocketTypes are the Bottlerocket AMI types. Bottlerocket boots from a small OS volume
-// (/dev/xvda) and keeps images and container data on a second one (/dev/xvdb), and is configured
-// by TOML settings rather than nodeadm (Bottlerocket's README, "Default Volumes" and "Using user
-// data", github.com/bottlerocket-os/bottlerocket).
+// bottlerocketTypes are the Bottlerocket AMI types. Bottlerocket boots from a root device that
+// holds its partition sets and keeps container images and orchestration data on a second, data
+// device, and reads TOML settings from user data rather than nodeadm (github.com/bottlerocket-os/
+// bottlerocket at 91632ff: README.md "Default Volumes" and "Using user data"; TESTING.md maps the
+// two on AWS as /dev/xvda, 4 GiB, and /dev/xvdb, 20 GiB).
 var bottlerocketTypes = []string{"BOTTLEROCKET_x86_64", "BOTTLEROCKET_ARM_64"}
 
 // UpgradePolicies are the EKS support types.

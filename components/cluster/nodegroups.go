@@ -69,8 +69,7 @@ func (c *Cluster) launchedTags(g NodeGroup, name string, extra ...map[string]str
 }
 
 // rootDevice is the device of the volume DiskSizeGiB sizes: AL2023's root volume, Bottlerocket's
-// data volume (Bottlerocket's README, "Default Volumes": the OS on /dev/xvda, images and
-// containers on /dev/xvdb).
+// data volume (/dev/xvdb; its OS keeps the AMI's /dev/xvda, see bottlerocketTypes).
 func rootDevice(g NodeGroup) string {
 	if slices.Contains(bottlerocketTypes, g.AMIType) {
 		return "/dev/xvdb"
