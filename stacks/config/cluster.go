@@ -115,22 +115,29 @@ func (k ClusterConfig) addonConfiguration() map[string]string {
 const minProductionCoreDNS = 2
 
 // natlessEndpoints are the interface endpoints the platform's cluster needs when its subnets have
-// no NAT gateway, from the Amazon EKS User Guide's "Deploy private clusters with limited internet
-// access" (https://docs.aws.amazon.com/eks/latest/userguide/private-clusters.html), which names
-// ec2, ecr.api, ecr.dkr, s3 (gateway), elasticloadbalancing, logs, sts, eks-auth (EKS Pod
-// Identity), eks and xray: ecr.api, ecr.dkr and the s3 gateway every network has
-// (network.RequiredEndpoints); ec2 for the VPC CNI, sts for AWS SDKs' regional calls, eks-auth for
-// Pod Identity (the EBS CSI driver and every add-on role), elasticloadbalancing for the load
-// balancer controller and logs for Fluent Bit. eks is left out (nodes get the endpoint and CA
-// in their user data, as that page requires of self-managed nodes) and so is xray (no add-on
-// traces). Self-managed groups add the termination handler's autoscaling and sqs.
-var natlessEndpoints = []string{"ec2", "sts", "eks-auth", "elasticloadbalancing", "logs"}
+// no NAT gateway, from the table of the Amazon EKS User Guide's "Deploy private clusters with
+// limited internet access" (https://docs.aws.amazon.com/eks/latest/userguide/private-clusters.html:
+// ec2; ecr.api, ecr.dkr and s3; elasticloadbalancing; xray and ssm, optional; logs; sts "when
+// using IAM roles for service accounts"; eks-auth "when using Pod Identity associations"; eks).
+// ecr.api, ecr.dkr and the s3 gateway every network has (network.RequiredEndpoints); ec2 for the
+// EKS-optimized AMI and the VPC CNI, eks-auth for Pod Identity (the EBS CSI driver's and every
+// add-on's role), elasticloadbalancing for the load balancer controller and logs for Fluent Bit.
+// sts is needed with EnableIRSA only; eks is left out (nodes get the endpoint and CA in their user
+// data, as the page requires of self-managed nodes), and so are xray and ssm (optional there, and
+// no add-on traces). Self-managed groups add the termination handler's autoscaling and sqs.
+var natlessEndpoints = []string{"ec2", "eks-auth", "elasticloadbalancing", "logs"}
 
-var natlessSelfManagedEndpoints = []string{"autoscaling", "sqs"}
+var (
+	natlessIRSAEndpoints        = []string{"sts"}
+	natlessSelfManagedEndpoints = []string{"autoscaling", "sqs"}
+)
 
 // missingNATlessEndpoints lists the endpoints a cluster without NAT needs that the network lacks.
 func (c *Config) missingNATlessEndpoints() []string {
 	need := slices.Clone(natlessEndpoints)
+	if c.Cluster.EnableIRSA {
+		need = append(need, natlessIRSAEndpoints...)
+	}
 	if c.Cluster.HasSelfManagedGroups() {
 		need = append(need, natlessSelfManagedEndpoints...)
 	}

@@ -32,12 +32,12 @@ func TestNATStrategyNoneNeedsTheEndpoints(t *testing.T) {
 	v := maps.Clone(stackValues(t, "dev"))
 	v[keyNAT], v[keyDBEgress] = "None", "false"
 	_, err := parse(v)
-	wantKeyError(t, err, "natStrategy", "None leaves the EKS cluster no path to AWS APIs: interfaceEndpoints lacks ec2, eks-auth, elasticloadbalancing, logs")
+	wantKeyError(t, err, "natStrategy", "None leaves the EKS cluster no path to AWS APIs: interfaceEndpoints lacks ec2, eks-auth, elasticloadbalancing, logs (")
 
 	v = maps.Clone(stackValues(t, "production"))
 	v[keyNAT], v[keyDBEgress] = "None", "false"
 	_, err = parse(v)
-	wantKeyError(t, err, "natStrategy", "interfaceEndpoints lacks ec2, eks-auth, elasticloadbalancing, autoscaling, sqs")
+	wantKeyError(t, err, "natStrategy", "interfaceEndpoints lacks ec2, eks-auth, elasticloadbalancing, autoscaling, sqs (")
 
 	// NAT gateways give the cluster its path: the same endpoints are then not required
 	v = maps.Clone(stackValues(t, "dev"))
