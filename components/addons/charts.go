@@ -23,6 +23,7 @@ const (
 	chartMetricsServer          = "metrics-server"
 	chartPrometheusStack        = "kube-prometheus-stack"
 	chartFluentBit              = "aws-for-fluent-bit"
+
 	chartNodeTerminationHandler = "aws-node-termination-handler"
 )
 
@@ -31,16 +32,17 @@ const (
 var Charts = map[string]Chart{
 	chartLoadBalancerController: {"https://aws.github.io/eks-charts", "aws-load-balancer-controller", "1.14.0"},
 	// F5 NGINX Ingress Controller: kubernetes/ingress-nginx is retired (no fixes since March 2026).
-	chartNGINX:                  {"https://helm.nginx.com/stable", "nginx-ingress", "2.4.4"},
-	chartTraefik:                {"https://traefik.github.io/charts", "traefik", "37.1.1"},
-	chartArgoCD:                 {"https://argoproj.github.io/argo-helm", "argo-cd", "8.3.0"},
-	chartImageUpdater:           {"https://argoproj.github.io/argo-helm", "argocd-image-updater", "0.12.3"},
-	chartAPISIX:                 {"https://charts.apiseven.com", "apisix", "2.12.2"},
-	chartCloudNativePG:          {"https://cloudnative-pg.github.io/charts", "cloudnative-pg", "0.26.0"},
-	chartKeycloak:               {"https://codecentric.github.io/helm-charts", "keycloakx", "7.1.0"},
-	chartMetricsServer:          {"https://kubernetes-sigs.github.io/metrics-server/", "metrics-server", "3.13.0"},
-	chartPrometheusStack:        {"https://prometheus-community.github.io/helm-charts", "kube-prometheus-stack", "77.0.0"},
-	chartFluentBit:              {"https://aws.github.io/eks-charts", "aws-for-fluent-bit", "0.1.35"},
+	chartNGINX:           {"https://helm.nginx.com/stable", "nginx-ingress", "2.4.4"},
+	chartTraefik:         {"https://traefik.github.io/charts", "traefik", "37.1.1"},
+	chartArgoCD:          {"https://argoproj.github.io/argo-helm", "argo-cd", "8.3.0"},
+	chartImageUpdater:    {"https://argoproj.github.io/argo-helm", "argocd-image-updater", "0.12.3"},
+	chartAPISIX:          {"https://charts.apiseven.com", "apisix", "2.12.2"},
+	chartCloudNativePG:   {"https://cloudnative-pg.github.io/charts", "cloudnative-pg", "0.26.0"},
+	chartKeycloak:        {"https://codecentric.github.io/helm-charts", "keycloakx", "7.1.0"},
+	chartMetricsServer:   {"https://kubernetes-sigs.github.io/metrics-server/", "metrics-server", "3.13.0"},
+	chartPrometheusStack: {"https://prometheus-community.github.io/helm-charts", "kube-prometheus-stack", "77.0.0"},
+	chartFluentBit:       {"https://aws.github.io/eks-charts", "aws-for-fluent-bit", "0.1.35"},
+
 	chartNodeTerminationHandler: {"oci://public.ecr.aws/aws-ec2/helm", "aws-node-termination-handler", "0.27.6"}, // termination.go: why OCI
 }
 
