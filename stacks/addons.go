@@ -14,6 +14,11 @@ import (
 type addonsCluster struct {
 	// Name is the EKS cluster's name.
 	Name pulumi.StringInput
+	// ARN is the EKS cluster's ARN, which the add-ons' Pod Identity roles trust.
+	ARN pulumi.StringInput
+	// TerminationQueueURL is the queue the node termination handler drains self-managed nodes
+	// from (Cluster.TerminationQueueURL).
+	TerminationQueueURL pulumi.StringInput
 	// Provider is the cluster's Kubernetes provider.
 	Provider pulumi.ProviderResource
 }
@@ -27,6 +32,10 @@ func newAddons(ctx *pulumi.Context, cfg *config.Config, cluster addonsCluster, n
 	args := cfg.AddonsArgs()
 	args.KubernetesProvider = cluster.Provider
 	args.ClusterName = cluster.Name
+	args.ClusterARN = cluster.ARN
+	if args.NodeTerminationHandler.Enabled {
+		args.NodeTerminationHandler.QueueURL = cluster.TerminationQueueURL
+	}
 	args.VPCID = net.VPCID.ToStringOutput()
 	args.CertificateARN = cert.ValidatedCertificateARN
 	cfg.AddonsSecrets(&args, func(key string) pulumi.StringInput { return config.Secret(ctx, key) })

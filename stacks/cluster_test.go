@@ -1,6 +1,7 @@
 package stacks
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -87,5 +88,27 @@ func TestAddonsPerEnvironment(t *testing.T) {
 		if routes < 2 {
 			t.Errorf("%s: %d route Ingresses", env, routes)
 		}
+	}
+}
+
+// The termination handler starts only once its queue and its Pod Identity exist (EKS injects a
+// pod's credentials when the pod is created), and only where self-managed nodes run.
+func TestTerminationHandlerWaitsForItsIdentity(t *testing.T) {
+	doc, _ := previewJSON(t, "production")
+	rel := doc.Get("kubernetes:helm.sh/v3:Release", "production-node-termination-handler")
+	if rel == nil {
+		t.Fatal("production has a self-managed group but no termination handler")
+	}
+	for _, dep := range []struct{ typ, name string }{
+		{"aws:sqs/queue:Queue", "production-node-termination"},
+		{"aws:eks/podIdentityAssociation:PodIdentityAssociation", "production-pod-kube-system-aws-node-termination-handler"},
+	} {
+		r := doc.Get(dep.typ, dep.name)
+		if r == nil || !slices.Contains(rel.Dependencies, r.URN) {
+			t.Errorf("the handler's release does not wait for %s %s: %v", dep.typ, dep.name, rel.Dependencies)
+		}
+	}
+	if dev, _ := previewJSON(t, "dev"); dev.Get("kubernetes:helm.sh/v3:Release", "dev-node-termination-handler") != nil {
+		t.Error("dev has no self-managed group but installs the termination handler")
 	}
 }

@@ -56,7 +56,7 @@ func Run(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
-	pa, err := newAddons(ctx, cfg, addonsCluster{Name: cl.ClusterName, Provider: cl.Provider}, net, cert, opts, cf)
+	pa, err := newAddons(ctx, cfg, addonsCluster{Name: cl.ClusterName, ARN: cl.ClusterARN, TerminationQueueURL: cl.TerminationQueueURL, Provider: cl.Provider}, net, cert, opts, cf)
 	if err != nil {
 		return err
 	}

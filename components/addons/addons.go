@@ -60,6 +60,7 @@ package addons
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	helmv3 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/helm/v3"
@@ -178,6 +179,7 @@ func NewPlatformAddons(ctx *pulumi.Context, name string, args *PlatformAddonsArg
 		c.metricsServer,
 		c.monitoring,
 		c.logging,
+		c.nodeTerminationHandler,
 		c.routes,
 		c.gitOps,
 	}
@@ -254,7 +256,7 @@ func (c *PlatformAddons) install(ctx *pulumi.Context, r release) (*helmv3.Releas
 	if r.timeout == 0 {
 		r.timeout = 600
 	}
-	rel, err := helmv3.NewRelease(ctx, c.name+"-"+r.key, &helmv3.ReleaseArgs{
+	args := &helmv3.ReleaseArgs{
 		Name:            pulumi.String(r.name),
 		Namespace:       pulumi.String(r.namespace),
 		CreateNamespace: pulumi.Bool(false),
@@ -266,7 +268,11 @@ func (c *PlatformAddons) install(ctx *pulumi.Context, r release) (*helmv3.Releas
 		Timeout:         pulumi.Int(r.timeout),
 		MaxHistory:      pulumi.Int(10),
 		Values:          toMap(MergeValues(r.values, r.override)),
-	}, append(c.k8sOpts, pulumi.DependsOn(deps))...)
+	}
+	if strings.HasPrefix(ch.Repository, "oci://") { // an OCI registry has no index: the chart is its full reference (OCI support of helm.v3.Release, pulumi-kubernetes #1892)
+		args.Chart, args.RepositoryOpts = pulumi.String(ch.Repository+"/"+ch.Chart), nil
+	}
+	rel, err := helmv3.NewRelease(ctx, c.name+"-"+r.key, args, append(c.k8sOpts, pulumi.DependsOn(deps))...)
 	if err != nil {
 		return nil, err
 	}

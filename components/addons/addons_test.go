@@ -31,6 +31,7 @@ var opts = preview.Options{Project: "flowmart-platform", Stack: "test", Region: 
 func testArgs() *PlatformAddonsArgs {
 	return &PlatformAddonsArgs{
 		ClusterName:    pulumi.String("flowmart-test"),
+		ClusterARN:     pulumi.String("arn:aws:eks:eu-west-1:111122223333:cluster/flowmart-test"),
 		Region:         "eu-west-1",
 		VPCID:          pulumi.String("vpc-0a1b2c3d4e5f60718"),
 		VPCCIDR:        pulumi.String("10.10.0.0/16"),

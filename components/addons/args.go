@@ -11,6 +11,7 @@ import (
 
 	"github.com/flowmart/platform/pkg/dnsname"
 	"github.com/flowmart/platform/pkg/fielderr"
+	"github.com/flowmart/platform/pkg/iampolicy"
 	"github.com/flowmart/platform/pkg/known"
 	"github.com/flowmart/platform/pkg/logretention"
 )
@@ -142,6 +143,9 @@ type PlatformAddonsArgs struct {
 	KubernetesProvider pulumi.ProviderResource
 	// ClusterName is the EKS cluster's name (Pod Identity associations, controller values). Required.
 	ClusterName pulumi.StringInput
+	// ClusterARN is the EKS cluster's ARN (Cluster.ClusterARN): every Pod Identity role of the
+	// add-ons trusts that cluster only (aws:SourceAccount and aws:SourceArn). Required.
+	ClusterARN pulumi.StringInput
 	// Region is the AWS region of the cluster. Required.
 	Region string
 	// VPCID is the cluster's VPC, for the load balancer controller. Required.
@@ -198,6 +202,8 @@ type PlatformAddonsArgs struct {
 	// that alone serves the admin consoles (Argo CD, Grafana, Keycloak's admin console): the VPN's
 	// client range. Defaults to none (the VPC only).
 	AdminCIDRs []string
+	// NodeTerminationHandler drains self-managed nodes before they terminate. Defaults to disabled.
+	NodeTerminationHandler NodeTerminationHandlerArgs
 
 	// Protect protects the stateful resources (the Keycloak database). Defaults to false.
 	Protect bool
@@ -275,6 +281,8 @@ func (a PlatformAddonsArgs) validate() error {
 		return fielderr.New("KubernetesProvider", "is required (the cluster's provider, such as Cluster.Provider)")
 	case a.ClusterName == nil:
 		return fielderr.New("ClusterName", "is required (such as Cluster.ClusterName)")
+	case a.ClusterARN == nil:
+		return fielderr.New("ClusterARN", "is required (such as Cluster.ClusterARN: the add-ons' Pod Identity roles trust that cluster only)")
 	case a.Region == "":
 		return fielderr.New("Region", "is required (the cluster's AWS region, such as eu-west-1)")
 	case a.VPCID == nil:
@@ -283,6 +291,14 @@ func (a PlatformAddonsArgs) validate() error {
 		return fielderr.New("VPCCIDR", "is required (such as Network.VPCCIDR)")
 	case a.CertificateARN == nil:
 		return fielderr.New("CertificateARN", "is required (such as Certificate.ValidatedCertificateARN)")
+	}
+	if err := a.NodeTerminationHandler.validate(); err != nil {
+		return err
+	}
+	if v, ok := known.String(a.ClusterARN); ok {
+		if _, err := iampolicy.PodIdentityTrust(v); err != nil {
+			return fielderr.New("ClusterARN", "%s", err)
+		}
 	}
 	if v, ok := known.String(a.VPCCIDR); ok {
 		if err := checkVPCCIDR(v); err != nil {

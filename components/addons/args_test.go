@@ -62,6 +62,8 @@ func TestValidate(t *testing.T) {
 	}{
 		{"ok", func(a *PlatformAddonsArgs) {}, ""},
 		{"no cluster", func(a *PlatformAddonsArgs) { a.ClusterName = nil }, "ClusterName: is required"},
+		{"no cluster ARN", func(a *PlatformAddonsArgs) { a.ClusterARN = nil }, "ClusterARN: is required"},
+		{"cluster ARN of a role", func(a *PlatformAddonsArgs) { a.ClusterARN = pulumi.String("arn:aws:iam::111122223333:role/x") }, "ClusterARN: \"arn:aws:iam::111122223333:role/x\" is not an EKS cluster ARN"},
 		{"no certificate", func(a *PlatformAddonsArgs) { a.CertificateARN = nil }, "CertificateARN: is required"},
 		{"bad cidr", func(a *PlatformAddonsArgs) { a.VPCCIDR = pulumi.String("10.10.0.0") }, `VPCCIDR: "10.10.0.0" is not an IPv4 CIDR`},
 		{"bad domain", func(a *PlatformAddonsArgs) { a.Domain = "Shop" }, `Domain: "Shop" is not a fully qualified domain`},

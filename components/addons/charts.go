@@ -2,7 +2,7 @@ package addons
 
 // Chart is one Helm chart pinned to an exact version.
 type Chart struct {
-	// Repository is the chart repository URL.
+	// Repository is the chart repository URL, or an OCI registry (oci://...).
 	Repository string
 	// Chart is the chart's name in the repository.
 	Chart string
@@ -23,6 +23,8 @@ const (
 	chartMetricsServer          = "metrics-server"
 	chartPrometheusStack        = "kube-prometheus-stack"
 	chartFluentBit              = "aws-for-fluent-bit"
+
+	chartNodeTerminationHandler = "aws-node-termination-handler"
 )
 
 // Charts is the one table of every chart the component installs, pinned exactly. A chart upgrade
@@ -40,6 +42,8 @@ var Charts = map[string]Chart{
 	chartMetricsServer:   {"https://kubernetes-sigs.github.io/metrics-server/", "metrics-server", "3.13.0"},
 	chartPrometheusStack: {"https://prometheus-community.github.io/helm-charts", "kube-prometheus-stack", "77.0.0"},
 	chartFluentBit:       {"https://aws.github.io/eks-charts", "aws-for-fluent-bit", "0.1.35"},
+
+	chartNodeTerminationHandler: {"oci://public.ecr.aws/aws-ec2/helm", "aws-node-termination-handler", "0.27.6"}, // termination.go: why OCI
 }
 
 // Images the component pins itself (the charts pin the rest).

@@ -27,6 +27,7 @@ func ExampleNewPlatformAddons() {
 		pa, err := addons.NewPlatformAddons(ctx, "shop", &addons.PlatformAddonsArgs{
 			KubernetesProvider: k8s,
 			ClusterName:        pulumi.String("shop"),
+			ClusterARN:         pulumi.String("arn:aws:eks:eu-west-1:111122223333:cluster/shop"),
 			Region:             "eu-west-1",
 			VPCID:              pulumi.String("vpc-0a1b2c3d4e5f60718"),
 			VPCCIDR:            pulumi.String("10.40.0.0/16"),

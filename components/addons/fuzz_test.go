@@ -15,6 +15,7 @@ import (
 func fuzzBase() *PlatformAddonsArgs {
 	return &PlatformAddonsArgs{
 		ClusterName:    pulumi.String("flowmart-test"),
+		ClusterARN:     pulumi.String("arn:aws:eks:eu-west-1:111122223333:cluster/flowmart-test"),
 		Region:         "eu-west-1",
 		VPCID:          pulumi.String("vpc-0a1b2c3d4e5f60718"),
 		VPCCIDR:        pulumi.String("10.10.0.0/16"),
@@ -131,7 +132,7 @@ func fuzzArgs(shape uint32, strField uint8, s string, intField uint8, n int64) *
 		}
 	}
 	if shape&fuzzNilInputs != 0 {
-		a.ClusterName, a.VPCID, a.CertificateARN, a.VPCCIDR = nil, nil, nil, nil
+		a.ClusterName, a.ClusterARN, a.VPCID, a.CertificateARN, a.VPCCIDR = nil, nil, nil, nil, nil
 	}
 	off := false
 	for i, ad := range a.addons() {

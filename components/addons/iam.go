@@ -8,13 +8,11 @@ import (
 	"github.com/flowmart/platform/pkg/iampolicy"
 )
 
-// podIdentityTrust lets EKS Pod Identity assume a role for a service account.
-func podIdentityTrust() iampolicy.Document {
-	return iampolicy.New(iampolicy.Statement{
-		Effect:    "Allow",
-		Principal: map[string]any{"Service": "pods.eks.amazonaws.com"},
-		Action:    []string{"sts:AssumeRole", "sts:TagSession"},
-	})
+// podIdentityTrust lets EKS Pod Identity of the cluster ClusterARN, and of no other cluster,
+// assume a role for a service account (iampolicy.PodIdentityTrustOf: aws:SourceAccount and
+// aws:SourceArn).
+func podIdentityTrust(clusterARN pulumi.StringInput) pulumi.StringOutput {
+	return iampolicy.PodIdentityTrustOf(clusterARN)
 }
 
 // podIdentity creates a role with an inline policy and binds it to a service account through an
@@ -23,7 +21,7 @@ func (c *PlatformAddons) podIdentity(ctx *pulumi.Context, key, namespace, servic
 	roleName := c.name + "-" + key + "-role"
 	role, err := iam.NewRole(ctx, roleName, &iam.RoleArgs{
 		Description:      pulumi.Sprintf("EKS Pod Identity role of %s/%s", namespace, serviceAccount),
-		AssumeRolePolicy: pulumi.String(podIdentityTrust().String()),
+		AssumeRolePolicy: podIdentityTrust(c.args.ClusterARN),
 		Tags:             c.tags(roleName),
 	}, c.awsOpts...)
 	if err != nil {

@@ -51,18 +51,14 @@ func (c *Cluster) accessEntries(ctx *pulumi.Context) error {
 	return nil
 }
 
-// podIdentityTrust is the trust policy of every Pod Identity role.
-var podIdentityTrust = iampolicy.New(iampolicy.Statement{
-	Effect: "Allow", Principal: map[string]any{"Service": "pods.eks.amazonaws.com"},
-	Action: []string{"sts:AssumeRole", "sts:TagSession"},
-}).String()
-
 // podIdentity creates a role for a service account and binds it with a Pod Identity association.
+// The role trusts EKS Pod Identity of this cluster only (iampolicy.PodIdentityTrustOf: the
+// cluster's account and ARN).
 func (c *Cluster) podIdentity(ctx *pulumi.Context, p PodIdentity, deps []pulumi.Resource) (*eks.PodIdentityAssociation, error) {
 	name := fmt.Sprintf("%s-pod-%s-%s", c.name, p.Namespace, p.ServiceAccount)
 	role, err := iam.NewRole(ctx, name, &iam.RoleArgs{
 		Description:      pulumi.String(fmt.Sprintf("Pod Identity of %s/%s in %s", p.Namespace, p.ServiceAccount, c.name)),
-		AssumeRolePolicy: pulumi.String(podIdentityTrust),
+		AssumeRolePolicy: iampolicy.PodIdentityTrustOf(c.EKSCluster.Arn),
 		Tags:             c.tags(name),
 	}, c.opts...)
 	if err != nil {

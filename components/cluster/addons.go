@@ -15,14 +15,24 @@ func (c *Cluster) addonVersion(name string) string {
 
 func (c *Cluster) addon(ctx *pulumi.Context, name string, deps []pulumi.Resource) (*eks.Addon, error) {
 	child := c.name + "-" + name
-	return eks.NewAddon(ctx, child, &eks.AddonArgs{
+	args := &eks.AddonArgs{
 		ClusterName:              c.EKSCluster.Name,
 		AddonName:                pulumi.String(name),
 		AddonVersion:             pulumi.String(c.addonVersion(name)),
 		ResolveConflictsOnCreate: pulumi.String("OVERWRITE"),
 		ResolveConflictsOnUpdate: pulumi.String("OVERWRITE"),
 		Tags:                     c.tags(child),
-	}, append(c.opts, pulumi.DependsOn(deps))...)
+	}
+	// Validate checked the JSON: an error here is unreachable
+	values, err := addonConfiguration(name, c.args.AddonConfiguration[name])
+	if err != nil {
+		return nil, err
+	}
+	if values != "" {
+		// configurationValues is updated in place (not in forcenew.json for aws:eks/addon:Addon)
+		args.ConfigurationValues = pulumi.String(values)
+	}
+	return eks.NewAddon(ctx, child, args, append(c.opts, pulumi.DependsOn(deps))...)
 }
 
 // addonsBeforeNodes installs vpc-cni, kube-proxy and the Pod Identity agent: a node that joins

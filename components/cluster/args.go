@@ -33,8 +33,16 @@ const (
 // NodeGroupKinds lists the allowed kinds.
 var NodeGroupKinds = []NodeGroupKind{Managed, SelfManaged}
 
-// AMITypes lists the AMI types a node group may run (AL2023, the default, and Bottlerocket).
+// AMITypes lists the AMI types a node group may run (AL2023, the default, and Bottlerocket, for
+// Managed groups only).
 var AMITypes = []string{"AL2023_x86_64_STANDARD", "AL2023_ARM_64_STANDARD", "BOTTLEROCKET_x86_64", "BOTTLEROCKET_ARM_64"}
+
+// bottlerocketTypes are the Bottlerocket AMI types. Bottlerocket boots from a root device that
+// holds its partition sets and keeps container images and orchestration data on a second, data
+// device, and reads TOML settings from user data rather than nodeadm (github.com/bottlerocket-os/
+// bottlerocket at 91632ff: README.md "Default Volumes" and "Using user data"; TESTING.md maps the
+// two on AWS as /dev/xvda, 4 GiB, and /dev/xvdb, 20 GiB).
+var bottlerocketTypes = []string{"BOTTLEROCKET_x86_64", "BOTTLEROCKET_ARM_64"}
 
 // UpgradePolicies are the EKS support types.
 var UpgradePolicies = []string{"STANDARD", "EXTENDED"}
@@ -108,20 +116,28 @@ type NodeGroup struct {
 	// AMIID pins the image of a SelfManaged group (an EKS-optimized AL2023 AMI, resolved once from
 	// its SSM parameter and written into config). Required for SelfManaged.
 	AMIID string
-	// AMIType is the AMI family. Defaults to AL2023_x86_64_STANDARD.
+	// AMIType is the AMI family. Bottlerocket is for Managed groups only: EKS writes their
+	// Bottlerocket settings, while a SelfManaged group's user data is AL2023's nodeadm NodeConfig
+	// (refused by Validate). Defaults to AL2023_x86_64_STANDARD.
 	AMIType string
 	// Labels and Taints go on every node. Default to none.
 	Labels map[string]string
 	Taints []Taint
-	// MaxUnavailable is how many nodes an update replaces at once. Defaults to 1.
+	// MaxUnavailable is how many nodes an update replaces at once: a Managed group's
+	// updateConfig.maxUnavailable; for a SelfManaged group, the instance refresh's
+	// MinHealthyPercentage, the share of DesiredSize that stays in service
+	// (floor(100*(DesiredSize-MaxUnavailable)/DesiredSize), so at most MaxUnavailable of
+	// DesiredSize nodes are out at once). At most MaxSize (and 100, EKS's limit). Defaults to 1.
 	MaxUnavailable int
-	// DiskSizeGiB is the encrypted gp3 root volume. Defaults to 50 GiB.
+	// DiskSizeGiB is the encrypted gp3 volume the node's images and containers live on: AL2023's
+	// root volume (/dev/xvda), Bottlerocket's data volume (/dev/xvdb; its OS volume keeps the AMI's
+	// size). Defaults to 50 GiB.
 	DiskSizeGiB int
 	// MetadataHopLimit is the IMDSv2 hop limit: 1 keeps pods away from the node's credentials; 2
 	// lets pods that need IMDS (without Pod Identity) reach it. Defaults to 1.
 	MetadataHopLimit int
-	// Tags are added to the group's launch template, instances, volumes and auto-scaling group, over
-	// the cluster's Tags. Defaults to none.
+	// Tags are added to the group's launch template, instances, volumes, network interfaces and
+	// auto-scaling group, over the cluster's DefaultTags and Tags. Defaults to none.
 	Tags map[string]string
 }
 
@@ -162,6 +178,12 @@ type ClusterArgs struct {
 	EnableIRSA bool
 	// AddonVersions override the pinned add-on versions of the table. Defaults to the table.
 	AddonVersions map[string]string
+	// AddonConfiguration is each core add-on's configurationValues: a JSON object following the
+	// add-on version's schema (`aws eks describe-addon-configuration --addon-name <name>
+	// --addon-version <version>`), deep-merged over DefaultAddonConfiguration key by key (a null
+	// removes a key). Defaults to DefaultAddonConfiguration: vpc-cni with prefix delegation,
+	// coredns with 2 replicas.
+	AddonConfiguration map[string]string
 	// NodeGroups are the worker node groups, at least one. Required.
 	NodeGroups []NodeGroup
 	// Protect protects the cluster and its KMS key (pulumi protect). EKS's own deletion protection
@@ -170,6 +192,13 @@ type ClusterArgs struct {
 	Protect bool
 	// Tags are added to every resource. Defaults to none.
 	Tags map[string]string
+	// DefaultTags are the tags the AWS provider applies as default tags (the stacks pass their
+	// standard tags: Project, Environment, Stack, ManagedBy, Owner, CostCenter...). The provider
+	// does not put them on what a launch template or an auto-scaling group launches, so the
+	// cluster writes DefaultTags, then Tags, then the group's Tags onto node instances, volumes and
+	// network interfaces (launch-template tag specifications) and onto self-managed groups'
+	// auto-scaling group tags (propagated at launch). Defaults to none.
+	DefaultTags map[string]string
 	// NamePrefix starts every physical name the cluster sets: it is the EKS cluster's name, and so
 	// names its control-plane log group (/aws/eks/<NamePrefix>/cluster, the name EKS writes to)
 	// and the self-managed groups' discovery tags (kubernetes.io/cluster/<NamePrefix>,
@@ -207,6 +236,7 @@ func (a *ClusterArgs) withDefaults() ClusterArgs {
 	if c.ServiceIPv4CIDR == "" {
 		c.ServiceIPv4CIDR = "172.20.0.0/16"
 	}
+	c.AddonConfiguration = maps.Clone(c.AddonConfiguration)
 	c.AccessEntries = slices.Clone(c.AccessEntries)
 	for i, e := range c.AccessEntries {
 		e.AccessPolicies = slices.Clone(e.AccessPolicies)
@@ -298,6 +328,15 @@ func (a ClusterArgs) validate() error {
 	for _, name := range CoreAddons {
 		if versions[name] == "" && a.AddonVersions[name] == "" {
 			return fielderr.New("AddonVersions", "no pinned version of %s for Kubernetes %s", name, a.Version)
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(a.AddonConfiguration)) {
+		path := "AddonConfiguration[" + strconv.Quote(name) + "]"
+		if !slices.Contains(CoreAddons, name) {
+			return fielderr.New(path, "%q is not a core add-on of the cluster (allowed: %s)", name, strings.Join(CoreAddons, ", "))
+		}
+		if _, err := addonConfiguration(name, a.AddonConfiguration[name]); err != nil {
+			return fielderr.New(path, "%s", err)
 		}
 	}
 	if a.VPCID == nil {
@@ -463,8 +502,10 @@ func (g NodeGroup) validate(version string) error {
 		return fielderr.New("ReleaseVersion", "%q is set on a SelfManaged group, which runs AMIID", g.ReleaseVersion)
 	case !slices.Contains(AMITypes, g.AMIType):
 		return fielderr.New("AMIType", "%q is not an AMI type (allowed: %s)", g.AMIType, strings.Join(AMITypes, ", "))
-	case g.MaxUnavailable < 1:
-		return fielderr.New("MaxUnavailable", "%d must be at least 1", g.MaxUnavailable)
+	case g.Kind == SelfManaged && slices.Contains(bottlerocketTypes, g.AMIType):
+		return fielderr.New("AMIType", "%q is refused on a SelfManaged group: its user data is AL2023's nodeadm NodeConfig, not Bottlerocket's TOML settings (run Bottlerocket in a Managed group)", g.AMIType)
+	case g.MaxUnavailable < 1 || g.MaxUnavailable > 100 || g.MaxUnavailable > g.MaxSize:
+		return fielderr.New("MaxUnavailable", "%d must be from 1 to MaxSize %d (and at most 100)", g.MaxUnavailable, g.MaxSize)
 	case g.DiskSizeGiB < 20 || g.DiskSizeGiB > 16384:
 		return fielderr.New("DiskSizeGiB", "%d is outside 20 to 16384 (gp3 limits)", g.DiskSizeGiB)
 	case g.MetadataHopLimit != 1 && g.MetadataHopLimit != 2:

@@ -44,7 +44,10 @@ const clusterType = "flowmart:cluster:Cluster"
 type Cluster struct {
 	pulumi.ResourceState
 
-	ClusterName          pulumi.StringOutput `pulumi:"clusterName"`
+	ClusterName pulumi.StringOutput `pulumi:"clusterName"`
+	// ClusterARN is the EKS cluster's ARN: Pod Identity roles made elsewhere (PlatformAddons)
+	// trust only this cluster with it.
+	ClusterARN           pulumi.StringOutput `pulumi:"clusterArn"`
 	Endpoint             pulumi.StringOutput `pulumi:"endpoint"`
 	CertificateAuthority pulumi.StringOutput `pulumi:"certificateAuthority"`
 	OIDCIssuerURL        pulumi.StringOutput `pulumi:"oidcIssuerUrl"`
@@ -59,6 +62,10 @@ type Cluster struct {
 	NodeSecurityGroupID    pulumi.IDOutput          `pulumi:"nodeSecurityGroupId"`
 	ClusterSecurityGroupID pulumi.StringOutput      `pulumi:"clusterSecurityGroupId"`
 	KMSKeyARN              pulumi.StringOutput      `pulumi:"kmsKeyArn"`
+	// TerminationQueueURL is the SQS queue the AWS Node Termination Handler reads to drain
+	// self-managed nodes before they terminate (PlatformAddons' NodeTerminationHandler); empty
+	// when the cluster has no self-managed group.
+	TerminationQueueURL pulumi.StringOutput `pulumi:"terminationQueueUrl"`
 	// Kubeconfig is a secret kubeconfig that authenticates with `aws eks get-token`.
 	Kubeconfig pulumi.StringOutput `pulumi:"kubeconfig"`
 
@@ -78,6 +85,7 @@ type Cluster struct {
 	nodeSG           pulumi.IDOutput
 	preNode          []pulumi.Resource // add-ons nodes wait for (vpc-cni, kube-proxy, pod identity agent)
 	nodes            []pulumi.Resource
+	selfGroups       []selfManagedASG // the self-managed groups' auto-scaling groups, for the drain
 	oidcProvider     *iam.OpenIdConnectProvider
 }
 
@@ -101,6 +109,7 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 		c.accessEntries,
 		c.addonsBeforeNodes,
 		c.nodeGroups,
+		c.drain,
 		c.addonsAfterNodes,
 		c.podIdentities,
 		c.irsa,
@@ -118,6 +127,7 @@ func (c *Cluster) tags(resource string) pulumi.StringMap { return tags.Named(c.a
 
 func (c *Cluster) registerOutputs(ctx *pulumi.Context) error {
 	c.ClusterName = c.EKSCluster.Name
+	c.ClusterARN = c.EKSCluster.Arn
 	c.Endpoint = c.EKSCluster.Endpoint
 	c.CertificateAuthority = c.EKSCluster.CertificateAuthority.Data().Elem()
 	c.OIDCIssuerURL = oidcIssuer(c.EKSCluster)
@@ -134,6 +144,7 @@ func (c *Cluster) registerOutputs(ctx *pulumi.Context) error {
 	c.KMSKeyARN = c.kmsKeyARN.ToStringOutput()
 	return ctx.RegisterResourceOutputs(c, pulumi.Map{
 		"clusterName":            c.ClusterName,
+		"clusterArn":             c.ClusterARN,
 		"endpoint":               c.Endpoint,
 		"certificateAuthority":   c.CertificateAuthority,
 		"oidcIssuerUrl":          c.OIDCIssuerURL,
@@ -144,6 +155,7 @@ func (c *Cluster) registerOutputs(ctx *pulumi.Context) error {
 		"nodeSecurityGroupId":    c.NodeSecurityGroupID,
 		"clusterSecurityGroupId": c.ClusterSecurityGroupID,
 		"kmsKeyArn":              c.KMSKeyARN,
+		"terminationQueueUrl":    c.TerminationQueueURL,
 		"kubeconfig":             c.Kubeconfig,
 	})
 }

@@ -412,8 +412,8 @@ func TestBringYourOwnKMSKey(t *testing.T) {
 	}
 }
 
-// Self-managed nodes: the ASG propagates every tag in key order, the launch template tags
-// instances and volumes, and the nodeadm user data names the cluster and the pinned service CIDR.
+// Self-managed nodes: the ASG propagates every tag in key order (with the termination handler's
+// managed tag), the launch template tags instances, volumes and network interfaces, and the nodeadm user data names the cluster and the pinned service CIDR.
 func TestSelfManagedTagsAndUserData(t *testing.T) {
 	args := baseArgs()
 	args.Tags = map[string]string{"Team": "platform"}
@@ -433,7 +433,7 @@ func TestSelfManagedTagsAndUserData(t *testing.T) {
 			t.Errorf("group tag does not win over the cluster's: %v", m)
 		}
 	}
-	if !slices.Equal(keys, []string{"Name", "Pool", "Team", "k8s.io/cluster-autoscaler/enabled", "k8s.io/cluster-autoscaler/prod", "kubernetes.io/cluster/prod"}) {
+	if !slices.Equal(keys, []string{"Name", "Pool", "Team", "aws-node-termination-handler/managed", "k8s.io/cluster-autoscaler/enabled", "k8s.io/cluster-autoscaler/prod", "kubernetes.io/cluster/prod"}) {
 		t.Errorf("asg tag keys %v", keys)
 	}
 	lt := doc.Get("aws:ec2/launchTemplate:LaunchTemplate", "prod-system")
@@ -441,7 +441,7 @@ func TestSelfManagedTagsAndUserData(t *testing.T) {
 	for _, ts := range lt.Inputs["tagSpecifications"].([]any) {
 		kinds = append(kinds, ts.(map[string]any)["resourceType"].(string))
 	}
-	if !slices.Equal(kinds, []string{"instance", "volume"}) {
+	if !slices.Equal(kinds, []string{"instance", "volume", "network-interface"}) {
 		t.Errorf("tag specifications %v", kinds)
 	}
 	raw, err := base64.StdEncoding.DecodeString(lt.Inputs["userData"].(string))

@@ -88,6 +88,9 @@ var fuzzStrings = []func(a *ClusterArgs, s string){
 	func(a *ClusterArgs, s string) { a.Tags = map[string]string{s: s} },
 	func(a *ClusterArgs, s string) { a.KubeconfigRoleARN = pulumi.StringPtr(s) },
 	func(a *ClusterArgs, s string) { a.KubeconfigProfile = s },
+	func(a *ClusterArgs, s string) { a.AddonConfiguration = map[string]string{"vpc-cni": s} },
+	func(a *ClusterArgs, s string) { a.AddonConfiguration = map[string]string{s: `{"replicaCount":3}`} },
+	func(a *ClusterArgs, s string) { a.DefaultTags = map[string]string{s: s} },
 }
 
 var fuzzInts = []func(a *ClusterArgs, n int){
@@ -182,6 +185,7 @@ func FuzzNewCluster(f *testing.F) {
 	f.Add(uint8(fuzzEmpty|fuzzLong), uint8(23), "k", uint8(4), int64(2))                 // empty slices, a very long tag, 2 unavailable
 	f.Add(uint8(fuzzAlternative), uint8(255), "", uint8(255), int64(0))                  // public, IRSA, a key, every log type
 	f.Add(uint8(fuzzNilMaps|fuzzNilInputs), uint8(11), `{"Version"`, uint8(6), int64(2)) // nil slices and inputs, broken policy JSON
+	f.Add(uint8(0), uint8(26), `{"env":`, uint8(255), int64(0))                          // broken add-on configuration JSON
 	f.Fuzz(func(t *testing.T, shape uint8, strField uint8, s string, intField uint8, n int64) {
 		for _, dryRun := range []bool{true, false} {
 			fuzzRun(t, mocks.New("eu-west-1", "111122223333"), dryRun, fuzzArgs(shape, strField, s, intField, n))

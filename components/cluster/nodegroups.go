@@ -59,6 +59,39 @@ func (c *Cluster) groupTags(g NodeGroup, name string) pulumi.StringMap {
 	return tags.Named(tags.Merge(c.args.Tags, g.Tags), name)
 }
 
+// launchedTags are the tags of what a group launches (instances, volumes, network interfaces),
+// which the provider's default tags never reach: DefaultTags, the cluster's Tags, the group's,
+// then Name and extra.
+func (c *Cluster) launchedTags(g NodeGroup, name string, extra ...map[string]string) map[string]string {
+	m := tags.Merge(append([]map[string]string{c.args.DefaultTags, c.args.Tags, g.Tags}, extra...)...)
+	m[tags.KeyName] = name
+	return m
+}
+
+// rootDevice is the device of the volume DiskSizeGiB sizes: AL2023's root volume, Bottlerocket's
+// data volume (/dev/xvdb; its OS keeps the AMI's /dev/xvda, see bottlerocketTypes).
+func rootDevice(g NodeGroup) string {
+	if slices.Contains(bottlerocketTypes, g.AMIType) {
+		return "/dev/xvdb"
+	}
+	return "/dev/xvda"
+}
+
+// launchedResourceTypes are the launch-template tag specifications: what EC2 creates at launch.
+var launchedResourceTypes = []string{"instance", "volume", "network-interface"}
+
+// minHealthyPercentage is the instance refresh's MinHealthyPercentage for MaxUnavailable: the
+// largest share of DesiredSize that leaves at most MaxUnavailable nodes out of service. EC2 Auto
+// Scaling keeps that percentage of the desired capacity in service, rounded up to a whole instance
+// (Amazon EC2 Auto Scaling API Reference, RefreshPreferences, MinHealthyPercentage: "0 to 100",
+// the default 90; https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_RefreshPreferences.html),
+// and ceil(D*floor(100*(D-M)/D)/100) is exactly D-M. The autoscaler may move the desired
+// capacity: the percentage then keeps the same share of the group in service.
+func minHealthyPercentage(g NodeGroup) int {
+	d := max(g.DesiredSize, 1)
+	return max(0, 100*(d-g.MaxUnavailable)/d)
+}
+
 // launchTemplate builds the launch template of a group; self-managed groups add image, profile
 // and user data. Nodes get no public IP: they live in the private subnets, which never map one.
 func (c *Cluster) launchTemplate(ctx *pulumi.Context, g NodeGroup, self *ec2.LaunchTemplateArgs) (*ec2.LaunchTemplate, error) {
@@ -75,7 +108,7 @@ func (c *Cluster) launchTemplate(ctx *pulumi.Context, g NodeGroup, self *ec2.Lau
 		HttpPutResponseHopLimit: pulumi.Int(g.MetadataHopLimit),
 	}
 	args.BlockDeviceMappings = ec2.LaunchTemplateBlockDeviceMappingArray{&ec2.LaunchTemplateBlockDeviceMappingArgs{
-		DeviceName: pulumi.String("/dev/xvda"),
+		DeviceName: pulumi.String(rootDevice(g)),
 		Ebs: &ec2.LaunchTemplateBlockDeviceMappingEbsArgs{
 			VolumeSize:          pulumi.Int(g.DiskSizeGiB),
 			VolumeType:          pulumi.String("gp3"),
@@ -84,11 +117,15 @@ func (c *Cluster) launchTemplate(ctx *pulumi.Context, g NodeGroup, self *ec2.Lau
 		},
 	}}
 	args.VpcSecurityGroupIds = pulumi.StringArray{c.nodeSG.ToStringOutput(), c.EKSCluster.VpcConfig.ClusterSecurityGroupId().Elem()}
-	// instances and volumes do not get the provider's default tags: tag them here
-	args.TagSpecifications = ec2.LaunchTemplateTagSpecificationArray{
-		&ec2.LaunchTemplateTagSpecificationArgs{ResourceType: pulumi.String("instance"), Tags: c.groupTags(g, name)},
-		&ec2.LaunchTemplateTagSpecificationArgs{ResourceType: pulumi.String("volume"), Tags: c.groupTags(g, name)},
+	// instances, volumes and network interfaces do not get the provider's default tags: tag them
+	// here. A change makes a new launch-template version (tagSpecifications is not in
+	// forcenew.json), which rolls the group's nodes.
+	launched := pulumi.ToStringMap(c.launchedTags(g, name))
+	var specs ec2.LaunchTemplateTagSpecificationArray
+	for _, t := range launchedResourceTypes {
+		specs = append(specs, &ec2.LaunchTemplateTagSpecificationArgs{ResourceType: pulumi.String(t), Tags: launched})
 	}
+	args.TagSpecifications = specs
 	args.Tags = c.groupTags(g, name)
 	return ec2.NewLaunchTemplate(ctx, name, args, c.opts...)
 }
@@ -151,17 +188,20 @@ func (c *Cluster) selfManaged(ctx *pulumi.Context, g NodeGroup, deps []pulumi.Re
 		MinSize:            pulumi.Int(g.MinSize),
 		MaxSize:            pulumi.Int(g.MaxSize),
 		DesiredCapacity:    pulumi.Int(g.DesiredSize),
+		// a new launch-template version replaces the nodes, at most MaxUnavailable at a time;
+		// each terminating node waits in the drain lifecycle hook (drain.go)
 		InstanceRefresh: &autoscaling.GroupInstanceRefreshArgs{
 			Strategy:    pulumi.String("Rolling"),
-			Preferences: &autoscaling.GroupInstanceRefreshPreferencesArgs{MinHealthyPercentage: pulumi.Int(90)},
+			Preferences: &autoscaling.GroupInstanceRefreshPreferencesArgs{MinHealthyPercentage: pulumi.Int(minHealthyPercentage(g))},
 		},
 		HealthCheckType: pulumi.String("EC2"),
-		// the cluster autoscaler discovers the group by these tags, as it does managed groups
-		Tags: asgTags(tags.Merge(c.args.Tags, g.Tags, map[string]string{
-			tags.KeyName:                           name,
+		// the cluster autoscaler discovers the group by these tags, as it does managed groups;
+		// the termination handler drains only instances with its managed tag
+		Tags: asgTags(c.launchedTags(g, name, map[string]string{
 			"kubernetes.io/cluster/" + cluster:     "owned",
 			"k8s.io/cluster-autoscaler/enabled":    "true",
 			"k8s.io/cluster-autoscaler/" + cluster: "owned",
+			TerminationHandlerManagedTag:           "",
 		})),
 	}
 	version := itoa(lt.LatestVersion)
@@ -186,7 +226,12 @@ func (c *Cluster) selfManaged(ctx *pulumi.Context, g NodeGroup, deps []pulumi.Re
 			},
 		}
 	}
-	return autoscaling.NewGroup(ctx, name, asg, append(c.opts, pulumi.DependsOn(deps), pulumi.IgnoreChanges([]string{"desiredCapacity"}))...)
+	group, err := autoscaling.NewGroup(ctx, name, asg, append(c.opts, pulumi.DependsOn(deps), pulumi.IgnoreChanges([]string{"desiredCapacity"}))...)
+	if err != nil {
+		return nil, err
+	}
+	c.selfGroups = append(c.selfGroups, selfManagedASG{group: g, asg: group})
+	return group, nil
 }
 
 // asgTags turns tags into auto-scaling group tags propagated to instances, in key order so the

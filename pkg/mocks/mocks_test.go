@@ -191,9 +191,9 @@ func TestServiceARNs(t *testing.T) {
 	}
 
 	// A type without an entry: its name and a hash as id, an ARN built from its token.
-	id, gen := register(t, m, "aws:sqs/queue:Queue", "jobs", nil)
+	id, gen := register(t, m, "aws:dynamodb/table:Table", "jobs", nil)
 	matches(t, "generic id", id, "jobs-[0-9a-f]{8}")
-	if gen["arn"] != "arn:aws:sqs:eu-west-1:111122223333:queue/"+id {
+	if gen["arn"] != "arn:aws:dynamodb:eu-west-1:111122223333:table/"+id {
 		t.Errorf("generic arn %v", gen["arn"])
 	}
 }

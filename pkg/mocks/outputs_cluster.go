@@ -66,6 +66,16 @@ var clusterOutputs = map[string]outputFunc{
 	"aws:iam/rolePolicyAttachment:RolePolicyAttachment": func(m *Mocks, r *target, h string) (string, map[string]any) {
 		return autoName(r, h), nil
 	},
+	// the node termination handler's queue: its id is its URL (SQS GetQueueUrl)
+	"aws:sqs/queue:Queue": func(m *Mocks, r *target, h string) (string, map[string]any) {
+		name := autoName(r, h)
+		url := fmt.Sprintf("https://sqs.%s.amazonaws.com/%s/%s", m.region, m.account, name)
+		return url, map[string]any{"name": name, "url": url, "arn": fmt.Sprintf("arn:aws:sqs:%s:%s:%s", m.region, m.account, name)}
+	},
+	"aws:cloudwatch/eventRule:EventRule": func(m *Mocks, r *target, h string) (string, map[string]any) {
+		name := autoName(r, h)
+		return name, map[string]any{"name": name, "arn": fmt.Sprintf("arn:aws:events:%s:%s:rule/%s", m.region, m.account, name)}
+	},
 	"aws:iam/openIdConnectProvider:OpenIdConnectProvider": func(m *Mocks, r *target, h string) (string, map[string]any) {
 		arn := fmt.Sprintf("arn:aws:iam::%s:oidc-provider/oidc.eks.%s.amazonaws.com/id/%s", m.account, m.region, strings.ToUpper(h[:32]))
 		return arn, map[string]any{"arn": arn}

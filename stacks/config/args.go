@@ -13,6 +13,7 @@ import (
 	"github.com/flowmart/platform/components/registry"
 	"github.com/flowmart/platform/components/sqlserver"
 	"github.com/flowmart/platform/components/vpn"
+	"github.com/flowmart/platform/pkg/tags"
 )
 
 // This file is the one place the configuration is mapped onto the components' Args. Each XArgs
@@ -70,7 +71,10 @@ func (c *Config) ClusterArgs() cluster.ClusterArgs {
 		UpgradePolicy:        k.UpgradePolicy,
 		EnableIRSA:           k.EnableIRSA,
 		AddonVersions:        k.AddonVersions,
+		AddonConfiguration:   k.addonConfiguration(),
 		Protect:              c.Protected(),
+		// the provider's default tags, which do not reach what the node groups launch
+		DefaultTags: tags.Standard(c.Project, string(c.Environment), c.Stack, c.Tags),
 	}
 	if c.AssumeRoleARN != "" {
 		a.KubeconfigRoleARN = pulumi.StringPtr(c.AssumeRoleARN)
@@ -190,7 +194,9 @@ func (c *Config) AddonsArgs() addons.PlatformAddonsArgs {
 		SSO: addons.SSOArgs{Enabled: a.SSO.Enabled, Realm: a.SSO.Realm, AdminGroup: a.SSO.AdminGroup},
 		// The admin consoles' internal load balancer admits the VPC and the VPN's clients.
 		AdminCIDRs: adminCIDRs(c.VPN.ClientCIDR),
-		Protect:    c.Protected(),
+		// self-managed nodes are drained by the termination handler; the stack adds its queue
+		NodeTerminationHandler: addons.NodeTerminationHandlerArgs{Enabled: c.Cluster.HasSelfManagedGroups()},
+		Protect:                c.Protected(),
 	}
 }
 

@@ -99,6 +99,11 @@ func (c *Config) validateComponents() error {
 	pa := c.AddonsArgs()
 	pa.KubernetesProvider, pa.ClusterName, pa.VPCID, pa.CertificateARN = &pulumi.ProviderResourceState{}, standIn, standIn, standIn
 	c.AddonsSecrets(&pa, func(string) pulumi.StringInput { return standIn })
+	// the ARN the stack's cluster gets: its name (the stack) in the stack's account and region
+	pa.ClusterARN = pulumi.String("arn:aws:eks:" + c.Region + ":" + c.AccountID + ":cluster/" + c.Stack)
+	if pa.NodeTerminationHandler.Enabled {
+		pa.NodeTerminationHandler.QueueURL = standIn
+	}
 	if err := pa.Validate(); err != nil {
 		return addonsSection.keyError(err)
 	}

@@ -41,6 +41,7 @@ func (c *Config) Validate() error {
 		c.validateWaivers,
 		c.validateComponents,         // each component's own rules, under the config keys
 		c.validateGitOpsRepositories, // after the registry's own rules: its names are valid
+		c.validateNATPath,            // after the network's own rules about natStrategy
 	}
 	for _, check := range checks {
 		if err := check(); err != nil {
