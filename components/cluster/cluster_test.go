@@ -399,7 +399,7 @@ func TestBringYourOwnKMSKey(t *testing.T) {
 	args := baseArgs()
 	args.KMSKeyARN = pulumi.String("arn:aws:kms:eu-west-1:111122223333:key/0b5e2f43-1a2b-4c3d-8e9f-0123456789ab")
 	doc := build(t, args, true)
-	if keys := doc.Find("aws:kms/key:Key"); len(keys) != 1 || keys[0].Name != "prod-logs" || keys[0].Protect {
+	if keys := doc.Find("aws:kms/key:Key"); len(keys) != 1 || keys[0].Name != "prod-control-plane-logs" || keys[0].Protect {
 		t.Errorf("keys created %v: want only the unprotected log key", names(keys))
 	}
 	c := doc.Find("aws:eks/cluster:Cluster")[0]

@@ -129,7 +129,7 @@ func (c *Cluster) logKey(ctx *pulumi.Context, groupName string) (pulumi.StringOu
 		}
 		return "", fmt.Errorf("cluster %q: KMSKeyARN %q names no region (the log key's policy needs it): give the key's ARN, or set LogKMSKeyARN", c.name, key)
 	}).(pulumi.StringOutput)
-	name := c.name + "-logs"
+	name := c.name + "-control-plane-logs"
 	key, err := kmskey.New(ctx, name, kmskey.Args{
 		Description: "Encrypts the control-plane log group of EKS cluster " + c.name,
 		AccountARN:  c.clusterRole.Arn,

@@ -50,7 +50,7 @@ func TestControlPlaneLogGroupEncrypted(t *testing.T) {
 	args := baseArgs()
 	args.Protect = true
 	doc := build(t, args, true)
-	key := doc.Get("aws:kms/key:Key", "prod-logs")
+	key := doc.Get("aws:kms/key:Key", "prod-control-plane-logs")
 	group := doc.Get("aws:cloudwatch/logGroup:LogGroup", "prod-control-plane")
 	if key == nil || group == nil {
 		t.Fatalf("no log key or group among %v", names(doc.Resources))
@@ -85,7 +85,7 @@ func TestLogKeyRegionAndBringYourOwn(t *testing.T) {
 	args := baseArgs()
 	args.KMSKeyARN = pulumi.String("arn:aws:kms:eu-central-1:111122223333:key/0b5e2f43-1a2b-4c3d-8e9f-0123456789ab")
 	doc := build(t, args, true)
-	principal, _ := logsStatement(t, doc.Get("aws:kms/key:Key", "prod-logs"))
+	principal, _ := logsStatement(t, doc.Get("aws:kms/key:Key", "prod-control-plane-logs"))
 	if principal != "logs.eu-central-1.amazonaws.com" {
 		t.Errorf("log key principal %v, want the secrets key's region", principal)
 	}

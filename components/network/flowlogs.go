@@ -27,7 +27,7 @@ func (n *Network) logKey(ctx *pulumi.Context) error {
 	if n.args.PrivateZoneName != "" {
 		groups = append(groups, n.queryLogGroupName())
 	}
-	name := n.name + "-logs"
+	name := n.name + "-network-logs"
 	key, err := kmskey.New(ctx, name, kmskey.Args{
 		Description: "Encrypts the CloudWatch log groups of network " + n.name + " (VPC flow logs, DNS queries)",
 		AccountARN:  n.VPC.Arn,

@@ -46,7 +46,7 @@ func TestLogGroupsEncryptedAndDNSQueriesLogged(t *testing.T) {
 	doc := build(t, args, true)
 	net := doc.Find(networkType)[0]
 
-	key := doc.Get("aws:kms/key:Key", "prod-logs")
+	key := doc.Get("aws:kms/key:Key", "prod-network-logs")
 	if key == nil {
 		t.Fatalf("no key prod-logs among %v", names(doc.Resources))
 	}
@@ -132,7 +132,7 @@ func TestNoZoneNoQueryLogging(t *testing.T) {
 			t.Errorf("%d %s without a private zone", n, typ)
 		}
 	}
-	_, arns := logsStatementGroups(t, doc.Get("aws:kms/key:Key", "prod-logs"))
+	_, arns := logsStatementGroups(t, doc.Get("aws:kms/key:Key", "prod-network-logs"))
 	if !slices.Equal(arns, []string{"arn:aws:logs:eu-west-1:111122223333:log-group:/vpc-flow-logs/prod"}) {
 		t.Errorf("logs statement groups %v", arns)
 	}
@@ -157,7 +157,7 @@ func TestLogKeyGivenOrProtected(t *testing.T) {
 	args = baseArgs("eu-west-1a", "eu-west-1b")
 	args.Protect = true
 	doc = build(t, args, false)
-	if key := doc.Get("aws:kms/key:Key", "prod-logs"); key == nil || !key.Protect {
+	if key := doc.Get("aws:kms/key:Key", "prod-network-logs"); key == nil || !key.Protect {
 		t.Errorf("log key not protected with Protect: %+v", key)
 	}
 	for _, r := range doc.Find("aws:ec2/vpc:Vpc") {
