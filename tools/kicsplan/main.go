@@ -101,7 +101,7 @@ func tfName(s string) string { return nameRe.ReplaceAllString(s, "_") }
 func tfTypes(paths ...string) (map[string]string, error) {
 	out := map[string]string{"cloudflare:index/record:Record": "cloudflare_record"}
 	for _, p := range paths {
-		b, err := os.ReadFile(p)
+		b, err := os.ReadFile(p) //nolint:gosec // G304: the evidence files the user names on the command line
 		if err != nil {
 			return nil, err
 		}
@@ -132,9 +132,7 @@ func k8sKind(typ string) (apiVersion, kind string, ok bool) {
 		return "", "", false
 	}
 	group, kind := rest[:i], rest[i+1:]
-	if strings.HasPrefix(group, "core/") {
-		group = strings.TrimPrefix(group, "core/")
-	}
+	group = strings.TrimPrefix(group, "core/")
 	return group, kind, true
 }
 
@@ -193,7 +191,7 @@ func plan(doc document, types map[string]string) (map[string]any, map[string]map
 		"format_version":    "1.2",
 		"terraform_version": "1.5.7",
 		"planned_values":    map[string]any{"root_module": map[string]any{"resources": resources}},
-		// KICS recognises a plan by all four top-level keys (pkg/analyzer/analyzer.go, tfPlanRegex*)
+		// KICS recognizes a plan by all four top-level keys (pkg/analyzer/analyzer.go, tfPlanRegex*)
 		"resource_changes": []any{},
 		"configuration":    map[string]any{},
 	}, manifests, skipped
@@ -212,14 +210,14 @@ func run(in io.Reader, out, evidence string, stderr io.Writer) error {
 		return err
 	}
 	p, manifests, skipped := plan(doc, types)
-	if err := os.MkdirAll(filepath.Join(out, "k8s"), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Join(out, "k8s"), 0o750); err != nil {
 		return err
 	}
 	b, err := json.MarshalIndent(p, "", " ")
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(out, "plan.json"), b, 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(out, "plan.json"), b, 0o600); err != nil {
 		return err
 	}
 	for name, m := range manifests {
@@ -227,7 +225,7 @@ func run(in io.Reader, out, evidence string, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		if err := os.WriteFile(filepath.Join(out, "k8s", name), b, 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(out, "k8s", name), b, 0o600); err != nil {
 			return err
 		}
 	}

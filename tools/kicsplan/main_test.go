@@ -60,7 +60,7 @@ func TestRunOnTheProductionGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer in.Close()
+	defer func() { _ = in.Close() }()
 	out := t.TempDir()
 	var stderr bytes.Buffer
 	if err := run(in, out, "../../pkg/diff/upstream/forcenew-evidence.json,../../pkg/diff/facts/forcenew-evidence.json", &stderr); err != nil {
