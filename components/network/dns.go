@@ -40,7 +40,10 @@ func (n *Network) privateZone(ctx *pulumi.Context) error {
 // for the log delivery when the configuration is created (CloudWatch Logs User Guide, "Logs
 // sent to CloudWatch Logs",
 // https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-infrastructure-CWL.html);
-// the deploying role needs logs:CreateLogDelivery and logs:PutResourcePolicy for that.
+// the deploying role needs logs:CreateLogDelivery and logs:PutResourcePolicy for that, and
+// Resolver delivers the logs through its service-linked role AWSServiceRoleForRoute53Resolver
+// (Route 53 Developer Guide, "Using Service-Linked Roles for Amazon Route 53 Resolver",
+// https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/using-service-linked-roles.html).
 func (n *Network) queryLogging(ctx *pulumi.Context) error {
 	name := n.name + "-dns-queries"
 	group, err := cloudwatch.NewLogGroup(ctx, name, &cloudwatch.LogGroupArgs{
