@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -127,13 +128,25 @@ func TestCriticalPathFlag(t *testing.T) {
 			Seconds int      `json:"seconds"`
 			Chain   []string `json:"chain"`
 		} `json:"criticalPath"`
+		Resources []struct {
+			URN          string   `json:"urn"`
+			Dependencies []string `json:"dependencies"`
+		} `json:"resources"`
 	}
 	if err := json.Unmarshal([]byte(out), &doc); err != nil {
 		t.Fatal(err)
 	}
 	if doc.CriticalPath == nil || doc.CriticalPath.Seconds <= 0 || len(doc.CriticalPath.Chain) < 2 ||
-		!strings.Contains(doc.CriticalPath.Chain[0], "aws:ec2/vpc:Vpc") {
+		!slices.ContainsFunc(doc.CriticalPath.Chain, func(u string) bool { return strings.Contains(u, "aws:eks/cluster:Cluster") }) {
 		t.Fatalf("criticalPath = %+v", doc.CriticalPath)
+	}
+	// the chain starts at a resource that waits for nothing
+	deps := map[string][]string{}
+	for _, r := range doc.Resources {
+		deps[r.URN] = r.Dependencies
+	}
+	if first := doc.CriticalPath.Chain[0]; len(deps[first]) != 0 {
+		t.Errorf("chain starts at %s, which waits for %v", first, deps[first])
 	}
 	// without the flag the document has no criticalPath field
 	_, out, _ = runCmd("preview", "--stack", "dev", "--json")

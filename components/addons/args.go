@@ -118,6 +118,11 @@ type LoggingArgs struct {
 	// RetentionDays is how long container logs are kept (a CloudWatch Logs retention value).
 	// Defaults to 30 days.
 	RetentionDays int
+	// KMSKeyARN is the customer managed KMS key that encrypts the container log group; its key
+	// policy must let logs.<Region>.amazonaws.com use it for that group. Defaults to a new key with
+	// rotation whose policy allows it for the container log groups of the account's clusters
+	// (/aws/eks/*/containers), protected with Protect.
+	KMSKeyARN pulumi.StringPtrInput
 }
 
 // Route exposes one application through the ingress controller.
@@ -205,7 +210,8 @@ type PlatformAddonsArgs struct {
 	// NodeTerminationHandler drains self-managed nodes before they terminate. Defaults to disabled.
 	NodeTerminationHandler NodeTerminationHandlerArgs
 
-	// Protect protects the stateful resources (the Keycloak database). Defaults to false.
+	// Protect protects the stateful resources (the Keycloak database, the log key). Defaults to
+	// false.
 	Protect bool
 	// Tags are added to every AWS resource of the component. Defaults to none (the provider's
 	// default tags still apply).

@@ -7,6 +7,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/flowmart/platform/pkg/iampolicy"
+	"github.com/flowmart/platform/pkg/kmskey"
+	"github.com/flowmart/platform/pkg/protect"
 )
 
 // metricsServer installs metrics-server (resource metrics for kubectl top and autoscalers).
@@ -100,17 +102,22 @@ func (c *PlatformAddons) monitoring(ctx *pulumi.Context) error {
 
 const fluentBitServiceAccount = "aws-for-fluent-bit"
 
-// logging creates the container log group and installs Fluent Bit shipping to it through Pod
-// Identity, with write access to that group only.
+// logging creates the container log group, encrypted with a customer managed key, and installs
+// Fluent Bit shipping to it through Pod Identity, with write access to that group only.
 func (c *PlatformAddons) logging(ctx *pulumi.Context) error {
 	ad := c.args.Logging
 	if !ad.On() {
 		return nil
 	}
 	lgName := c.name + "-logs"
+	key, err := c.logKey(ctx, lgName)
+	if err != nil {
+		return err
+	}
 	lg, err := cloudwatch.NewLogGroup(ctx, lgName, &cloudwatch.LogGroupArgs{
 		Name:            pulumi.Sprintf("/aws/eks/%s/containers", c.args.ClusterName),
 		RetentionInDays: pulumi.Int(ad.RetentionDays),
+		KmsKeyId:        key,
 		Tags:            c.tags(lgName),
 	}, c.awsOpts...)
 	if err != nil {
@@ -144,4 +151,31 @@ func (c *PlatformAddons) logging(ctx *pulumi.Context) error {
 		dependsOn: []pulumi.Resource{assoc, lg},
 	})
 	return err
+}
+
+// logKey returns Logging.KMSKeyARN, or creates the key that encrypts the container log group: the
+// platform's key policy plus the statement that lets CloudWatch Logs of Region use it
+// (kmskey.LogsStatement). The group's name holds ClusterName, which may be known only once the
+// cluster is, so the statement names the pattern /aws/eks/*/containers: the container log groups
+// of the account's clusters in Region. The certificate's ARN (ACM, the cluster's account) names
+// the account. Writers need no KMS permission: CloudWatch Logs encrypts as itself (CloudWatch
+// Logs User Guide, "Encrypt log data in CloudWatch Logs using AWS Key Management Service",
+// https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html).
+func (c *PlatformAddons) logKey(ctx *pulumi.Context, name string) (pulumi.StringOutput, error) {
+	if c.args.Logging.KMSKeyARN != nil {
+		return c.args.Logging.KMSKeyARN.ToStringPtrOutput().Elem(), nil
+	}
+	key, err := kmskey.New(ctx, name, kmskey.Args{
+		Description: "Encrypts the container log group of platform add-ons " + c.name,
+		AccountARN:  c.args.CertificateARN,
+		Region:      pulumi.String(c.args.Region),
+		ServiceStatementsFor: func(s kmskey.Scope) []iampolicy.Statement {
+			return []iampolicy.Statement{kmskey.LogsStatement(s, "/aws/eks/*/containers")}
+		},
+		Tags: c.tags(name),
+	}, protect.Options(c.args.Protect, c.awsOpts), nil)
+	if err != nil {
+		return pulumi.StringOutput{}, err
+	}
+	return key.Arn, nil
 }

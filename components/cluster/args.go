@@ -47,7 +47,9 @@ var bottlerocketTypes = []string{"BOTTLEROCKET_x86_64", "BOTTLEROCKET_ARM_64"}
 // UpgradePolicies are the EKS support types.
 var UpgradePolicies = []string{"STANDARD", "EXTENDED"}
 
-// LogTypes are the control-plane log types EKS can send to CloudWatch.
+// LogTypes are the control-plane log types EKS can send to CloudWatch (Amazon EKS User Guide,
+// "Send control plane logs to CloudWatch Logs",
+// https://docs.aws.amazon.com/eks/latest/userguide/control-plane-logs.html), and the default.
 var LogTypes = []string{"api", "audit", "authenticator", "controllerManager", "scheduler"}
 
 // Access scope types of an access policy association.
@@ -162,8 +164,12 @@ type ClusterArgs struct {
 	PublicAccessCIDRs []string
 	// KMSKeyARN envelope-encrypts Kubernetes secrets. Defaults to a new key with rotation.
 	KMSKeyARN pulumi.StringPtrInput
-	// LogTypes are the control-plane logs sent to CloudWatch. Defaults to api, audit, authenticator.
+	// LogTypes are the control-plane logs sent to CloudWatch. Defaults to all five (LogTypes).
 	LogTypes []string
+	// LogKMSKeyARN is the customer managed KMS key that encrypts the control-plane log group
+	// (/aws/eks/<NamePrefix>/cluster); its key policy must let logs.<region>.amazonaws.com use it
+	// for that group. Defaults to a new key with rotation whose policy allows exactly that.
+	LogKMSKeyARN pulumi.StringPtrInput
 	// LogRetentionDays is the control-plane log retention. Defaults to 90 days.
 	LogRetentionDays int
 	// UpgradePolicy is STANDARD or EXTENDED support. Defaults to STANDARD.
@@ -225,7 +231,7 @@ func (a *ClusterArgs) withDefaults() ClusterArgs {
 		c = *a
 	}
 	if c.LogTypes == nil {
-		c.LogTypes = []string{"api", "audit", "authenticator"}
+		c.LogTypes = slices.Clone(LogTypes)
 	}
 	if c.LogRetentionDays == 0 {
 		c.LogRetentionDays = 90

@@ -3,6 +3,7 @@ package cluster
 import (
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -34,7 +35,7 @@ func baseArgs() *ClusterArgs {
 func TestDefaults(t *testing.T) {
 	a := baseArgs().withDefaults()
 	g := a.NodeGroups[0]
-	if !slices.Equal(a.LogTypes, []string{"api", "audit", "authenticator"}) || a.LogRetentionDays != 90 || a.UpgradePolicy != "STANDARD" {
+	if !slices.Equal(a.LogTypes, []string{"api", "audit", "authenticator", "controllerManager", "scheduler"}) || a.LogRetentionDays != 90 || a.UpgradePolicy != "STANDARD" {
 		t.Errorf("cluster defaults: %v %d %s", a.LogTypes, a.LogRetentionDays, a.UpgradePolicy)
 	}
 	if g.AMIType != "AL2023_x86_64_STANDARD" || g.DesiredSize != 2 || g.MaxUnavailable != 1 || g.DiskSizeGiB != 50 || g.MetadataHopLimit != 1 {
@@ -155,7 +156,7 @@ func TestControlPlane(t *testing.T) {
 		if enc["resources"].([]any)[0] != "secrets" || !strings.HasPrefix(enc["provider"].(map[string]any)["keyArn"].(string), "arn:aws:kms:") {
 			t.Errorf("encryption %v", enc)
 		}
-		if got := c.Inputs["enabledClusterLogTypes"]; len(got.([]any)) != 3 {
+		if got := c.Inputs["enabledClusterLogTypes"]; fmt.Sprint(got) != "[api audit authenticator controllerManager scheduler]" {
 			t.Errorf("log types %v", got)
 		}
 		key := doc.Get("aws:kms/key:Key", "prod-secrets")
@@ -398,8 +399,8 @@ func TestBringYourOwnKMSKey(t *testing.T) {
 	args := baseArgs()
 	args.KMSKeyARN = pulumi.String("arn:aws:kms:eu-west-1:111122223333:key/0b5e2f43-1a2b-4c3d-8e9f-0123456789ab")
 	doc := build(t, args, true)
-	if keys := doc.Find("aws:kms/key:Key"); len(keys) != 0 {
-		t.Errorf("%d keys created", len(keys))
+	if keys := doc.Find("aws:kms/key:Key"); len(keys) != 1 || keys[0].Name != "prod-control-plane-logs" || keys[0].Protect {
+		t.Errorf("keys created %v: want only the unprotected log key", names(keys))
 	}
 	c := doc.Find("aws:eks/cluster:Cluster")[0]
 	enc := c.Inputs["encryptionConfig"].(map[string]any)["provider"].(map[string]any)

@@ -9,6 +9,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/flowmart/platform/pkg/arn"
 	"github.com/flowmart/platform/pkg/iampolicy"
 	"github.com/flowmart/platform/pkg/kmskey"
 	"github.com/flowmart/platform/pkg/protect"
@@ -91,16 +92,57 @@ func (c *Cluster) roles(ctx *pulumi.Context) error {
 }
 
 // controlPlaneLogs creates the log group EKS writes to, before the cluster, so it has a retention
-// (EKS would otherwise create it without one).
+// (EKS would otherwise create it without one) and is encrypted with a customer managed key. EKS
+// fixes the group's name, /aws/eks/<cluster>/cluster (Amazon EKS User Guide, "Send control plane
+// logs to CloudWatch Logs", https://docs.aws.amazon.com/eks/latest/userguide/control-plane-logs.html).
 func (c *Cluster) controlPlaneLogs(ctx *pulumi.Context) error {
+	groupName := fmt.Sprintf("/aws/eks/%s/cluster", c.args.NamePrefix)
+	key, err := c.logKey(ctx, groupName)
+	if err != nil {
+		return err
+	}
 	name := c.name + "-control-plane"
 	group, err := cloudwatch.NewLogGroup(ctx, name, &cloudwatch.LogGroupArgs{
-		Name:            pulumi.String(fmt.Sprintf("/aws/eks/%s/cluster", c.args.NamePrefix)),
+		Name:            pulumi.String(groupName),
 		RetentionInDays: pulumi.Int(c.args.LogRetentionDays),
+		KmsKeyId:        key,
 		Tags:            c.tags(name),
 	}, c.opts...)
 	c.controlPlaneDeps = append(c.controlPlaneDeps, group)
 	return err
+}
+
+// logKey returns LogKMSKeyARN, or creates the key that encrypts the control-plane log group:
+// the platform's key policy plus the statement that lets CloudWatch Logs of the cluster's region
+// use it for that group only (kmskey.LogsStatement). It is not the secrets key: that one may be
+// given (KMSKeyARN) and keeps a policy no service principal is named in. The cluster role's ARN
+// names the account; the secrets key's ARN names the cluster's region without a lookup (the key
+// "must be symmetric and created in the same AWS Region as the cluster", Amazon EKS API
+// Reference, Provider, keyArn: https://docs.aws.amazon.com/eks/latest/APIReference/API_Provider.html).
+func (c *Cluster) logKey(ctx *pulumi.Context, groupName string) (pulumi.StringOutput, error) {
+	if c.args.LogKMSKeyARN != nil {
+		return c.args.LogKMSKeyARN.ToStringPtrOutput().Elem(), nil
+	}
+	region := c.kmsKeyARN.ToStringOutput().ApplyT(func(key string) (string, error) {
+		if r := arn.Region(key); r != "" {
+			return r, nil
+		}
+		return "", fmt.Errorf("cluster %q: KMSKeyARN %q names no region (the log key's policy needs it): give the key's ARN, or set LogKMSKeyARN", c.name, key)
+	}).(pulumi.StringOutput)
+	name := c.name + "-control-plane-logs"
+	key, err := kmskey.New(ctx, name, kmskey.Args{
+		Description: "Encrypts the control-plane log group of EKS cluster " + c.name,
+		AccountARN:  c.clusterRole.Arn,
+		Region:      region,
+		ServiceStatementsFor: func(s kmskey.Scope) []iampolicy.Statement {
+			return []iampolicy.Statement{kmskey.LogsStatement(s, groupName)}
+		},
+		Tags: c.tags(name),
+	}, protect.Options(c.args.Protect, c.opts), nil)
+	if err != nil {
+		return pulumi.StringOutput{}, err
+	}
+	return key.Arn, nil
 }
 
 // controlPlane creates the EKS cluster: private endpoint on, public endpoint only to the given

@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
 	"github.com/flowmart/platform/pkg/cidr"
 	"github.com/flowmart/platform/pkg/dnsname"
 	"github.com/flowmart/platform/pkg/fielderr"
@@ -91,8 +93,17 @@ type NetworkArgs struct {
 	FlowLogGroupName string
 	// PrivateZoneName is the name of a private Route 53 hosted zone associated with the VPC, for
 	// service discovery (e.g. production.internal: hosts register sqlserver.production.internal,
-	// so applications never hard-code an IP). Defaults to no zone.
+	// so applications never hard-code an IP). With it the VPC also gets Route 53 Resolver query
+	// logging (every DNS query the VPC's resolver answers, the zone's included) into the log
+	// group /dns-queries/<NamePrefix>, kept FlowLogRetentionDays. Defaults to no zone.
 	PrivateZoneName string
+	// LogKMSKeyARN is the customer managed KMS key that encrypts the network's log groups (flow
+	// logs, DNS queries); its key policy must let logs.<region>.amazonaws.com use it for them.
+	// Defaults to a new key with rotation whose policy allows exactly that.
+	LogKMSKeyARN pulumi.StringPtrInput
+	// Protect protects the network's stateful resources (the log key it creates: without it the
+	// logs cannot be read). Defaults to false.
+	Protect bool
 	// NamePrefix is in every physical name the network sets (the flow-log group's default name,
 	// /vpc-flow-logs/<NamePrefix>), so that two networks in one account and region never
 	// collide: 1-497 letters, digits and . - _ #. Every other resource of the network is named
@@ -151,9 +162,10 @@ var eipAllocRe = regexp.MustCompile(`^eipalloc-[0-9a-f]{8,17}$`)
 // https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html).
 // NamePrefix is one segment of the default group name, so it holds no "/".
 const (
-	flowLogGroupPrefix = "/vpc-flow-logs/"
-	maxLogGroupName    = 512
-	maxNamePrefix      = maxLogGroupName - len(flowLogGroupPrefix)
+	flowLogGroupPrefix  = "/vpc-flow-logs/"
+	queryLogGroupPrefix = "/dns-queries/" // no longer than flowLogGroupPrefix: maxNamePrefix holds for both
+	maxLogGroupName     = 512
+	maxNamePrefix       = maxLogGroupName - len(flowLogGroupPrefix)
 )
 
 var (

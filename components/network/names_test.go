@@ -68,12 +68,16 @@ func zoned() *NetworkArgs {
 	return a
 }
 
-// With the default NamePrefix the flow-log group is named after the component, without a
-// company name; FlowLogGroupName keeps a group of an older name (the stacks' production one).
+// With the default NamePrefix the flow-log and DNS query-log groups are named after the
+// component, without a company name; FlowLogGroupName keeps a group of an older name (the
+// stacks' production one).
 func TestDefaultPhysicalNames(t *testing.T) {
 	doc := runNetworks(t, map[string]*NetworkArgs{"production": zoned()})
 	got := physicalNames(t, doc)
-	want := []physicalName{{"aws:cloudwatch/logGroup:LogGroup", "production-flow-logs", "name", "/vpc-flow-logs/production"}}
+	want := []physicalName{
+		{"aws:cloudwatch/logGroup:LogGroup", "production-flow-logs", "name", "/vpc-flow-logs/production"},
+		{"aws:cloudwatch/logGroup:LogGroup", "production-dns-queries", "name", "/dns-queries/production"},
+	}
 	if !slices.Equal(got, want) {
 		t.Errorf("physical names %v, want %v", got, want)
 	}
@@ -81,7 +85,7 @@ func TestDefaultPhysicalNames(t *testing.T) {
 	old := zoned()
 	old.FlowLogGroupName = "/flowmart/production/vpc-flow-logs"
 	doc = runNetworks(t, map[string]*NetworkArgs{"production": old})
-	if got := physicalNames(t, doc); len(got) != 1 || got[0].value != "/flowmart/production/vpc-flow-logs" {
+	if got := physicalNames(t, doc); len(got) != 2 || got[0].value != "/flowmart/production/vpc-flow-logs" || got[1].value != "/dns-queries/production" {
 		t.Errorf("FlowLogGroupName not used: %v", got)
 	}
 }
@@ -156,8 +160,8 @@ func TestNoPhysicalNameCollides(t *testing.T) {
 	two := append(physicalNames(t, runNetworks(t, map[string]*NetworkArgs{"net": blue})),
 		physicalNames(t, runNetworks(t, map[string]*NetworkArgs{"net": green}))...)
 	for label, names := range map[string][]physicalName{"one program": one, "two stacks": two} {
-		if len(names) != 2 {
-			t.Errorf("%s: %d physical names, want 2", label, len(names))
+		if len(names) != 4 {
+			t.Errorf("%s: %d physical names, want 4 (two log groups each)", label, len(names))
 		}
 		seen := map[string]physicalName{}
 		for _, n := range names {

@@ -4,13 +4,15 @@
 //
 // # Physical names
 //
-// The network sets one name that must be unique in its account and region: the flow-log group,
+// The network sets names that must be unique in its account and region: the flow-log group,
 // FlowLogGroupName, which defaults to /vpc-flow-logs/<NamePrefix> (NamePrefix defaults to the
-// component name; no company name is part of it). The private hosted zone is named
+// component name; no company name is part of it), and with a private zone the DNS query-log
+// group /dns-queries/<NamePrefix>. The private hosted zone is named
 // PrivateZoneName, as given (private zones of one name may coexist, one per VPC). Everything
-// else is named by AWS (the VPC, subnets, route tables, gateways, Elastic IPs, endpoints and the
-// flow log get ids) or auto-named by Pulumi from its resource name plus a random suffix (the
-// endpoints' security group, the flow-log role and its inline policy), so it never collides.
+// else is named by AWS (the VPC, subnets, route tables, gateways, Elastic IPs, endpoints, the
+// flow log and the log key get ids) or auto-named by Pulumi from its resource name plus a random
+// suffix (the endpoints' security group, the flow-log role and its inline policy, the Resolver
+// query logging configuration), so it never collides.
 // The Name tags carry the resource names; tags need not be unique.
 package network
 
@@ -65,6 +67,8 @@ type Network struct {
 	eips []pulumi.StringOutput
 	sg   *ec2.SecurityGroup
 	zone *route53.Zone
+	// logKeyARN encrypts the log groups: LogKMSKeyARN or the key logKey creates
+	logKeyARN pulumi.StringOutput
 
 	regionChecked pulumi.StringOutput // the provider's region, once it equals Region
 }
@@ -90,6 +94,7 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 		n.natGateways,
 		n.routes,
 		n.endpoints,
+		n.logKey,
 		n.flowLogs,
 		n.privateZone,
 	}

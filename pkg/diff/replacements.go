@@ -30,6 +30,16 @@ var forceNewJSON []byte
 //go:embed upstream/forcenew-evidence.json
 var forceNewEvidenceJSON []byte
 
+// Facts of the same format for types shared/upstream does not list yet, read by the project
+// itself with the same kind of evidence (facts/README.md). They are merged with the upstream
+// ones; a type in both is an error, so the project's copy goes once upstream lists the type.
+//
+//go:embed facts/forcenew.json
+var projectForceNewJSON []byte
+
+//go:embed facts/forcenew-evidence.json
+var projectEvidenceJSON []byte
+
 // How a replace-forcing path is decided (PROVENANCE.md, "How pkg/diff applies them").
 const (
 	// semAttr: any change of the value at the path, or below it, forces a replacement. In
@@ -87,8 +97,34 @@ type factTable struct {
 }
 
 var loadFacts = sync.OnceValues(func() (*factTable, error) {
-	return parseFacts(forceNewJSON, forceNewEvidenceJSON, conditions)
+	forceNew, err := mergeFacts(forceNewJSON, projectForceNewJSON)
+	if err != nil {
+		return nil, fmt.Errorf("forcenew.json: %w", err)
+	}
+	evidence, err := mergeFacts(forceNewEvidenceJSON, projectEvidenceJSON)
+	if err != nil {
+		return nil, fmt.Errorf("forcenew-evidence.json: %w", err)
+	}
+	return parseFacts(forceNew, evidence, conditions)
 })
+
+// mergeFacts merges two JSON objects keyed by type; a type in both is an error.
+func mergeFacts(upstream, project []byte) ([]byte, error) {
+	var a, b map[string]json.RawMessage
+	if err := json.Unmarshal(upstream, &a); err != nil {
+		return nil, fmt.Errorf("upstream: %w", err)
+	}
+	if err := json.Unmarshal(project, &b); err != nil {
+		return nil, fmt.Errorf("project facts: %w", err)
+	}
+	for typ, v := range b {
+		if _, dup := a[typ]; dup {
+			return nil, fmt.Errorf("%s is in both upstream and the project's facts: remove it from pkg/diff/facts", typ)
+		}
+		a[typ] = v
+	}
+	return json.Marshal(a)
+}
 
 // facts returns the embedded facts. They are checked by the tests of this package, so an error
 // here means a build from files the tests did not pass.

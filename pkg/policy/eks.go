@@ -9,8 +9,12 @@ import (
 // support) that the platform accepts. Update when EKS releases or retires a version.
 var SupportedEKSVersions = []string{"1.30", "1.31", "1.32", "1.33", "1.34"}
 
-// RequiredClusterLogTypes are the control plane logs every cluster sends to CloudWatch Logs.
-var RequiredClusterLogTypes = []string{"api", "audit", "authenticator"}
+// RequiredClusterLogTypes are the control plane logs every cluster sends to CloudWatch Logs: all
+// five that EKS offers (Amazon EKS User Guide, "Send control plane logs to CloudWatch Logs",
+// https://docs.aws.amazon.com/eks/latest/userguide/control-plane-logs.html: api, audit,
+// authenticator, controllerManager, scheduler), as KICS "Missing Cluster Log Types"
+// (assets/queries/terraform/aws/missing_cluster_log_types, v2.2.0) requires.
+var RequiredClusterLogTypes = []string{"api", "audit", "authenticator", "controllerManager", "scheduler"}
 
 var eksRules = []Rule{
 	{
@@ -88,9 +92,9 @@ var eksRules = []Rule{
 	},
 	{
 		ID:          "FM-EKS-004",
-		Description: "EKS clusters send api, audit and authenticator logs to CloudWatch",
+		Description: "EKS clusters send all five control-plane log types to CloudWatch",
 		Enforcement: Mandatory,
-		Mirrors:     []string{"CKV_AWS_37", "AVD-AWS-0038", "FSBP EKS.8"},
+		Mirrors:     []string{"CKV_AWS_37", "AVD-AWS-0038", "FSBP EKS.8", "KICS 66f130d9-b81d-4e8e-9b08-da74b9c891df", "KICS 37304d3f-f852-40b8-ae3f-725e87a7cedf"},
 		Types:       []string{TypeEKSCluster},
 		Check: func(_ Context, r Resource, _ []Resource) []string {
 			v := r.Inputs["enabledClusterLogTypes"]
@@ -106,7 +110,7 @@ var eksRules = []Rule{
 			}
 			if len(missing) > 0 {
 				return []string{"enabledClusterLogTypes lacks " + strings.Join(missing, ", ") + hint(r, map[string]string{
-					clusterType: "add them to ClusterArgs.LogTypes, or leave it unset: it defaults to api, audit, authenticator",
+					clusterType: "add them to ClusterArgs.LogTypes, or leave it unset: it defaults to all five",
 				}, "add them to enabledClusterLogTypes")}
 			}
 			return none

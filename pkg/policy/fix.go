@@ -9,20 +9,22 @@ import "strings"
 
 // Type tokens of the components whose Args the rules' hints name.
 const (
+	networkType  = "flowmart:network:Network"
 	clusterType  = "flowmart:cluster:Cluster"
 	registryType = "flowmart:registry:Registry"
+	addonsType   = "flowmart:addons:PlatformAddons"
 )
 
 // argsTypes are the Args type of each component, by its type token.
 var argsTypes = map[string]string{
-	"flowmart:network:Network":         "NetworkArgs",
+	networkType:                        "NetworkArgs",
 	clusterType:                        "ClusterArgs",
 	registryType:                       "RegistryArgs",
 	"flowmart:certificate:Certificate": "CertificateArgs",
 	"flowmart:certificate:DNSRecords":  "DNSRecordsArgs",
 	"flowmart:sqlserver:SQLServerHost": "SQLServerHostArgs",
 	"flowmart:vpn:VPNGateway":          "VPNGatewayArgs",
-	"flowmart:addons:PlatformAddons":   "PlatformAddonsArgs",
+	addonsType:                         "PlatformAddonsArgs",
 	"flowmart:cicd:DeployIdentity":     "DeployIdentityArgs",
 }
 

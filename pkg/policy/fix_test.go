@@ -28,6 +28,8 @@ func TestFixHintsNameTheArgsField(t *testing.T) {
 	mutable := with(repo, "imageTagMutability", "MUTABLE")
 	unscanned := with(repo, "imageScanningConfiguration", m{"scanOnPush": false})
 	volume := res(TypeVolume, "production-sqlserver-data", m{"encrypted": true})
+	logGroup := res(TypeLogGroup, "production-logs", m{"name": "/aws/eks/production/containers", "retentionInDays": 30})
+	privateZone := res(TypeRoute53Zone, "production-private-zone", m{"name": "production.internal", "vpcs": l{m{"vpcId": "vpc-1"}}})
 	cases := []struct {
 		policy string
 		r      Resource
@@ -43,7 +45,13 @@ func TestFixHintsNameTheArgsField(t *testing.T) {
 		{"FM-EKS-002", own(openCluster), "(set vpcConfig.endpointPublicAccess false or vpcConfig.publicAccessCidrs)"},
 		{"FM-EKS-002", childOf("flowmart:cluster:Cluster", worldCluster), "includes 0.0.0.0/0 (remove it from ClusterArgs.PublicAccessCIDRs; stack key cluster.publicAccessCidrs)"},
 		{"FM-EKS-002", own(worldCluster), "(remove it from vpcConfig.publicAccessCidrs)"},
-		{"FM-EKS-004", childOf("flowmart:cluster:Cluster", with(cluster, "enabledClusterLogTypes", l{"api"})), "lacks audit, authenticator (add them to ClusterArgs.LogTypes"},
+		{"FM-EKS-004", childOf("flowmart:cluster:Cluster", with(cluster, "enabledClusterLogTypes", l{"api"})), "lacks audit, authenticator, controllerManager, scheduler (add them to ClusterArgs.LogTypes"},
+		{"FM-LOG-002", childOf("flowmart:network:Network", with(logGroup, "kmsKeyId", nil)), "(set NetworkArgs.LogKMSKeyARN, or leave it unset"},
+		{"FM-LOG-002", childOf("flowmart:cluster:Cluster", with(logGroup, "kmsKeyId", nil)), "(set ClusterArgs.LogKMSKeyARN, or leave it unset"},
+		{"FM-LOG-002", childOf("flowmart:addons:PlatformAddons", with(logGroup, "kmsKeyId", nil)), "(set PlatformAddonsArgs.Logging.KMSKeyARN, or leave it unset"},
+		{"FM-LOG-002", own(with(logGroup, "kmsKeyId", nil)), "(set kmsKeyId to a customer managed key"},
+		{"FM-DNS-001", childOf("flowmart:network:Network", privateZone), "(a network.Network with PrivateZoneName always has one"},
+		{"FM-DNS-001", own(privateZone), "(add an aws:route53/resolverQueryLogConfigAssociation:ResolverQueryLogConfigAssociation with resourceId set to the VPC)"},
 		{"FM-EKS-005", childOf("flowmart:cluster:Cluster", with(cluster, "version", "1.24")), "(set ClusterArgs.Version; stack key cluster.version)"},
 		{"FM-EKS-005", own(with(cluster, "version", "1.24")), "(set version)"},
 		{"FM-ECR-001", childOf("flowmart:registry:Registry", unscanned), "(set RegistryArgs.Repositories[].ScanOnPush true, or leave it unset: it defaults to true; stack key repositories[].scanOnPush)"},

@@ -107,7 +107,9 @@ func ruleCases() []ruleCase {
 	record := res(TypeCloudflareRecord, "production-validation-shop-example-com", m{"name": "_9552c942231f4de80299c3804b9a6be1.shop.example.com", "type": "CNAME", "proxied": false, "content": "_6018aa0c.acm-validations.aws", "ttl": 60})
 	release := res(TypeHelmRelease, "production-argocd", m{"chart": "argo-cd", "version": "8.1.2", "namespace": "argocd", "repositoryOpts": m{"repo": "https://argoproj.github.io/argo-helm"}})
 	key := res(TypeKMSKey, "production-ecr-key", m{"deletionWindowInDays": 30, "description": "Encrypts the ECR repositories", "enableKeyRotation": true})
-	logGroup := res(TypeLogGroup, "production-flow-logs", m{"name": "/flowmart/production/vpc-flow-logs", "retentionInDays": 365})
+	logGroup := res(TypeLogGroup, "production-flow-logs", m{"name": "/flowmart/production/vpc-flow-logs", "retentionInDays": 365, "kmsKeyId": "arn:aws:kms:eu-west-1:777788889999:key/3"})
+	zone := res(TypeRoute53Zone, "production-private-zone", m{"name": "production.internal", "vpcs": l{m{"vpcId": "vpc-bbfb53b9c8a391d3e"}}}, vpc.URN)
+	queryLog := res(TypeResolverQueryLogAssociation, "production-query-logs", m{"resolverQueryLogConfigId": "rqlc-0a1b2c3d", "resourceId": "vpc-bbfb53b9c8a391d3e"}, vpc.URN)
 	volume := res(TypeVolume, "production-sqlserver-data", m{"availabilityZone": "eu-west-1a", "encrypted": true, "size": 500, "type": "gp3"})
 	secret := res(TypeSecret, "production-sqlserver-admin", m{"name": "flowmart/production/sqlserver/admin", "kmsKeyId": "arn:aws:kms:eu-west-1:777788889999:key/2"})
 	eip := res(TypeEIP, "production-nat-eip-eu-west-1a", m{"domain": "vpc"})
@@ -155,6 +157,8 @@ func ruleCases() []ruleCase {
 		{"no encryption config", "FM-EKS-003", Production, with(cluster, "encryptionConfig", nil), nil, true},
 		{"control plane logs", "FM-EKS-004", Production, cluster, nil, false},
 		{"no audit log", "FM-EKS-004", Production, with(cluster, "enabledClusterLogTypes", l{"api", "authenticator"}), nil, true},
+		{"no scheduler and controller manager logs", "FM-EKS-004", Production, with(cluster, "enabledClusterLogTypes", l{"api", "audit", "authenticator"}), nil, true},
+		{"log types unknown during preview", "FM-EKS-004", Production, with(cluster, "enabledClusterLogTypes", Unknown), nil, false},
 		{"supported version", "FM-EKS-005", Production, cluster, nil, false},
 		{"unsupported version", "FM-EKS-005", Production, with(cluster, "version", "1.24"), nil, true},
 		{"floating version", "FM-EKS-005", Production, with(cluster, "version", nil), nil, true},
@@ -202,6 +206,18 @@ func ruleCases() []ruleCase {
 		{"key without rotation", "FM-KMS-001", Production, with(key, "enableKeyRotation", false), nil, true},
 		{"retention set", "FM-LOG-001", Production, logGroup, nil, false},
 		{"retention unset", "FM-LOG-001", Production, with(logGroup, "retentionInDays", nil), nil, true},
+		{"log group with a customer key", "FM-LOG-002", Production, logGroup, nil, false},
+		{"log group key unknown during preview", "FM-LOG-002", Production, with(logGroup, "kmsKeyId", Unknown), nil, false},
+		{"log group with the service key", "FM-LOG-002", Production, with(logGroup, "kmsKeyId", nil), nil, true},
+		{"log group with an empty key", "FM-LOG-002", Production, with(logGroup, "kmsKeyId", ""), nil, true},
+
+		{"private zone whose vpc logs its queries", "FM-DNS-001", Production, zone, []Resource{vpc, queryLog}, false},
+		{"ids unknown during preview, same vpc", "FM-DNS-001", Production, with(zone, "vpcs", l{m{"vpcId": Unknown}}), []Resource{vpc, with(queryLog, "resourceId", Unknown)}, false},
+		{"public zone", "FM-DNS-001", Production, with(zone, "vpcs", nil), nil, false},
+		{"private zone without query logging", "FM-DNS-001", Production, zone, []Resource{vpc}, true},
+		{"query logging on another vpc", "FM-DNS-001", Production, zone, []Resource{vpc, with(queryLog, "resourceId", "vpc-0other")}, true},
+		{"association without a configuration", "FM-DNS-001", Production, zone, []Resource{vpc, with(queryLog, "resolverQueryLogConfigId", "")}, true},
+		{"second vpc of the zone not logged", "FM-DNS-001", Production, with(zone, "vpcs", l{m{"vpcId": "vpc-bbfb53b9c8a391d3e"}, m{"vpcId": "vpc-0peer"}}), []Resource{vpc, queryLog}, true},
 
 		{"scoped role policy", "FM-IAM-001", Production, rolePolicy, nil, false},
 		{"policy unknown during preview", "FM-IAM-001", Production, with(rolePolicy, "policy", Unknown), nil, false},

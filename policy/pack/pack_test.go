@@ -39,7 +39,7 @@ func recorded() []policyx.AnalyzerResource {
 			Options: pulumi.ResourceOptions{Protect: true},
 			Properties: property.NewMap(map[string]property.Value{
 				"version":                str("1.33"),
-				"enabledClusterLogTypes": property.New([]property.Value{str("api"), str("audit"), str("authenticator")}),
+				"enabledClusterLogTypes": property.New([]property.Value{str("api"), str("audit"), str("authenticator"), str("controllerManager"), str("scheduler")}),
 				"encryptionConfig": property.New(map[string]property.Value{
 					"provider":  property.New(map[string]property.Value{"keyArn": property.New(property.Computed)}),
 					"resources": property.New([]property.Value{str("secrets")}),

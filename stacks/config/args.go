@@ -43,6 +43,7 @@ func (c *Config) NetworkArgs() network.NetworkArgs {
 		// FlowMart's own name for the group, from before the component dropped the brand from its
 		// default: changing it would replace every stack's flow-log group
 		FlowLogGroupName: "/flowmart/" + c.Stack + "/vpc-flow-logs",
+		Protect:          c.Protected(),
 	}
 }
 

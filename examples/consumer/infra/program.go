@@ -109,6 +109,7 @@ func NetworkArgs(env Environment) *network.NetworkArgs {
 		CIDRBlock:         env.VPCCIDR,
 		AvailabilityZones: env.AvailabilityZones,
 		NATStrategy:       network.NATOnePerAZ,
+		Protect:           env.Protect, // the key that encrypts the network's log groups
 		Tags:              map[string]string{"layer": "network"},
 	}
 }
