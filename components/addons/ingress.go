@@ -97,18 +97,20 @@ var ingressSpecs = map[IngressController]ingressSpec{
 				"service":      map[string]any{"enabled": false},
 				"ingressClass": map[string]any{"enabled": true, "isDefaultClass": true, "name": "traefik"},
 				"ports": map[string]any{
+					// traefik 41: redirections and TLS of an entry point are under its http
+					// (ports.<name>.http.redirections, ports.<name>.http.tls in values.yaml at v41.3.0).
 					"web": map[string]any{
 						"port":          8000,
 						"proxyProtocol": trusted,
-						"redirections": map[string]any{"entryPoint": map[string]any{
+						"http": map[string]any{"redirections": map[string]any{"entryPoint": map[string]any{
 							"to": "websecure", "scheme": "https", "permanent": true,
-						}},
+						}}},
 					},
 					// TLS ends at the NLB: websecure receives plain HTTP.
 					"websecure": map[string]any{
 						"port":          8443,
 						"proxyProtocol": trusted,
-						"tls":           map[string]any{"enabled": false},
+						"http":          map[string]any{"tls": map[string]any{"enabled": false}},
 					},
 				},
 			}
