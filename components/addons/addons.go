@@ -49,6 +49,7 @@ import (
 
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	helmv3 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/helm/v3"
+	yamlv2 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/yaml/v2"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	networkingv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/networking/v1"
 	"github.com/pulumi/pulumi-random/sdk/v4/go/random"
@@ -194,6 +195,18 @@ type release struct {
 	dependsOn []pulumi.Resource
 }
 
+// crds applies a chart's CRDs from its pinned commit (chartCRDs), before its release; nil for a
+// chart without CRDs in crds/.
+func (c *PlatformAddons) crds(ctx *pulumi.Context, r release) (pulumi.Resource, error) {
+	src, ok := chartCRDs[r.chart]
+	if !ok {
+		return nil, nil
+	}
+	return yamlv2.NewConfigGroup(ctx, c.name+"-"+r.key+"-crds", &yamlv2.ConfigGroupArgs{
+		Files: pulumi.ToStringArray(src.URLs()),
+	}, c.k8sOpts...)
+}
+
 // install creates a release: pinned chart, explicit namespace, atomic, cleaned up on failure, and
 // ordered after the load balancer controller.
 func (c *PlatformAddons) install(ctx *pulumi.Context, r release) (*helmv3.Release, error) {
@@ -215,6 +228,13 @@ func (c *PlatformAddons) install(ctx *pulumi.Context, r release) (*helmv3.Releas
 	if r.timeout == 0 {
 		r.timeout = 600
 	}
+	crds, err := c.crds(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	if crds != nil {
+		deps = append(deps, crds)
+	}
 	rel, err := helmv3.NewRelease(ctx, c.name+"-"+r.key, &helmv3.ReleaseArgs{
 		Name:            pulumi.String(r.name),
 		Namespace:       pulumi.String(r.namespace),
@@ -226,6 +246,7 @@ func (c *PlatformAddons) install(ctx *pulumi.Context, r release) (*helmv3.Releas
 		CleanupOnFail:   pulumi.Bool(true),
 		Timeout:         pulumi.Int(r.timeout),
 		MaxHistory:      pulumi.Int(10),
+		SkipCrds:        pulumi.Bool(crds != nil),
 		Values:          toMap(MergeValues(r.values, r.override)),
 	}, append(c.k8sOpts, pulumi.DependsOn(deps))...)
 	if err != nil {

@@ -118,7 +118,8 @@ func TestReleasesPinnedAtomicOrdered(t *testing.T) {
 		want := map[string]string{ // release child -> namespace
 			"test-lbc": "kube-system", "test-ingress": "ingress", "test-argocd": "argocd", "test-image-updater": "argocd",
 			"test-apisix": "apisix", "test-cnpg": "cnpg-system", "test-keycloak": "keycloak",
-			"test-metrics-server": "kube-system", "test-monitoring": "monitoring", "test-fluent-bit": "logging",
+			"test-metrics-server": "kube-system", "test-monitoring": "monitoring", "test-monitoring-crds": "monitoring",
+			"test-fluent-bit": "logging",
 		}
 		releases := doc.Find(helmRelease)
 		if len(releases) != len(want) {

@@ -120,6 +120,8 @@ var freeForm = map[string][]string{
 	// grafana.ini rendered as INI sections (Grafana's configuration file); a Prometheus
 	// Operator StorageSpec (volumeClaimTemplate is a PersistentVolumeClaim)
 	chartPrometheusStack: {"grafana.[grafana.ini]", "prometheus.prometheusSpec.storageSpec"},
+	// Kubernetes annotations of the CRDs
+	chartPrometheusCRDs: {"crds.annotations"},
 	// a Traefik entry point's redirection (doc.traefik.io, entrypoints: to, scheme, permanent)
 	chartTraefik: {"ports.web.http.redirections.entryPoint"},
 }

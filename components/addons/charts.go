@@ -53,6 +53,86 @@ var Charts = map[string]Chart{
 	chartFluentBit:      {"https://aws.github.io/eks-charts", "aws-for-fluent-bit", "0.2.0"},
 }
 
+// CRDSource is where a chart's crds/ files are at its pinned version. Helm installs a chart's
+// crds/ once and never upgrades them, so for these charts the component applies the files itself,
+// from the chart's repository at the commit of the pinned version (a yaml/v2 ConfigGroup that
+// server-side applies them, so a bump upgrades them), and the release skips its crds/. The
+// commits and files are those of chartfacts.json (a test keeps them equal): a chart bump
+// regenerates the facts and copies them here. kube-prometheus-stack's CRDs come from its
+// companion chart prometheus-operator-crds instead.
+type CRDSource struct {
+	Repo   string   // GitHub owner/name
+	Commit string   // the commit of the pinned chart version
+	Files  []string // the files of the chart's crds/ (a symbolic link followed)
+}
+
+// URLs are the files' addresses at the commit.
+func (s CRDSource) URLs() []string {
+	urls := make([]string, len(s.Files))
+	for i, f := range s.Files {
+		urls[i] = "https://raw.githubusercontent.com/" + s.Repo + "/" + s.Commit + "/" + f
+	}
+	return urls
+}
+
+// chartCRDs are the CRD files of the charts that keep CRDs in crds/.
+var chartCRDs = map[string]CRDSource{
+	chartLoadBalancerController: {
+		Repo: "aws/eks-charts", Commit: "5239609242f3430be50fb0b714a24d3ef2b47983",
+		Files: []string{
+			"stable/aws-load-balancer-controller/crds/crds.yaml",
+			"stable/aws-load-balancer-controller/crds/gateway-crds.yaml",
+		},
+	},
+	chartNGINX: {
+		Repo: "nginx/kubernetes-ingress", Commit: "f92a24e4fd2b52c72739c4a1f4f9bb6424bf5731",
+		Files: []string{
+			"config/crd/bases/appprotect.f5.com_aplogconfs.yaml",
+			"config/crd/bases/appprotect.f5.com_appolicies.yaml",
+			"config/crd/bases/appprotect.f5.com_apusersigs.yaml",
+			"config/crd/bases/appprotectdos.f5.com_apdoslogconfs.yaml",
+			"config/crd/bases/appprotectdos.f5.com_apdospolicy.yaml",
+			"config/crd/bases/appprotectdos.f5.com_dosprotectedresources.yaml",
+			"config/crd/bases/externaldns.nginx.org_dnsendpoints.yaml",
+			"config/crd/bases/k8s.nginx.org_globalconfigurations.yaml",
+			"config/crd/bases/k8s.nginx.org_policies.yaml",
+			"config/crd/bases/k8s.nginx.org_transportservers.yaml",
+			"config/crd/bases/k8s.nginx.org_virtualserverroutes.yaml",
+			"config/crd/bases/k8s.nginx.org_virtualservers.yaml",
+		},
+	},
+	chartTraefik: {
+		Repo: "traefik/traefik-helm-chart", Commit: "a8a66d0098703627b2cf352c66b1725c196a734a",
+		Files: []string{
+			"traefik/crds/hub.traefik.io_accesscontrolpolicies.yaml",
+			"traefik/crds/hub.traefik.io_aiservices.yaml",
+			"traefik/crds/hub.traefik.io_apiauths.yaml",
+			"traefik/crds/hub.traefik.io_apibundles.yaml",
+			"traefik/crds/hub.traefik.io_apicatalogitems.yaml",
+			"traefik/crds/hub.traefik.io_apiplans.yaml",
+			"traefik/crds/hub.traefik.io_apiportalauths.yaml",
+			"traefik/crds/hub.traefik.io_apiportals.yaml",
+			"traefik/crds/hub.traefik.io_apiratelimits.yaml",
+			"traefik/crds/hub.traefik.io_apis.yaml",
+			"traefik/crds/hub.traefik.io_apiversions.yaml",
+			"traefik/crds/hub.traefik.io_contentitems.yaml",
+			"traefik/crds/hub.traefik.io_managedapplications.yaml",
+			"traefik/crds/hub.traefik.io_managedsubscriptions.yaml",
+			"traefik/crds/hub.traefik.io_uplinks.yaml",
+			"traefik/crds/traefik.io_ingressroutes.yaml",
+			"traefik/crds/traefik.io_ingressroutetcps.yaml",
+			"traefik/crds/traefik.io_ingressrouteudps.yaml",
+			"traefik/crds/traefik.io_middlewares.yaml",
+			"traefik/crds/traefik.io_middlewaretcps.yaml",
+			"traefik/crds/traefik.io_serverstransports.yaml",
+			"traefik/crds/traefik.io_serverstransporttcps.yaml",
+			"traefik/crds/traefik.io_tlsoptions.yaml",
+			"traefik/crds/traefik.io_tlsstores.yaml",
+			"traefik/crds/traefik.io_traefikservices.yaml",
+		},
+	},
+}
+
 // Images the component pins itself (the charts pin the rest).
 const (
 	// keycloakImage is the official Keycloak image: the Bitnami images are frozen since 2025-08.

@@ -71,6 +71,8 @@ var ingressSpecs = map[IngressController]ingressSpec{
 			return map[string]any{"controller": map[string]any{
 				"replicaCount":   a.Ingress.Replicas,
 				"enableSnippets": false,
+				// F5's telemetry reporting (on by default in the chart) stays off.
+				"telemetryReporting": map[string]any{"enable": false},
 				"ingressClass":   map[string]any{"name": "nginx", "create": true, "setAsDefaultIngress": true},
 				// The component's own Service fronts the pods (safe destroy, known hostname).
 				"service": map[string]any{"create": false},

@@ -50,10 +50,21 @@ func (c *PlatformAddons) monitoring(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
+	// The Prometheus Operator's CRDs from their own chart, as templates, so a bump upgrades them;
+	// kept when the release goes (deleting a CRD deletes every object of it).
+	crds, err := c.install(ctx, release{
+		key: "monitoring-crds", chart: chartPrometheusCRDs, namespace: nsMonitoring, name: "prometheus-operator-crds",
+		values: map[string]any{"crds": map[string]any{"annotations": map[string]any{"helm.sh/resource-policy": "keep"}}},
+	})
+	if err != nil {
+		return err
+	}
 	rel, err := c.install(ctx, release{
 		key: "monitoring", chart: chartPrometheusStack, namespace: nsMonitoring, name: "kube-prometheus-stack",
 		values: map[string]any{
 			"fullnameOverride": "kps",
+			// the stack's own crds/ (installed once, never upgraded) are off: prometheus-operator-crds
+			"crds": map[string]any{"enabled": false},
 			"grafana": map[string]any{
 				"fullnameOverride": "grafana",
 				"admin": map[string]any{
@@ -79,7 +90,7 @@ func (c *PlatformAddons) monitoring(ctx *pulumi.Context) error {
 		},
 		override:  ad.Values,
 		timeout:   900,
-		dependsOn: []pulumi.Resource{admin},
+		dependsOn: []pulumi.Resource{admin, crds},
 	})
 	if err != nil {
 		return err
