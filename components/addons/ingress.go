@@ -73,7 +73,7 @@ var ingressSpecs = map[IngressController]ingressSpec{
 				"enableSnippets": false,
 				// F5's telemetry reporting (on by default in the chart) stays off.
 				"telemetryReporting": map[string]any{"enable": false},
-				"ingressClass":   map[string]any{"name": "nginx", "create": true, "setAsDefaultIngress": true},
+				"ingressClass":       map[string]any{"name": "nginx", "create": true, "setAsDefaultIngress": true},
 				// The component's own Service fronts the pods (safe destroy, known hostname).
 				"service": map[string]any{"create": false},
 				"config": map[string]any{"entries": map[string]any{
