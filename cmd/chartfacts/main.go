@@ -74,7 +74,11 @@ var sources = map[string]source{
 	// index.yaml of prometheus-community's gh-pages is too large to be in the snapshot: its
 	// chart-releaser tags one release per published version.
 	"kube-prometheus-stack": {repo: "prometheus-community/helm-charts", dir: "charts/kube-prometheus-stack", tag: "kube-prometheus-stack-{v}", index: "tags:kube-prometheus-stack-*",
-		subcharts: []subchart{{alias: "grafana", repo: "grafana-community/helm-charts", dir: "charts/grafana", tag: "grafana-{v}"}}},
+		subcharts: []subchart{
+			{alias: "grafana", repo: "grafana-community/helm-charts", dir: "charts/grafana", tag: "grafana-{v}"},
+			{alias: "kube-state-metrics", repo: "prometheus-community/helm-charts", dir: "charts/kube-state-metrics", tag: "kube-state-metrics-{v}"},
+			{alias: "prometheus-node-exporter", repo: "prometheus-community/helm-charts", dir: "charts/prometheus-node-exporter", tag: "prometheus-node-exporter-{v}"},
+		}},
 	"prometheus-operator-crds": {repo: "prometheus-community/helm-charts", dir: "charts/prometheus-operator-crds", tag: "prometheus-operator-crds-{v}", index: "tags:prometheus-operator-crds-*"},
 }
 

@@ -247,7 +247,7 @@ func (c *PlatformAddons) install(ctx *pulumi.Context, r release) (*helmv3.Releas
 		Timeout:         pulumi.Int(r.timeout),
 		MaxHistory:      pulumi.Int(10),
 		SkipCrds:        pulumi.Bool(crds != nil),
-		Values:          toMap(MergeValues(r.values, r.override)),
+		Values:          toMap(MergeValues(MergeValues(r.values, mirrorValues(r.chart, r.values, c.args.ImageMirrors)), r.override)),
 	}, append(c.k8sOpts, pulumi.DependsOn(deps))...)
 	if err != nil {
 		return nil, err

@@ -45,6 +45,8 @@ func TestDefaults(t *testing.T) {
 	}
 }
 
+var okAPISIXRoute = APISIXRoute{ID: "checkout", URI: "/checkout/*", Upstream: "checkout-api.checkout.svc:80"}
+
 func TestValidate(t *testing.T) {
 	off := pulumi.BoolRef(false)
 	cases := []struct {
@@ -79,6 +81,38 @@ func TestValidate(t *testing.T) {
 		{"bad namespace", func(a *PlatformAddonsArgs) { a.Routes[0].Namespace = "" }, `Routes[0].Namespace: "" is not a Kubernetes namespace name`},
 		{"platform namespace", func(a *PlatformAddonsArgs) { a.Routes[0].Namespace = "argocd" }, `Routes[0].Namespace: "argocd" is a namespace of the platform's add-ons`},
 		{"bad path", func(a *PlatformAddonsArgs) { a.Routes[1].Path = "api" }, `Routes[1].Path: "api" must start with /`},
+		{"apisix routes", func(a *PlatformAddonsArgs) { a.APISIX.Routes = []APISIXRoute{okAPISIXRoute} }, ""},
+		{"apisix configmap", func(a *PlatformAddonsArgs) { a.APISIX.ConfigMap = "apisix-routes" }, ""},
+		{"apisix configmap and routes", func(a *PlatformAddonsArgs) {
+			a.APISIX.ConfigMap = "apisix-routes"
+			a.APISIX.Routes = []APISIXRoute{okAPISIXRoute}
+		}, `APISIX.Routes: lists 1 route(s) and ConfigMap is "apisix-routes"`},
+		{"apisix routes in etcd mode", func(a *PlatformAddonsArgs) {
+			a.APISIX.Mode = APISIXEtcd
+			a.APISIX.ConfigMap = "apisix-routes"
+		}, `APISIX.Mode: "etcd" keeps routes in etcd`},
+		{"apisix bad configmap", func(a *PlatformAddonsArgs) { a.APISIX.ConfigMap = "Routes!" }, `APISIX.ConfigMap: "Routes!" is not a ConfigMap name`},
+		{"apisix bad upstream", func(a *PlatformAddonsArgs) {
+			r := okAPISIXRoute
+			r.Upstream = "http://checkout"
+			a.APISIX.Routes = []APISIXRoute{r}
+		}, `APISIX.Routes[0].Upstream: "http://checkout" is not host:port`},
+		{"apisix bad uri", func(a *PlatformAddonsArgs) {
+			r := okAPISIXRoute
+			r.URI = "api/*"
+			a.APISIX.Routes = []APISIXRoute{r}
+		}, `APISIX.Routes[0].URI: "api/*" is not a path`},
+		{"apisix duplicate id", func(a *PlatformAddonsArgs) { a.APISIX.Routes = []APISIXRoute{okAPISIXRoute, okAPISIXRoute} },
+			`APISIX.Routes[1].ID: "checkout" is used twice`},
+		{"mirror ok", func(a *PlatformAddonsArgs) { a.ImageMirrors = testMirrors }, ""},
+		{"mirror with scheme", func(a *PlatformAddonsArgs) {
+			a.ImageMirrors = map[string]string{"quay.io": "https://111122223333.dkr.ecr.eu-west-1.amazonaws.com/quay"}
+		},
+			`ImageMirrors[quay.io]: "https://111122223333.dkr.ecr.eu-west-1.amazonaws.com/quay" is not a repository prefix`},
+		{"mirror bad host", func(a *PlatformAddonsArgs) {
+			a.ImageMirrors = map[string]string{"Quay": "111122223333.dkr.ecr.eu-west-1.amazonaws.com/quay"}
+		},
+			`ImageMirrors: "Quay" is not a registry host`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -7,8 +7,6 @@ import (
 	"sort"
 	"strings"
 	"testing"
-
-	"github.com/flowmart/platform/pkg/preview"
 )
 
 // chartFacts is chartfacts.json, written by cmd/chartfacts from each chart's sources at its tag.
@@ -148,6 +146,10 @@ var keysScenarios = map[string]func(*PlatformAddonsArgs){
 	"apisix-etcd": func(a *PlatformAddonsArgs) {
 		a.APISIX.Mode = APISIXEtcd
 	},
+	"mirrors-and-apisix-routes": func(a *PlatformAddonsArgs) {
+		a.ImageMirrors = testMirrors
+		a.APISIX.Routes = []APISIXRoute{okAPISIXRoute}
+	},
 }
 
 // TestValuesKeysExist: every values key the component sets, for every chart, is a key of the
@@ -196,5 +198,3 @@ func acceptedKey(keys, free []string, p string) bool {
 	}
 	return false
 }
-
-var _ = preview.Options{}

@@ -138,6 +138,11 @@ const (
 	// keycloakImage is the official Keycloak image: the Bitnami images are frozen since 2025-08.
 	keycloakImage = "quay.io/keycloak/keycloak"
 	keycloakTag   = "26.5.6" // the appVersion of keycloakx 7.1.11
+	// The etcd image of APISIX's etcd mode: the default of the chart's etcd dependency (bitnami/charts
+	// etcd/12.0.18 values.yaml image), pinned instead of the apisix chart's bitnamilegacy/etcd:latest.
+	etcdRegistry   = "docker.io"
+	etcdRepository = "bitnami/etcd"
+	etcdTag        = "3.6.4-debian-12-r3"
 	// postgresImage is the CloudNativePG operand image.
 	postgresImage = "ghcr.io/cloudnative-pg/postgresql:17.5"
 )
