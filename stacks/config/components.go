@@ -46,6 +46,8 @@ var (
 		"Monitoring.StorageGiB":       {key: KeyAddons + ".prometheusStorageGiB"},
 		"Logging.RetentionDays":       {key: KeyAddons + ".logRetentionDays"},
 		"APISIX.Mode":                 {key: KeyAddons + ".apisixMode"},
+		"APISIX.ConfigMap":            {key: KeyAddons + ".apisixConfigMap"},
+		"ImageMirrors":                {key: KeyRegistry + ".pullThroughCache"},
 	}}
 	sqlServerSection = section{key: KeySQLServer, typ: typeOf[SQLServerConfig](), fields: map[string]target{
 		"VPNClientCIDR":   {key: KeyVPN + ".clientCidr"},

@@ -25,6 +25,8 @@ func TestKeyFor(t *testing.T) {
 		{addonsSection, "Routes[3].Host", "routes[3].host", ""},
 		{addonsSection, "Monitoring.RetentionDays", "addons.prometheusRetentionDays", ""},
 		{addonsSection, "ArgoCD.Replicas", "addons.argocd", "Replicas"},
+		{addonsSection, "APISIX.ConfigMap", "addons.apisixConfigMap", ""},
+		{addonsSection, "ImageMirrors[quay.io]", "registry.pullThroughCache[quay.io]", ""},
 		{sqlServerSection, "DataVolume.ThroughputMiBps", "sqlServer.volumes.data.throughputMiBps", ""},
 		{sqlServerSection, "AlarmSubscriptions[0].Endpoint", "sqlServer.alarmSubscriptions[0].endpoint", ""},
 		{vpnSection, "Peers[1].PublicKey", "vpn.peers[1].publicKey", ""},
