@@ -137,14 +137,19 @@ var chartCRDs = map[string]CRDSource{
 const (
 	// keycloakImage is the official Keycloak image: the Bitnami images are frozen since 2025-08.
 	keycloakImage = "quay.io/keycloak/keycloak"
-	keycloakTag   = "26.5.6" // the appVersion of keycloakx 7.1.11
+	// renovate: datasource=docker depName=quay.io/keycloak/keycloak
+	keycloakTag = "26.5.6" // the appVersion of keycloakx 7.1.11
 	// The etcd image of APISIX's etcd mode: the default of the chart's etcd dependency (bitnami/charts
 	// etcd/12.0.18 values.yaml image), pinned instead of the apisix chart's bitnamilegacy/etcd:latest.
 	etcdRegistry   = "docker.io"
 	etcdRepository = "bitnami/etcd"
-	etcdTag        = "3.6.4-debian-12-r3"
+	// renovate: datasource=docker depName=docker.io/bitnami/etcd
+	etcdTag = "3.6.4-debian-12-r3"
 	// postgresImage is the CloudNativePG operand image.
-	postgresImage = "ghcr.io/cloudnative-pg/postgresql:17.5"
+	postgresImage      = postgresRepository + ":" + postgresTag
+	postgresRepository = "ghcr.io/cloudnative-pg/postgresql"
+	// renovate: datasource=docker depName=ghcr.io/cloudnative-pg/postgresql
+	postgresTag = "17.5"
 )
 
 // ValuesPath writes a path of Helm values keys the way chartfacts.json records them: the keys
