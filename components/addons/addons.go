@@ -37,7 +37,8 @@
 // its own and fixed (one PlatformAddons per cluster): the namespaces ingress, argocd, apisix,
 // keycloak, cnpg-system, monitoring and logging (plus the routes' Namespace), the Helm releases
 // aws-load-balancer-controller, nginx-ingress or traefik, argocd, argocd-image-updater, apisix,
-// cnpg, keycloak, metrics-server, kube-prometheus-stack and aws-for-fluent-bit, the Service
+// cnpg, keycloak, metrics-server, prometheus-operator-crds, kube-prometheus-stack and
+// aws-for-fluent-bit, the Service
 // ingress/ingress-lb, the Ingresses argocd-server, apisix-gateway, keycloak and grafana (plus
 // each route's Name), the Secrets apisix-admin-keys, keycloak-admin and grafana-admin, and the
 // CloudNativePG cluster keycloak-db. The network load balancer is created and named by the AWS
@@ -98,8 +99,9 @@ type PlatformAddons struct {
 	// Releases holds every installed Helm release by add-on key, an escape hatch: "lbc" (AWS Load
 	// Balancer Controller), "ingress" (the IngressController's chart), "argocd", "image-updater",
 	// "apisix", "cnpg" (the CloudNativePG operator, with Keycloak), "keycloak", "metrics-server",
-	// "monitoring" (kube-prometheus-stack) and "fluent-bit". A disabled add-on has no key. The
-	// key is also the release's child name suffix (name+"-"+key) and the key of Charts.
+	// "monitoring" (kube-prometheus-stack), "monitoring-crds" (prometheus-operator-crds) and
+	// "fluent-bit". A disabled add-on has no key. The key is also the release's child name suffix
+	// (name+"-"+key); a chart that keeps CRDs in crds/ has them in the ConfigGroup name+"-"+key+"-crds".
 	Releases map[string]*helmv3.Release
 	// IngressService is the LoadBalancer Service in front of the ingress controller.
 	IngressService *corev1.Service
