@@ -38,7 +38,7 @@
 // keycloak, cnpg-system, monitoring and logging (plus the routes' Namespace), the Helm releases
 // aws-load-balancer-controller, nginx-ingress and nginx-ingress-internal (or traefik and
 // traefik-internal), argocd, argocd-image-updater, apisix, cnpg, keycloak, metrics-server,
-// kube-prometheus-stack and aws-for-fluent-bit, the Services ingress/ingress-lb and
+// prometheus-operator-crds, kube-prometheus-stack and aws-for-fluent-bit, the Services ingress/ingress-lb and
 // ingress/ingress-internal-lb, the Ingresses argocd-server, apisix-gateway, keycloak,
 // keycloak-admin and grafana (plus each route's Name), the Secrets apisix-admin-keys,
 // keycloak-admin, grafana-admin, keycloak-sso-clients, argocd-oidc and grafana-oidc, the ConfigMap
@@ -66,6 +66,7 @@ import (
 	helmv3 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/helm/v3"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	networkingv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/networking/v1"
+	yamlv2 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/yaml/v2"
 	"github.com/pulumi/pulumi-random/sdk/v4/go/random"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -123,8 +124,9 @@ type PlatformAddons struct {
 	// Balancer Controller), "ingress" and "ingress-internal" (the IngressController's chart, public
 	// and internal), "argocd", "image-updater",
 	// "apisix", "cnpg" (the CloudNativePG operator, with Keycloak), "keycloak", "metrics-server",
-	// "monitoring" (kube-prometheus-stack) and "fluent-bit". A disabled add-on has no key. The
-	// key is also the release's child name suffix (name+"-"+key) and the key of Charts.
+	// "monitoring" (kube-prometheus-stack), "monitoring-crds" (prometheus-operator-crds) and
+	// "fluent-bit". A disabled add-on has no key. The key is also the release's child name suffix
+	// (name+"-"+key); a chart that keeps CRDs in crds/ has them in the ConfigGroup name+"-"+key+"-crds".
 	Releases map[string]*helmv3.Release
 	// IngressService is the LoadBalancer Service in front of the public ingress controller.
 	IngressService *corev1.Service
@@ -144,8 +146,10 @@ type PlatformAddons struct {
 	// ingressInternal is the internal ingress controller (admin consoles), nil when disabled.
 	ingressInternal *helmv3.Release
 	sso             *ssoClients // the OIDC clients' secrets, nil without SSO
-	urls            map[string]pulumi.StringOutput
-	passwords       map[string]pulumi.StringOutput
+	// crdGroups are the CRDs applied per chart (chartCRDs), once each.
+	crdGroups map[string]pulumi.Resource
+	urls      map[string]pulumi.StringOutput
+	passwords map[string]pulumi.StringOutput
 }
 
 // NewPlatformAddons installs the add-ons. Children are named name+"-<add-on>[-<part>]".
@@ -235,6 +239,31 @@ type release struct {
 	dependsOn []pulumi.Resource
 }
 
+// crds applies a chart's CRDs from its pinned commit (chartCRDs), before its release; nil for a
+// chart without CRDs in crds/.
+func (c *PlatformAddons) crds(ctx *pulumi.Context, r release) (pulumi.Resource, error) {
+	src, ok := chartCRDs[r.chart]
+	if !ok {
+		return nil, nil
+	}
+	// The public and the internal ingress controllers are two releases of one chart: its CRDs are
+	// applied once, named after the first release.
+	if g, done := c.crdGroups[r.chart]; done {
+		return g, nil
+	}
+	g, err := yamlv2.NewConfigGroup(ctx, c.name+"-"+r.key+"-crds", &yamlv2.ConfigGroupArgs{
+		Files: pulumi.ToStringArray(src.URLs()),
+	}, c.k8sOpts...)
+	if err != nil {
+		return nil, err
+	}
+	if c.crdGroups == nil {
+		c.crdGroups = map[string]pulumi.Resource{}
+	}
+	c.crdGroups[r.chart] = g
+	return g, nil
+}
+
 // install creates a release: pinned chart, explicit namespace, atomic, cleaned up on failure, and
 // ordered after the load balancer controller.
 func (c *PlatformAddons) install(ctx *pulumi.Context, r release) (*helmv3.Release, error) {
@@ -256,6 +285,13 @@ func (c *PlatformAddons) install(ctx *pulumi.Context, r release) (*helmv3.Releas
 	if r.timeout == 0 {
 		r.timeout = 600
 	}
+	crds, err := c.crds(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	if crds != nil {
+		deps = append(deps, crds)
+	}
 	args := &helmv3.ReleaseArgs{
 		Name:            pulumi.String(r.name),
 		Namespace:       pulumi.String(r.namespace),
@@ -267,7 +303,8 @@ func (c *PlatformAddons) install(ctx *pulumi.Context, r release) (*helmv3.Releas
 		CleanupOnFail:   pulumi.Bool(true),
 		Timeout:         pulumi.Int(r.timeout),
 		MaxHistory:      pulumi.Int(10),
-		Values:          toMap(MergeValues(r.values, r.override)),
+		SkipCrds:        pulumi.Bool(crds != nil),
+		Values:          toMap(MergeValues(MergeValues(r.values, mirrorValues(r.chart, r.values, c.args.ImageMirrors)), r.override)),
 	}
 	if strings.HasPrefix(ch.Repository, "oci://") { // an OCI registry has no index: the chart is its full reference (OCI support of helm.v3.Release, pulumi-kubernetes #1892)
 		args.Chart, args.RepositoryOpts = pulumi.String(ch.Repository+"/"+ch.Chart), nil

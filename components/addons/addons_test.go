@@ -121,7 +121,8 @@ func TestReleasesPinnedAtomicOrdered(t *testing.T) {
 		want := map[string]string{ // release child -> namespace
 			"test-lbc": "kube-system", "test-ingress": "ingress", "test-ingress-internal": "ingress", "test-argocd": "argocd", "test-image-updater": "argocd",
 			"test-apisix": "apisix", "test-cnpg": "cnpg-system", "test-keycloak": "keycloak",
-			"test-metrics-server": "kube-system", "test-monitoring": "monitoring", "test-fluent-bit": "logging",
+			"test-metrics-server": "kube-system", "test-monitoring": "monitoring", "test-monitoring-crds": "monitoring",
+			"test-fluent-bit": "logging",
 		}
 		releases := doc.Find(helmRelease)
 		if len(releases) != len(want) {
@@ -166,7 +167,8 @@ func TestReleasesPinnedAtomicOrdered(t *testing.T) {
 // chartFor returns the charts-table key of a chart name.
 func chartFor(chart string) string {
 	for k, c := range Charts {
-		if c.Chart == chart {
+		// a chart from an OCI registry is installed by its full reference
+		if c.Chart == chart || c.Repository+"/"+c.Chart == chart {
 			return k
 		}
 	}

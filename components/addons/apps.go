@@ -100,9 +100,16 @@ func (c *PlatformAddons) apisix(ctx *pulumi.Context) error {
 		"ingress":            map[string]any{"enabled": false},
 		"ingress-controller": map[string]any{"enabled": false},
 		"apisix": map[string]any{
-			"ssl":        map[string]any{"enabled": false},
-			"deployment": map[string]any{"mode": "standalone", "role": "data_plane"},
-			"admin":      map[string]any{"enabled": false},
+			"ssl": map[string]any{"enabled": false},
+			// apisix 2.12.5+: the rules of the chart's apisix.yaml ConfigMap are
+			// apisix.deployment.standalone.config, or an existing ConfigMap replaces it
+			// (apache/apisix-helm-chart #717).
+			"deployment": map[string]any{"mode": "standalone", "role": "data_plane", "standalone": map[string]any{
+				"config":            apisixRules(ad.Routes),
+				"existingConfigMap": ad.ConfigMap,
+			}},
+			// no Admin API in standalone: the rules are the configuration
+			"admin": map[string]any{"enabled": false},
 		},
 		"etcd": map[string]any{"enabled": false},
 	}
@@ -130,6 +137,9 @@ func (c *PlatformAddons) apisix(ctx *pulumi.Context) error {
 			"admin": map[string]any{
 				"enabled":     true,
 				"credentials": map[string]any{"secretName": "apisix-admin-keys"}, //nolint:gosec // G101: a reference to a Kubernetes Secret by name, no value
+				// the Admin API answers pods of the cluster only (VPC CNI: pod addresses are
+				// in the VPC), not the chart's 127.0.0.1/24
+				"allow": map[string]any{"ipList": []any{c.args.checkedVPCCIDR()}},
 			},
 		}
 		deps = c.volumeDeps(deps...) // etcd's persistent volumes
@@ -137,6 +147,8 @@ func (c *PlatformAddons) apisix(ctx *pulumi.Context) error {
 			"enabled":      true,
 			"replicaCount": 3,
 			"persistence":  map[string]any{"enabled": true, "size": "8Gi"},
+			// pinned: the chart's default is bitnamilegacy/etcd:latest
+			"image": map[string]any{"registry": etcdRegistry, "repository": etcdRepository, "tag": etcdTag},
 		}
 	}
 	rel, err := c.install(ctx, release{
@@ -148,6 +160,24 @@ func (c *PlatformAddons) apisix(ctx *pulumi.Context) error {
 	}
 	c.urls["apisix"] = pulumi.String("https://" + host).ToStringOutput()
 	return c.expose(ctx, c.name+"-apisix-ingress", nsAPISIX, "apisix-gateway", host, "apisix-gateway", 80, "/", rel)
+}
+
+// apisixRules renders the standalone rules (apisix.yaml without its #END, which the chart adds)
+// from the routes: a route per entry with a round-robin upstream of one node.
+func apisixRules(routes []APISIXRoute) string {
+	if len(routes) == 0 {
+		return "routes: []\n"
+	}
+	var b strings.Builder
+	b.WriteString("routes:\n")
+	for _, r := range routes {
+		fmt.Fprintf(&b, "  - id: %q\n    uri: %q\n", r.ID, r.URI)
+		if r.Host != "" {
+			fmt.Fprintf(&b, "    host: %q\n", r.Host)
+		}
+		fmt.Fprintf(&b, "    upstream:\n      type: roundrobin\n      nodes:\n        %q: 1\n", r.Upstream)
+	}
+	return b.String()
 }
 
 // Keycloak's database: a CloudNativePG cluster; the operator generates the application user's

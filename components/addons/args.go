@@ -2,6 +2,7 @@ package addons
 
 import (
 	"fmt"
+	"maps"
 	"net/netip"
 	"regexp"
 	"slices"
@@ -71,6 +72,26 @@ type APISIXArgs struct {
 	Addon
 	// Mode is where APISIX keeps its configuration. Defaults to APISIXStandalone (no etcd).
 	Mode APISIXMode
+	// ConfigMap names a ConfigMap in the apisix namespace that holds the standalone rules under
+	// the key apisix.yaml, managed through Git (an Argo CD application, say): APISIX reads its
+	// routes from it. Standalone only; not with Routes. Defaults to none: the rules are Routes.
+	ConfigMap string
+	// Routes are the standalone rules' routes when ConfigMap is not set. Standalone only.
+	// Defaults to none: APISIX serves no route (never the chart's demo route).
+	Routes []APISIXRoute
+}
+
+// APISIXRoute is one route of APISIX's standalone rules: requests for URI (and Host, when set)
+// go to Upstream.
+type APISIXRoute struct {
+	// ID identifies the route; a DNS label. Required.
+	ID string
+	// URI is the path, a trailing * matching any suffix (/api/*). Required.
+	URI string
+	// Host restricts the route to one host name. Defaults to any host.
+	Host string
+	// Upstream is the backend as host:port (a Service, such as checkout.checkout.svc:80). Required.
+	Upstream string
 }
 
 // KeycloakArgs configures Keycloak and its Postgres database.
@@ -166,6 +187,11 @@ type PlatformAddonsArgs struct {
 	// CertificateARN is the validated ACM certificate for Domain and its wildcard, attached to the
 	// load balancer's TLS listener. Required.
 	CertificateARN pulumi.StringInput
+	// ImageMirrors maps an upstream registry host (quay.io, registry.k8s.io, public.ecr.aws) to
+	// the repository prefix of a pull-through cache of it
+	// (<account>.dkr.ecr.<region>.amazonaws.com/<prefix>): every chart image from that host is
+	// pulled through the cache. Defaults to none: images come from their upstreams.
+	ImageMirrors map[string]string
 	// ECRRegistry is the registry host Argo CD Image Updater watches
 	// (<account>.dkr.ecr.<region>.amazonaws.com). Defaults to none: public registries only.
 	ECRRegistry string
@@ -262,6 +288,8 @@ func (a *PlatformAddonsArgs) withDefaults() PlatformAddonsArgs {
 	c.AdminCIDRs = slices.Clone(c.AdminCIDRs)
 	c.GitOps = c.GitOps.withDefaults()
 	c.GitOps.ImageRepositories = slices.Clone(c.GitOps.ImageRepositories)
+	c.APISIX.Routes = slices.Clone(c.APISIX.Routes)
+	c.ImageMirrors = maps.Clone(c.ImageMirrors)
 	c.Routes = slices.Clone(c.Routes)
 	for i := range c.Routes {
 		if c.Routes[i].Path == "" {
@@ -322,6 +350,14 @@ func (a PlatformAddonsArgs) validate() error {
 	}
 	if !slices.Contains(APISIXModes, a.APISIX.Mode) {
 		return fielderr.New("APISIX.Mode", "%q is not an APISIX mode (allowed: %s)", a.APISIX.Mode, joinStrings(APISIXModes))
+	}
+	if err := validateAPISIX(a.APISIX); err != nil {
+		return err
+	}
+	for _, host := range sortedKeys(anyMap(a.ImageMirrors)) {
+		if err := checkMirror(host, a.ImageMirrors[host]); err != nil {
+			return err
+		}
 	}
 	sizes := []struct {
 		field string
@@ -400,8 +436,74 @@ func (a PlatformAddonsArgs) validateSSO() error {
 	return nil
 }
 
+var mirrorPrefixRe = regexp.MustCompile(`^[a-z0-9.-]+(:[0-9]+)?(/[a-z0-9._-]+)+$`)
+
+// checkMirror checks one ImageMirrors entry: a registry host and a repository prefix under a host.
+func checkMirror(host, prefix string) error {
+	field := "ImageMirrors[" + host + "]"
+	if err := dnsname.Check(host, false); err != nil {
+		return fielderr.New("ImageMirrors", "%q is not a registry host: %s", host, err)
+	}
+	if !mirrorPrefixRe.MatchString(prefix) {
+		return fielderr.New(field, "%q is not a repository prefix under a registry host (want such as 111122223333.dkr.ecr.eu-west-1.amazonaws.com/quay, no scheme, no trailing slash)", prefix)
+	}
+	return nil
+}
+
 // ssoOn reports whether single sign-on is declared (after defaults).
 func (a PlatformAddonsArgs) ssoOn() bool { return a.SSO.Enabled != nil && *a.SSO.Enabled }
+
+func anyMap(m map[string]string) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+var (
+	upstreamRe   = regexp.MustCompile(`^[a-z0-9]([a-z0-9.-]*[a-z0-9])?:[0-9]{1,5}$`)
+	apisixURIRe  = regexp.MustCompile(`^/[A-Za-z0-9._~/-]*\*?$`)
+	configMapRe  = regexp.MustCompile(`^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$`)
+	routeIDField = func(i int, f string) string { return fielderr.Index("APISIX.Routes", i) + "." + f }
+)
+
+// validateAPISIX checks where APISIX's standalone rules come from.
+func validateAPISIX(a APISIXArgs) error {
+	if a.Mode != APISIXStandalone && (a.ConfigMap != "" || len(a.Routes) > 0) {
+		return fielderr.New("APISIX.Mode", "%q keeps routes in etcd (set through the Admin API): ConfigMap and Routes are for standalone", a.Mode)
+	}
+	if a.ConfigMap != "" {
+		if !configMapRe.MatchString(a.ConfigMap) {
+			return fielderr.New("APISIX.ConfigMap", "%q is not a ConfigMap name (a DNS subdomain)", a.ConfigMap)
+		}
+		if len(a.Routes) > 0 {
+			return fielderr.New("APISIX.Routes", "lists %d route(s) and ConfigMap is %q: the routes come from one of them", len(a.Routes), a.ConfigMap)
+		}
+	}
+	ids := map[string]int{}
+	for i, r := range a.Routes {
+		if !dnsname.IsLabel(r.ID) {
+			return fielderr.New(routeIDField(i, "ID"), "%q is not a DNS label", r.ID)
+		}
+		if j, dup := ids[r.ID]; dup {
+			return fielderr.New(routeIDField(i, "ID"), "%q is used twice (also by APISIX.Routes[%d])", r.ID, j)
+		}
+		ids[r.ID] = i
+		if !apisixURIRe.MatchString(r.URI) {
+			return fielderr.New(routeIDField(i, "URI"), "%q is not a path (starts with /, may end with *)", r.URI)
+		}
+		if r.Host != "" {
+			if err := dnsname.Check(r.Host, false); err != nil {
+				return fielderr.New(routeIDField(i, "Host"), "%s", err)
+			}
+		}
+		if !upstreamRe.MatchString(r.Upstream) {
+			return fielderr.New(routeIDField(i, "Upstream"), "%q is not host:port", r.Upstream)
+		}
+	}
+	return nil
+}
 
 // checkVPCCIDR is the rule for VPCCIDR, for a plain value in Validate and an Output once it
 // resolves.

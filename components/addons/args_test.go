@@ -53,6 +53,8 @@ func TestDefaults(t *testing.T) {
 	}
 }
 
+var okAPISIXRoute = APISIXRoute{ID: "checkout", URI: "/checkout/*", Upstream: "checkout-api.checkout.svc:80"}
+
 func TestValidate(t *testing.T) {
 	off := pulumi.BoolRef(false)
 	cases := []struct {
@@ -100,6 +102,38 @@ func TestValidate(t *testing.T) {
 		{"bad admin range", func(a *PlatformAddonsArgs) { a.AdminCIDRs = []string{"10.99.0.0/24", "vpn"} }, `AdminCIDRs[1]: "vpn" is not an IPv4 CIDR`},
 		{"admin range with host bits", func(a *PlatformAddonsArgs) { a.AdminCIDRs = []string{"10.99.0.1/24"} }, `AdminCIDRs[0]: "10.99.0.1/24" is not an IPv4 CIDR`},
 		{"admin range the internet", func(a *PlatformAddonsArgs) { a.AdminCIDRs = []string{"0.0.0.0/0"} }, `AdminCIDRs[0]: "0.0.0.0/0" is the whole internet`},
+		{"apisix routes", func(a *PlatformAddonsArgs) { a.APISIX.Routes = []APISIXRoute{okAPISIXRoute} }, ""},
+		{"apisix configmap", func(a *PlatformAddonsArgs) { a.APISIX.ConfigMap = "apisix-routes" }, ""},
+		{"apisix configmap and routes", func(a *PlatformAddonsArgs) {
+			a.APISIX.ConfigMap = "apisix-routes"
+			a.APISIX.Routes = []APISIXRoute{okAPISIXRoute}
+		}, `APISIX.Routes: lists 1 route(s) and ConfigMap is "apisix-routes"`},
+		{"apisix routes in etcd mode", func(a *PlatformAddonsArgs) {
+			a.APISIX.Mode = APISIXEtcd
+			a.APISIX.ConfigMap = "apisix-routes"
+		}, `APISIX.Mode: "etcd" keeps routes in etcd`},
+		{"apisix bad configmap", func(a *PlatformAddonsArgs) { a.APISIX.ConfigMap = "Routes!" }, `APISIX.ConfigMap: "Routes!" is not a ConfigMap name`},
+		{"apisix bad upstream", func(a *PlatformAddonsArgs) {
+			r := okAPISIXRoute
+			r.Upstream = "http://checkout"
+			a.APISIX.Routes = []APISIXRoute{r}
+		}, `APISIX.Routes[0].Upstream: "http://checkout" is not host:port`},
+		{"apisix bad uri", func(a *PlatformAddonsArgs) {
+			r := okAPISIXRoute
+			r.URI = "api/*"
+			a.APISIX.Routes = []APISIXRoute{r}
+		}, `APISIX.Routes[0].URI: "api/*" is not a path`},
+		{"apisix duplicate id", func(a *PlatformAddonsArgs) { a.APISIX.Routes = []APISIXRoute{okAPISIXRoute, okAPISIXRoute} },
+			`APISIX.Routes[1].ID: "checkout" is used twice`},
+		{"mirror ok", func(a *PlatformAddonsArgs) { a.ImageMirrors = testMirrors }, ""},
+		{"mirror with scheme", func(a *PlatformAddonsArgs) {
+			a.ImageMirrors = map[string]string{"quay.io": "https://111122223333.dkr.ecr.eu-west-1.amazonaws.com/quay"}
+		},
+			`ImageMirrors[quay.io]: "https://111122223333.dkr.ecr.eu-west-1.amazonaws.com/quay" is not a repository prefix`},
+		{"mirror bad host", func(a *PlatformAddonsArgs) {
+			a.ImageMirrors = map[string]string{"Quay": "111122223333.dkr.ecr.eu-west-1.amazonaws.com/quay"}
+		},
+			`ImageMirrors: "Quay" is not a registry host`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

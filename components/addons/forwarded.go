@@ -31,7 +31,7 @@ import (
 //
 // Traefik (chart traefik 37.1.1, Traefik v3.5): websecure is a plain-HTTP entry point, so a
 // headers Middleware (traefik.io/v1alpha1, customRequestHeaders) on that entry point
-// (ports.websecure.middlewares) sets the two headers, and
+// (ports.websecure.http.middlewares since chart 41) sets the two headers, and
 // providers.kubernetesIngress.publishedService.pathOverride copies ingress-lb's address into
 // Ingress status (traefik/values.yaml at v37.1.1).
 const (
@@ -78,9 +78,9 @@ func nginxForwardedValues(e edge) map[string]any {
 // (the address of the edge's own load balancer Service).
 func traefikForwardedValues(e edge) map[string]any {
 	return map[string]any{
-		"ports": map[string]any{"websecure": map[string]any{
+		"ports": map[string]any{"websecure": map[string]any{"http": map[string]any{
 			"middlewares": []any{nsIngress + "-" + traefikForwardedMiddleware + e.suffix + "@kubernetescrd"},
-		}},
+		}}},
 		"providers": map[string]any{"kubernetesIngress": map[string]any{
 			"publishedService": map[string]any{"enabled": true, "pathOverride": nsIngress + "/" + e.service},
 		}},

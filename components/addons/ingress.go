@@ -95,6 +95,8 @@ var ingressSpecs = map[IngressController]ingressSpec{
 			return MergeValues(map[string]any{"controller": map[string]any{
 				"replicaCount":   a.Ingress.Replicas,
 				"enableSnippets": false,
+				// F5's telemetry reporting (on by default in the chart) stays off.
+				"telemetryReporting": map[string]any{"enable": false},
 				// The controller serves only Ingresses of its own class (-ingress-class).
 				"ingressClass": map[string]any{"name": "nginx" + e.suffix, "create": true, "setAsDefaultIngress": !e.internal},
 				// The component's own Service fronts the pods (safe destroy, known hostname).
@@ -134,18 +136,20 @@ var ingressSpecs = map[IngressController]ingressSpec{
 				"ingressClass": map[string]any{"enabled": true, "isDefaultClass": !e.internal, "name": class},
 				"providers":    providers,
 				"ports": map[string]any{
+					// traefik 41: redirections and TLS of an entry point are under its http
+					// (ports.<name>.http.redirections, ports.<name>.http.tls in values.yaml at v41.3.0).
 					"web": map[string]any{
 						"port":          8000,
 						"proxyProtocol": trusted,
-						"redirections": map[string]any{"entryPoint": map[string]any{
+						"http": map[string]any{"redirections": map[string]any{"entryPoint": map[string]any{
 							"to": "websecure", "scheme": "https", "permanent": true,
-						}},
+						}}},
 					},
 					// TLS ends at the NLB: websecure receives plain HTTP.
 					"websecure": map[string]any{
 						"port":          8443,
 						"proxyProtocol": trusted,
-						"tls":           map[string]any{"enabled": false},
+						"http":          map[string]any{"tls": map[string]any{"enabled": false}},
 					},
 				},
 			}, traefikForwardedValues(e))

@@ -52,6 +52,15 @@ func (c *PlatformAddons) monitoring(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
+	// The Prometheus Operator's CRDs from their own chart, as templates, so a bump upgrades them;
+	// kept when the release goes (deleting a CRD deletes every object of it).
+	crds, err := c.install(ctx, release{
+		key: "monitoring-crds", chart: chartPrometheusCRDs, namespace: nsMonitoring, name: "prometheus-operator-crds",
+		values: map[string]any{"crds": map[string]any{"annotations": map[string]any{"helm.sh/resource-policy": "keep"}}},
+	})
+	if err != nil {
+		return err
+	}
 	deps := []pulumi.Resource{admin}
 	if sec := c.sso.consoleSecret(grafanaClient); sec != nil {
 		deps = append(deps, sec)
@@ -64,6 +73,8 @@ func (c *PlatformAddons) monitoring(ctx *pulumi.Context) error {
 		key: "monitoring", chart: chartPrometheusStack, namespace: nsMonitoring, name: "kube-prometheus-stack",
 		values: MergeValues(map[string]any{
 			"fullnameOverride": "kps",
+			// the stack's own crds/ (installed once, never upgraded) are off: prometheus-operator-crds
+			"crds": map[string]any{"enabled": false},
 			"grafana": MergeValues(map[string]any{
 				"fullnameOverride": "grafana",
 				"admin": map[string]any{
@@ -89,7 +100,7 @@ func (c *PlatformAddons) monitoring(ctx *pulumi.Context) error {
 		}, alertValues),
 		override:  ad.Values,
 		timeout:   900,
-		dependsOn: c.volumeDeps(append(alertDeps, deps...)...),
+		dependsOn: c.volumeDeps(append(alertDeps, append(deps, crds)...)...),
 	})
 	if err != nil {
 		return err

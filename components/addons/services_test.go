@@ -296,7 +296,7 @@ func TestTraefikForwardedHeadersAndStatus(t *testing.T) {
 	doc, _ := run(t, opts, func(a *PlatformAddonsArgs) { a.IngressController = IngressTraefik })
 	rel := get(t, doc, helmRelease, "test-ingress")
 	v := rel.Inputs["values"]
-	if mw := path(v, "ports", "websecure", "middlewares"); !slices.Equal(mw.([]any), []any{"ingress-forwarded-https@kubernetescrd"}) {
+	if mw := path(v, "ports", "websecure", "http", "middlewares"); !slices.Equal(mw.([]any), []any{"ingress-forwarded-https@kubernetescrd"}) {
 		t.Errorf("websecure middlewares %v", mw)
 	}
 	if path(v, "ports", "websecure", "port") != 8443.0 || path(v, "providers", "kubernetesIngress", "publishedService", "pathOverride") != "ingress/ingress-lb" {
@@ -320,7 +320,7 @@ func TestTraefikForwardedHeadersAndStatus(t *testing.T) {
 	// (reporting its own load balancer's address), and nothing else has one.
 	irel := get(t, doc, helmRelease, "test-ingress-internal")
 	iv := irel.Inputs["values"]
-	if mw := path(iv, "ports", "websecure", "middlewares"); !slices.Equal(mw.([]any), []any{"ingress-forwarded-https-internal@kubernetescrd"}) {
+	if mw := path(iv, "ports", "websecure", "http", "middlewares"); !slices.Equal(mw.([]any), []any{"ingress-forwarded-https-internal@kubernetescrd"}) {
 		t.Errorf("internal websecure middlewares %v", mw)
 	}
 	if path(iv, "providers", "kubernetesIngress", "publishedService", "pathOverride") != "ingress/ingress-internal-lb" {

@@ -39,8 +39,11 @@ func (t AddonToggle) Addon(replicas int) addons.Addon {
 // AddonsConfig is the configuration of the PlatformAddons component: the `addons` object (sizes
 // default per environment, defaults.go) and the `routes` list.
 type AddonsConfig struct {
-	IngressController          string `json:"ingressController,omitempty"`
-	APISIXMode                 string `json:"apisixMode,omitempty"`
+	IngressController string `json:"ingressController,omitempty"`
+	APISIXMode        string `json:"apisixMode,omitempty"`
+	// APISIXConfigMap names the Git-managed ConfigMap (key apisix.yaml, in the apisix namespace)
+	// standalone APISIX reads its routes from; empty serves no route.
+	APISIXConfigMap            string `json:"apisixConfigMap,omitempty"`
 	Replicas                   int    `json:"replicas,omitempty"`
 	PrometheusRetentionDays    int    `json:"prometheusRetentionDays,omitempty"`
 	PrometheusStorageGiB       int    `json:"prometheusStorageGiB,omitempty"`

@@ -131,3 +131,36 @@ func TestAddonsErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestAddonsPullThroughTheRegistryCaches: the add-ons' image mirrors are the stack's
+// registry.pullThroughCache rules under the stack's registry, and the APISIX ConfigMap is mapped.
+func TestAddonsPullThroughTheRegistryCaches(t *testing.T) {
+	c, err := parse(stackValues(t, "production"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := c.AddonsArgs()
+	want := map[string]string{
+		"public.ecr.aws":  "777788889999.dkr.ecr.eu-west-1.amazonaws.com/ecr-public",
+		"registry.k8s.io": "777788889999.dkr.ecr.eu-west-1.amazonaws.com/k8s",
+	}
+	if len(a.ImageMirrors) != len(want) {
+		t.Fatalf("mirrors %v, want %v", a.ImageMirrors, want)
+	}
+	for host, prefix := range want {
+		if a.ImageMirrors[host] != prefix {
+			t.Errorf("mirror of %s is %q, want %q", host, a.ImageMirrors[host], prefix)
+		}
+	}
+	c, err = mutate(t, "staging", map[string]string{keyAddons: `{"apisixConfigMap":"apisix-routes"}`})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.AddonsArgs().APISIX.ConfigMap; got != "apisix-routes" {
+		t.Errorf("APISIX.ConfigMap %q", got)
+	}
+	_, err = mutate(t, "dev", map[string]string{keyAddons: `{"apisixMode":"etcd","apisixConfigMap":"apisix-routes"}`})
+	if err == nil || !strings.HasPrefix(err.Error(), "addons.apisixMode: ") {
+		t.Errorf("etcd with a ConfigMap: %v", err)
+	}
+}

@@ -164,12 +164,13 @@ func (c *Config) AddonsArgs() addons.PlatformAddonsArgs {
 		VPCCIDR:                pulumi.String(c.Network.VPCCIDR.String()),
 		Domain:                 c.Domain,
 		ECRRegistry:            ecr,
+		ImageMirrors:           c.imageMirrors(ecr),
 		IngressController:      addons.IngressController(a.IngressController),
 		LoadBalancerController: a.LoadBalancerController.Addon(min(a.Replicas, 2)),
 		Ingress:                a.Ingress.Addon(a.Replicas),
 		ArgoCD:                 a.ArgoCD.Addon(a.Replicas),
 		ImageUpdater:           a.ImageUpdater.Addon(1),
-		APISIX:                 addons.APISIXArgs{Addon: a.APISIX.Addon(a.Replicas), Mode: addons.APISIXMode(a.APISIXMode)},
+		APISIX:                 addons.APISIXArgs{Addon: a.APISIX.Addon(a.Replicas), Mode: addons.APISIXMode(a.APISIXMode), ConfigMap: a.APISIXConfigMap},
 		Keycloak: addons.KeycloakArgs{
 			Addon:              a.Keycloak.Addon(a.Replicas),
 			DatabaseInstances:  a.KeycloakDatabaseInstances,
@@ -240,6 +241,20 @@ func (c *Config) AddonsSecrets(args *addons.PlatformAddonsArgs, secret func(key 
 		}
 	}
 	args.Monitoring.Alerts = r
+}
+
+// imageMirrors maps each registry.pullThroughCache upstream to its cache in the stack's registry
+// (<account>.dkr.ecr.<region>.amazonaws.com/<prefix>), so the add-ons pull through it; none
+// without an account id (the registry host is not known).
+func (c *Config) imageMirrors(ecr string) map[string]string {
+	if ecr == "" || len(c.Registry.PullThroughCache) == 0 {
+		return nil
+	}
+	m := make(map[string]string, len(c.Registry.PullThroughCache))
+	for _, p := range c.Registry.PullThroughCache {
+		m[p.UpstreamURL] = ecr + "/" + p.Prefix
+	}
+	return m
 }
 
 // SQLServerArgs returns the SQL Server host's component arguments; the stack adds the network,

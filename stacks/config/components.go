@@ -57,6 +57,8 @@ var (
 		"Monitoring.Alerts.Email.Password":      {key: KeyAlertingSMTPPassword},
 		"Monitoring.Alerts.Webhook.URL":         {key: KeyAlertingWebhookURL},
 		"AdminCIDRs[0]":                         {key: KeyVPN + ".clientCidr"},
+		"APISIX.ConfigMap":                      {key: KeyAddons + ".apisixConfigMap"},
+		"ImageMirrors":                          {key: KeyRegistry + ".pullThroughCache"},
 	}, renames: map[string]string{"RepositoryURL": "RepoURL"}}
 	sqlServerSection = section{key: KeySQLServer, typ: typeOf[SQLServerConfig](), fields: map[string]target{
 		"VPNClientCIDR":   {key: KeyVPN + ".clientCidr"},

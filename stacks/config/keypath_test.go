@@ -33,6 +33,8 @@ func TestKeyFor(t *testing.T) {
 		{addonsSection, "SSO.AdminGroup", "addons.sso.adminGroup", ""},
 		{addonsSection, "SSO.Enabled", "addons.sso.enabled", ""},
 		{addonsSection, "AdminCIDRs[0]", "vpn.clientCidr", ""},
+		{addonsSection, "APISIX.ConfigMap", "addons.apisixConfigMap", ""},
+		{addonsSection, "ImageMirrors[quay.io]", "registry.pullThroughCache[quay.io]", ""},
 		{sqlServerSection, "DataVolume.ThroughputMiBps", "sqlServer.volumes.data.throughputMiBps", ""},
 		{sqlServerSection, "AlarmSubscriptions[0].Endpoint", "sqlServer.alarmSubscriptions[0].endpoint", ""},
 		{vpnSection, "Peers[1].PublicKey", "vpn.peers[1].publicKey", ""},
