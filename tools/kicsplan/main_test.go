@@ -6,7 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"strings"
+	"regexp"
 	"testing"
 )
 
@@ -103,7 +103,8 @@ func TestRunOnTheProductionGolden(t *testing.T) {
 	if err != nil || len(manifests) == 0 {
 		t.Fatalf("no manifests: %v", err)
 	}
-	if !strings.Contains(stderr.String(), "not converted: 10 x kubernetes:helm.sh/v3:Release") {
+	// Helm releases are not rendered (KICS scans the manifests the program itself declares)
+	if !regexp.MustCompile(`not converted: [0-9]+ x kubernetes:helm.sh/v3:Release`).MatchString(stderr.String()) {
 		t.Errorf("skipped types: %s", stderr.String())
 	}
 }
