@@ -214,7 +214,7 @@ func TestRepositoryPolicyPrincipalsExist(t *testing.T) {
 		platNamed, platAuto := roleNames(platform)
 		named := maps.Clone(bootNamed)
 		maps.Copy(named, platNamed)
-		auto := append(bootAuto, platAuto...)
+		auto := append(slices.Clone(bootAuto), platAuto...)
 
 		got := principals(t, platform)
 		if len(got) == 0 {

@@ -37,7 +37,7 @@ func inputPath(v any, keys ...string) any {
 	return v
 }
 
-// Every environment: one default StorageClass (encrypted gp3), the ingress namespace labelled for
+// Every environment: one default StorageClass (encrypted gp3), the ingress namespace labeled for
 // the load balancer controller's readiness gate, Argo CD bootstrapped from the stack's repository.
 func TestClusterServicesPerEnvironment(t *testing.T) {
 	for _, env := range envs {

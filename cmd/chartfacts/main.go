@@ -168,18 +168,18 @@ func run(mirror, out string) error {
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(out, append(b, '\n'), 0o644)
+	return os.WriteFile(out, append(b, '\n'), 0o600)
 }
 
 type gitRepo struct{ dir, name string }
 
 func (g gitRepo) git(args ...string) ([]byte, error) {
-	cmd := exec.Command("git", append([]string{"--git-dir", g.dir}, args...)...)
+	cmd := exec.Command("git", append([]string{"--git-dir", g.dir}, args...)...) //nolint:gosec // G204: git on the mirror directory the operator names
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	b, err := cmd.Output()
 	if err != nil {
-		return nil, fmt.Errorf("%s: git %s: %v: %s", g.name, strings.Join(args, " "), err, strings.TrimSpace(stderr.String()))
+		return nil, fmt.Errorf("%s: git %s: %w: %s", g.name, strings.Join(args, " "), err, strings.TrimSpace(stderr.String()))
 	}
 	return b, nil
 }
@@ -321,7 +321,7 @@ func sortVersions(v []string) {
 		var n [3]int
 		core, _, _ := strings.Cut(strings.TrimPrefix(s, "v"), "-")
 		for i, part := range strings.SplitN(core, ".", 3) {
-			fmt.Sscan(part, &n[i])
+			_, _ = fmt.Sscan(part, &n[i]) // a non-numeric part stays 0
 		}
 		return n
 	}
@@ -419,7 +419,7 @@ func samePackage(g gitRepo, commit, dir string, ch addons.Chart) error {
 	for {
 		h, err := tr.Next()
 		if err != nil {
-			return fmt.Errorf("%s: no %s/values.yaml: %v", pkg, ch.Chart, err)
+			return fmt.Errorf("%s: no %s/values.yaml: %w", pkg, ch.Chart, err)
 		}
 		if h.Name != ch.Chart+"/values.yaml" {
 			continue

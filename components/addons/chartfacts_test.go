@@ -2,12 +2,13 @@ package addons
 
 import (
 	"encoding/json"
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"os"
 	"slices"
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
 // chartFacts is chartfacts.json, written by cmd/chartfacts from each chart's sources at its tag.

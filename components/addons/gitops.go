@@ -114,10 +114,10 @@ func imageAlias(repo string) string { return strings.ReplaceAll(repo, "/", "-") 
 // Argo CD objects of the bootstrap.
 const (
 	// gitRepositorySecret is the repository's Secret; Argo CD reads every Secret in its namespace
-	// labelled argocd.argoproj.io/secret-type=repository (argo-cd docs/operator-manual/
+	// labeled argocd.argoproj.io/secret-type=repository (argo-cd docs/operator-manual/
 	// declarative-setup.md, "Repositories"; keys type, url, username, password).
-	gitRepositorySecret = "gitops-repository"
-	argoSecretTypeLabel = "argocd.argoproj.io/secret-type"
+	gitRepositorySecret = "gitops-repository"              //nolint:gosec // G101: a Secret's name, not a credential
+	argoSecretTypeLabel = "argocd.argoproj.io/secret-type" //nolint:gosec // G101: a label key, not a credential
 	// rootApplication is the environment's app-of-apps (argo-cd docs/operator-manual/
 	// cluster-bootstrapping.md).
 	rootApplication = "root"

@@ -36,9 +36,9 @@ func TestFluentBitPodIdentity(t *testing.T) {
 	}
 }
 
-func atLeast(version string, min [3]int) bool {
+func atLeast(version string, least [3]int) bool {
 	parts := strings.Split(version, ".")
-	for i := range min {
+	for i := range least {
 		if i >= len(parts) {
 			return false
 		}
@@ -46,8 +46,8 @@ func atLeast(version string, min [3]int) bool {
 		if err != nil {
 			return false
 		}
-		if n != min[i] {
-			return n > min[i]
+		if n != least[i] {
+			return n > least[i]
 		}
 	}
 	return true

@@ -117,7 +117,7 @@ func TestReadinessGateOnIPTargetNamespaces(t *testing.T) {
 	}
 	ing := get(t, doc, helmRelease, "test-ingress")
 	if !slices.Contains(ing.Dependencies, get(t, doc, k8sNS, "test-ns-ingress").URN) {
-		t.Error("the controller's pods may start before their namespace is labelled")
+		t.Error("the controller's pods may start before their namespace is labeled")
 	}
 }
 

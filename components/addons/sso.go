@@ -37,16 +37,16 @@ type ssoClients struct {
 	consoleSecrets map[string]*corev1.Secret
 }
 
-func (s *ssoClients) client(id string) (ssoClient, bool) {
+func (s *ssoClients) has(id string) bool {
 	if s == nil {
-		return ssoClient{}, false
+		return false
 	}
 	for _, c := range s.clients {
 		if c.id == id {
-			return c, true
+			return true
 		}
 	}
-	return ssoClient{}, false
+	return false
 }
 
 // consoleSecret is the Secret of a console's client, nil without one.
@@ -77,7 +77,7 @@ func (c *PlatformAddons) singleSignOn(ctx *pulumi.Context) error {
 		labels    map[string]string
 	}
 	consoles := []console{
-		// Argo CD reads $<secret>:<key> from a Secret labelled part-of argocd (Argo CD user
+		// Argo CD reads $<secret>:<key> from a Secret labeled part-of argocd (Argo CD user
 		// management, "Sensitive Data and SSO Client Secrets"; argo-helm argo-cd 8.3.0 values.yaml
 		// configs.cm: "Alternatively $<some_K8S_secret>:...").
 		{c.args.ArgoCD.On(), argoCDClient, "ARGOCD_CLIENT_SECRET", nsArgoCD, argoCDOIDCObj, "clientSecret",
@@ -96,7 +96,7 @@ func (c *PlatformAddons) singleSignOn(ctx *pulumi.Context) error {
 		if _, err := c.namespace(ctx, k.namespace); err != nil {
 			return err
 		}
-		sec, err := c.labelledSecret(ctx, k.id+"-oidc", k.namespace, k.obj, k.labels, pulumi.StringMap{k.key: pw})
+		sec, err := c.labeledSecret(ctx, k.id+"-oidc", k.namespace, k.obj, k.labels, pulumi.StringMap{k.key: pw})
 		if err != nil {
 			return err
 		}
@@ -119,8 +119,8 @@ func (c *PlatformAddons) singleSignOn(ctx *pulumi.Context) error {
 	return nil
 }
 
-// labelledSecret is secret with labels on the object.
-func (c *PlatformAddons) labelledSecret(ctx *pulumi.Context, key, namespace, objName string, labels map[string]string, data pulumi.StringMap) (*corev1.Secret, error) {
+// labeledSecret is secret with labels on the object.
+func (c *PlatformAddons) labeledSecret(ctx *pulumi.Context, key, namespace, objName string, labels map[string]string, data pulumi.StringMap) (*corev1.Secret, error) {
 	var deps []pulumi.Resource
 	if ns := c.namespaces[namespace]; ns != nil {
 		deps = append(deps, ns)
@@ -141,7 +141,7 @@ func (c *PlatformAddons) labelledSecret(ctx *pulumi.Context, key, namespace, obj
 // "policy.csv", "policy.default", "scopes"; dex.enabled). Dex is off: Keycloak is the OIDC
 // provider. The local admin stays enabled as the break-glass account.
 func (c *PlatformAddons) argoCDSSOValues() map[string]any {
-	if _, ok := c.sso.client(argoCDClient); !ok {
+	if !c.sso.has(argoCDClient) {
 		return nil
 	}
 	oidc := fmt.Sprintf(`name: Keycloak
@@ -176,7 +176,7 @@ requestedIDTokenClaims:
 // so that no secret is in the rendered grafana.ini, which the chart's assertNoLeakedSecrets
 // checks). The local admin stays as the break-glass account.
 func (c *PlatformAddons) grafanaSSOValues() map[string]any {
-	if _, ok := c.sso.client(grafanaClient); !ok {
+	if !c.sso.has(grafanaClient) {
 		return nil
 	}
 	oidc := c.issuer() + "/protocol/openid-connect"

@@ -87,7 +87,7 @@ func (c *PlatformAddons) volumeDeps(deps ...pulumi.Resource) []pulumi.Resource {
 }
 
 // ipTargetNamespaces are the namespaces whose pods are the load balancer's IP targets: the AWS Load
-// Balancer Controller injects its readiness gate into pods of namespaces labelled
+// Balancer Controller injects its readiness gate into pods of namespaces labeled
 // elbv2.k8s.aws/pod-readiness-gate-inject=enabled, so a rollout waits until the new pod is a
 // healthy target before the old one goes (kubernetes-sigs/aws-load-balancer-controller v2.14.0,
 // docs/deploy/pod_readiness_gate.md; it applies to target-type ip only, which the ingress

@@ -60,7 +60,7 @@ func jsonObject(s string) (map[string]any, error) {
 	dec.UseNumber()
 	var v any
 	if err := dec.Decode(&v); err != nil {
-		return nil, fmt.Errorf("%s is not JSON (want an object of the add-on's configuration schema): %v", clip(s), err)
+		return nil, fmt.Errorf("%s is not JSON (want an object of the add-on's configuration schema): %w", clip(s), err)
 	}
 	if dec.More() {
 		return nil, fmt.Errorf("%s has more than one JSON value (want one object)", clip(s))

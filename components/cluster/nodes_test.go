@@ -22,12 +22,10 @@ const (
 	typePIA         = "aws:eks/podIdentityAssociation:PodIdentityAssociation"
 )
 
-func buildOutputs(t *testing.T, args *ClusterArgs) (*preview.Document, *Cluster) {
+func buildOutputs(t *testing.T, args *ClusterArgs) *preview.Document {
 	t.Helper()
-	var cl *Cluster
 	doc, err := preview.RunWithAWS(func(ctx *pulumi.Context, provider pulumi.ResourceOption) error {
 		c, err := NewCluster(ctx, "prod", args, provider)
-		cl = c
 		if err == nil {
 			ctx.Export("terminationQueueUrl", c.TerminationQueueURL)
 			ctx.Export("clusterArn", c.ClusterARN)
@@ -37,7 +35,7 @@ func buildOutputs(t *testing.T, args *ClusterArgs) (*preview.Document, *Cluster)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return doc, cl
+	return doc
 }
 
 type policyDoc struct {
@@ -70,7 +68,7 @@ func parsePolicy(t *testing.T, v any) policyDoc {
 func TestDrainForSelfManagedGroups(t *testing.T) {
 	args := baseArgs()
 	args.NodeGroups = []NodeGroup{managedGroup(), selfGroup()}
-	doc, _ := buildOutputs(t, args)
+	doc := buildOutputs(t, args)
 	comp := doc.Get(clusterType, "prod")
 	q := doc.Get(typeQueue, "prod-node-termination")
 	if q.Parent != comp.URN || q.Inputs["sqsManagedSseEnabled"] != true || q.Inputs["messageRetentionSeconds"] != 300.0 {
@@ -160,7 +158,7 @@ func TestDrainForSelfManagedGroups(t *testing.T) {
 
 // Managed groups are drained by EKS: no queue, rules, hooks or handler role, and an empty queue URL.
 func TestNoDrainWithoutSelfManagedGroups(t *testing.T) {
-	doc, _ := buildOutputs(t, baseArgs())
+	doc := buildOutputs(t, baseArgs())
 	for _, typ := range []string{typeQueue, typeQueuePolicy, typeEventRule, typeEventTarget, typeHook} {
 		if n := len(doc.Find(typ)); n != 0 {
 			t.Errorf("%d %s without a self-managed group", n, typ)
@@ -326,7 +324,7 @@ func TestAddonConfigurationOnTheAddons(t *testing.T) {
 // Every Pod Identity role of the cluster trusts EKS Pod Identity of this cluster only.
 func TestPodIdentityRolesTrustThisClusterOnly(t *testing.T) {
 	args := fullArgs()
-	doc, _ := buildOutputs(t, args)
+	doc := buildOutputs(t, args)
 	arn := doc.Outputs["clusterArn"]
 	if arn != "arn:aws:eks:eu-west-1:111122223333:cluster/prod" {
 		t.Fatalf("clusterArn output %v", arn)

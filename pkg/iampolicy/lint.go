@@ -156,7 +156,7 @@ func LintJSON(s string) ([]Problem, error) {
 		Statement json.RawMessage `json:"Statement"`
 	}
 	if err := json.Unmarshal([]byte(s), &raw); err != nil || len(raw.Statement) == 0 {
-		return nil, fmt.Errorf("not an IAM policy document (no Statement): %v", err)
+		return nil, fmt.Errorf("not an IAM policy document (no Statement): %w", err)
 	}
 	type loose struct {
 		Sid       string         `json:"Sid"`

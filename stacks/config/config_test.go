@@ -244,7 +244,7 @@ func TestOfflineSecrets(t *testing.T) {
 		t.Fatalf("the stack file holds %s; secrets are set with pulumi config set --secret", key)
 	}
 	values, secretKeys, filled := config.OfflineSecrets(sf.Project, sf.Config, sf.SecretKeys, preview.Secret)
-	if values[key] != preview.Secret || !slices.Contains(secretKeys, key) || !slices.Equal(filled, []string{"cloudflareApiToken", "gitopsRepositoryToken"}) {
+	if values[key] != preview.Secret || !slices.Contains(secretKeys, key) || !slices.Equal(filled, []string{"cloudflareApiToken", "alertingSlackWebhookUrl", "gitopsRepositoryToken"}) {
 		t.Fatalf("offline secrets: value %q secret keys %v filled %v", values[key], secretKeys, filled)
 	}
 	if _, err := parse(sf.Config); err == nil || !strings.HasPrefix(err.Error(), "cloudflareApiToken: required key is missing") {
