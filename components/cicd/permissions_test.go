@@ -20,7 +20,7 @@ func grants(docs []PolicyGroup, action, arn string) []iampolicy.Statement {
 	var out []iampolicy.Statement
 	for _, g := range docs {
 		for _, s := range g.Document.Statement {
-			if s.Effect != "Allow" || !slices.Contains(s.Action, action) {
+			if s.Effect != "Allow" || !slices.ContainsFunc(s.Action, func(a string) bool { return actionMatches(a, action) }) {
 				continue
 			}
 			for _, r := range s.Resource {
@@ -32,6 +32,12 @@ func grants(docs []PolicyGroup, action, arn string) []iampolicy.Statement {
 		}
 	}
 	return out
+}
+
+// actionMatches reports whether an action pattern of a statement ("autoscaling:Put*") matches an
+// action; IAM compares action names case-insensitively and expands * and ?.
+func actionMatches(pattern, action string) bool {
+	return matches(strings.ToLower(pattern), strings.ToLower(action))
 }
 
 func productionScope() Scope {
@@ -58,35 +64,29 @@ func TestResourcePatternMatching(t *testing.T) {
 }
 
 // Production's e-mail alarm subscription can be changed (SetSubscriptionAttributes) and replaced
-// or destroyed (Unsubscribe): both are granted on the account's SNS ARNs of the region, which
-// match the topic's and the subscription's ARN, never on "*" (the Service Authorization Reference
-// gives both a topic resource type) and never in another account or region.
+// or destroyed (Unsubscribe): both are granted on "*" (the reading of the Service Authorization
+// Reference that gives them no resource type; under the other, topic, reading "*" covers the
+// topic too) with the region condition, in exactly one statement.
 func TestSubscriptionPermissions(t *testing.T) {
 	docs := DeployPolicies(productionScope())
 	topic := "arn:aws:sns:eu-west-1:777788889999:production-alarms"
 	subscription := topic + ":0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b"
 	for _, action := range []string{"sns:Unsubscribe", "sns:SetSubscriptionAttributes"} {
 		t.Run(action, func(t *testing.T) {
-			for _, arn := range []string{subscription, topic} {
-				if len(grants(docs, action, arn)) == 0 {
-					t.Errorf("%s is not granted on %s", action, arn)
+			for _, arn := range []string{"*", subscription, topic} {
+				got := grants(docs, action, arn)
+				if len(got) != 1 || !slices.Equal(got[0].Resource, []string{"*"}) {
+					t.Fatalf("%s on %s: %+v", action, arn, got)
 				}
-			}
-			for _, arn := range []string{"arn:aws:sns:us-east-1:777788889999:production-alarms:0f1e", "arn:aws:sns:eu-west-1:111122223333:production-alarms:0f1e"} {
-				if got := grants(docs, action, arn); len(got) > 0 {
-					t.Errorf("%s is granted outside the account and region, on %s: %+v", action, arn, got)
-				}
-			}
-			for _, s := range grants(docs, action, subscription) {
-				if slices.Contains(s.Resource, "*") {
-					t.Errorf("%s is granted on *: %+v", action, s)
+				if r := condition(got[0], "StringEquals", "aws:RequestedRegion"); !slices.Equal(toStrings(r), []string{"eu-west-1"}) {
+					t.Errorf("%s: region condition %v", action, r)
 				}
 			}
 		})
 	}
 }
 
-// No SNS write action is granted on "*": each has a resource type.
+// No SNS write action other than the two subscription actions is granted on "*".
 func TestNoSNSWriteOnStar(t *testing.T) {
 	for _, g := range DeployPolicies(productionScope()) {
 		for _, s := range g.Document.Statement {
@@ -94,9 +94,77 @@ func TestNoSNSWriteOnStar(t *testing.T) {
 				continue
 			}
 			for _, a := range s.Action {
-				if slices.Contains(SNSTopicActions, a) || slices.Contains(SNSSubscriptionActions, a) {
+				if strings.HasPrefix(a, "sns:") && !slices.Contains(SNSSubscriptionActions, a) &&
+					!strings.HasPrefix(a, "sns:List") && !strings.HasPrefix(a, "sns:Get") {
 					t.Errorf("%s: %s on *", g.Name, a)
 				}
+			}
+		}
+	}
+}
+
+// grantedOnlyHere checks that each action is granted on own and on none of others.
+func grantedOnlyHere(t *testing.T, actions []string, own string, others ...string) {
+	t.Helper()
+	docs := DeployPolicies(productionScope())
+	for _, a := range actions {
+		if len(grants(docs, a, own)) == 0 {
+			t.Errorf("%s is not granted on %s", a, own)
+		}
+		for _, o := range others {
+			if got := grants(docs, a, o); len(got) > 0 {
+				t.Errorf("%s is granted on %s: %+v", a, o, got)
+			}
+		}
+	}
+}
+
+// The node termination handler's queue and its queue policy.
+func TestTerminationQueuePermissions(t *testing.T) {
+	grantedOnlyHere(t, []string{"sqs:CreateQueue", "sqs:DeleteQueue", "sqs:GetQueueAttributes", "sqs:SetQueueAttributes", "sqs:TagQueue"},
+		"arn:aws:sqs:eu-west-1:777788889999:production-node-termination-1a2b3c4",
+		"arn:aws:sqs:us-east-1:777788889999:production-node-termination-1a2b3c4",
+		"arn:aws:sqs:eu-west-1:111122223333:production-node-termination-1a2b3c4")
+}
+
+// The EventBridge rules (default bus) that feed the queue, and their targets.
+func TestTerminationEventPermissions(t *testing.T) {
+	grantedOnlyHere(t, []string{"events:PutRule", "events:DeleteRule", "events:DescribeRule", "events:PutTargets", "events:RemoveTargets", "events:ListTargetsByRule"},
+		"arn:aws:events:eu-west-1:777788889999:rule/production-node-termination-asg-lifecycle-1a2b3c4",
+		"arn:aws:events:us-east-1:777788889999:rule/production-node-termination-asg-lifecycle-1a2b3c4",
+		"arn:aws:events:eu-west-1:111122223333:rule/production-node-termination-asg-lifecycle-1a2b3c4")
+}
+
+// The lifecycle hooks are covered by the existing autoscaling wildcards.
+func TestLifecycleHookPermissions(t *testing.T) {
+	grantedOnlyHere(t, []string{"autoscaling:PutLifecycleHook", "autoscaling:DeleteLifecycleHook"},
+		"arn:aws:autoscaling:eu-west-1:777788889999:autoScalingGroup:0f1e:autoScalingGroupName/production-system",
+		"arn:aws:autoscaling:us-east-1:777788889999:autoScalingGroup:0f1e:autoScalingGroupName/production-system",
+		"arn:aws:autoscaling:eu-west-1:111122223333:autoScalingGroup:0f1e:autoScalingGroupName/production-system")
+	got := grants(DeployPolicies(productionScope()), "autoscaling:DescribeLifecycleHooks", "*")
+	if len(got) != 1 || !slices.Equal(toStrings(condition(got[0], "StringEquals", "aws:RequestedRegion")), []string{"eu-west-1"}) {
+		t.Errorf("autoscaling:DescribeLifecycleHooks: %+v", got)
+	}
+}
+
+// Resolver query logging: the configuration and association on the stack's own configuration
+// ARNs, the list/association reads and the log delivery on "*" in the stack's region only.
+func TestResolverQueryLoggingPermissions(t *testing.T) {
+	grantedOnlyHere(t, []string{"route53resolver:CreateResolverQueryLogConfig", "route53resolver:DeleteResolverQueryLogConfig",
+		"route53resolver:GetResolverQueryLogConfig", "route53resolver:AssociateResolverQueryLogConfig",
+		"route53resolver:DisassociateResolverQueryLogConfig"},
+		"arn:aws:route53resolver:eu-west-1:777788889999:resolver-query-log-config/rqlc-0123456789abcdef",
+		"arn:aws:route53resolver:us-east-1:777788889999:resolver-query-log-config/rqlc-0123456789abcdef",
+		"arn:aws:route53resolver:eu-west-1:111122223333:resolver-query-log-config/rqlc-0123456789abcdef")
+	docs := DeployPolicies(productionScope())
+	for _, a := range append(slices.Clone(ResolverQueryLogListActions), LogDeliveryActions...) {
+		got := grants(docs, a, "*")
+		if len(got) == 0 {
+			t.Errorf("%s is not granted", a)
+		}
+		for _, g := range got {
+			if !slices.Equal(toStrings(condition(g, "StringEquals", "aws:RequestedRegion")), []string{"eu-west-1"}) {
+				t.Errorf("%s outside the stack's region: %+v", a, g)
 			}
 		}
 	}

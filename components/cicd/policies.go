@@ -71,14 +71,73 @@ var ECRRegistryActions = []string{
 // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsns.html) gives
 // every one of them a resource type: topic* (required) for CreateTopic, DeleteTopic,
 // SetTopicAttributes and Subscribe, topic (optional) for TagResource, UntagResource,
-// Unsubscribe and SetSubscriptionAttributes. None needs "*": they are granted on the account's
-// SNS ARNs in the scope's regions, arn:aws:sns:<region>:<account>:*, which matches a topic's ARN
-// and a subscription's (the topic's ARN and a subscription id). Without Unsubscribe and
+// Unsubscribe and SetSubscriptionAttributes. The topic actions are granted on the account's SNS
+// ARNs in the scope's regions, arn:aws:sns:<region>:<account>:*. An issue's review reads the same
+// reference as listing no resource type for Unsubscribe and SetSubscriptionAttributes, so they
+// are granted on "*" under the region condition, which works under either reading (statement
+// AlarmSubscriptions); no SNS write action other than these two is on "*". Without Unsubscribe and
 // SetSubscriptionAttributes a subscription (production's e-mail alarms) could be created but
 // never changed, replaced or destroyed.
 var (
 	SNSTopicActions        = []string{"sns:CreateTopic", "sns:DeleteTopic", "sns:SetTopicAttributes", "sns:Subscribe", "sns:TagResource", "sns:UntagResource"}
 	SNSSubscriptionActions = []string{"sns:Unsubscribe", "sns:SetSubscriptionAttributes"}
+)
+
+// TerminationQueueActions are what the node termination handler's queue (aws:sqs/queue:Queue,
+// named <cluster>-node-termination plus the provider's suffix) and its aws:sqs/queuePolicy need:
+// create, read, change, tag and delete, on the account's queues of the scope's regions
+// (arn:aws:sqs:<region>:<account>:<queue name>). The SQS Developer Guide, "Amazon SQS API
+// permissions: Actions and resource reference"
+// (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-api-permissions-reference.html),
+// gives sqs:CreateQueue, sqs:DeleteQueue and the attribute actions on
+// arn:aws:sqs:region:account_id:queue_name, the resource granted here.
+var TerminationQueueActions = []string{
+	"sqs:CreateQueue", "sqs:DeleteQueue", "sqs:GetQueueAttributes", "sqs:SetQueueAttributes",
+	"sqs:GetQueueUrl", "sqs:TagQueue", "sqs:UntagQueue", "sqs:ListQueueTags",
+}
+
+// TerminationEventActions are what the EventBridge rules on the default bus
+// (aws:cloudwatch/eventRule:EventRule) and their targets (EventTarget) need, on the account's
+// rules of the scope's regions (arn:aws:events:<region>:<account>:rule/<name>, the default bus's
+// rule ARN). The names are the EventBridge API operations'; the Service Authorization Reference
+// page for Amazon EventBridge
+// (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoneventbridge.html)
+// was not found with the search tool, so the names and their rule resource type are unconfirmed.
+// The ASG lifecycle hooks need nothing more: autoscaling:PutLifecycleHook,
+// DeleteLifecycleHook and DescribeLifecycleHooks match AutoScalingWrite's "autoscaling:Put*" and
+// "autoscaling:Delete*" and NetworkRead's "autoscaling:Describe*" (TestLifecycleHookPermissions).
+var TerminationEventActions = []string{
+	"events:PutRule", "events:DeleteRule", "events:DescribeRule", "events:EnableRule", "events:DisableRule",
+	"events:PutTargets", "events:RemoveTargets", "events:ListTargetsByRule",
+	"events:TagResource", "events:UntagResource", "events:ListTagsForResource",
+}
+
+// ResolverQueryLogActions are the Route 53 Resolver query logging configuration
+// (aws:route53/resolverQueryLogConfig) and its VPC association, granted on the account's
+// resolver-query-log-config ARNs of the scope's regions; ResolverQueryLogListActions, which name
+// no configuration, on "*" under the region condition. The action names are the Route 53 Resolver
+// API operations' (CreateResolverQueryLogConfig etc., Route 53 API Reference,
+// https://docs.aws.amazon.com/Route53/latest/APIReference/API_route53resolver_CreateResolverQueryLogConfig.html);
+// neither the Route 53 Developer Guide's query-logging permissions page nor the Service
+// Authorization Reference page for Route 53 Resolver
+// (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonroute53resolver.html)
+// was found with the search tool, so which resource type each takes is unconfirmed.
+// LogDeliveryActions are the CloudWatch Logs side (see the LogsDelivery statement).
+var (
+	ResolverQueryLogActions = []string{
+		"route53resolver:CreateResolverQueryLogConfig", "route53resolver:DeleteResolverQueryLogConfig",
+		"route53resolver:GetResolverQueryLogConfig", "route53resolver:AssociateResolverQueryLogConfig",
+		"route53resolver:DisassociateResolverQueryLogConfig", "route53resolver:TagResource",
+		"route53resolver:UntagResource", "route53resolver:ListTagsForResource",
+	}
+	ResolverQueryLogListActions = []string{
+		"route53resolver:GetResolverQueryLogConfigAssociation", "route53resolver:ListResolverQueryLogConfigs",
+		"route53resolver:ListResolverQueryLogConfigAssociations",
+	}
+	LogDeliveryActions = []string{
+		"logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery", "logs:DeleteLogDelivery",
+		"logs:ListLogDeliveries", "logs:PutResourcePolicy",
+	}
 )
 
 // DeployPolicies returns the permissions of a deploy role: what the platform program creates
@@ -178,6 +237,8 @@ func kubernetesPolicy(s Scope) iampolicy.Document {
 		iampolicy.Allow("ECRToken", []string{"ecr:GetAuthorizationToken"}, "*"),
 		iampolicy.Statement{Sid: "ECRRegistry", Effect: "Allow", Action: ECRRegistryActions, Resource: []string{"*"}, Condition: s.inRegions()},
 		iampolicy.Statement{Sid: "EnhancedScanning", Effect: "Allow", Action: InspectorActions, Resource: []string{"*"}, Condition: s.inRegions()},
+		iampolicy.Allow("TerminationQueue", TerminationQueueActions, s.regional("sqs", "*")...),
+		iampolicy.Allow("TerminationEvents", TerminationEventActions, s.regional("events", "rule/*")...),
 	)
 }
 
@@ -201,13 +262,28 @@ func dataPolicy(s Scope) iampolicy.Document {
 			"logs:TagResource", "logs:UntagResource", "logs:TagLogGroup", "logs:UntagLogGroup",
 			"logs:AssociateKmsKey", "logs:DisassociateKmsKey",
 		}, s.regional("logs", "*")...),
-		iampolicy.Allow("LogsDelivery", []string{"logs:CreateLogDelivery", "logs:PutResourcePolicy"}, "*"),
+		// Log deliveries (Resolver query logging to CloudWatch Logs; see ResolverQueryLogActions):
+		// the CloudWatch Logs User Guide, "Logs sent to CloudWatch Logs"
+		// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-infrastructure-CWL.html),
+		// lists logs:CreateLogDelivery, logs:PutResourcePolicy, logs:DescribeResourcePolicies and
+		// logs:DescribeLogGroups (the Describe* are in DataRead). Get/Update/Delete/ListLogDeliveries
+		// are what the brief's reading of the Route 53 guide adds for changing and removing the
+		// configuration; that page was not found here, so these four are unconfirmed. The log
+		// delivery actions have no resource type: "*" under the region condition.
+		iampolicy.Statement{Sid: "LogsDelivery", Effect: "Allow", Action: LogDeliveryActions,
+			Resource: []string{"*"}, Condition: s.inRegions()},
 		iampolicy.Allow("AlarmsWrite", []string{
 			"cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms", "cloudwatch:TagResource", "cloudwatch:UntagResource",
 			"cloudwatch:EnableAlarmActions", "cloudwatch:DisableAlarmActions",
 		}, s.regional("cloudwatch", "alarm:*")...),
 		iampolicy.Allow("AlarmTopics", SNSTopicActions, s.regional("sns", "*")...),
-		iampolicy.Allow("AlarmSubscriptions", SNSSubscriptionActions, s.regional("sns", "*")...),
+		// Two readings of the Service Authorization Reference disagree on sns:Unsubscribe and
+		// sns:SetSubscriptionAttributes: an issue's review reads them as allowed only on "*" (no
+		// resource type); the other reading (see SNSSubscriptionActions) gives them an optional
+		// topic resource type. "*" under the region condition works under both readings (under the
+		// second it is merely broader than needed); no other statement grants them.
+		iampolicy.Statement{Sid: "AlarmSubscriptions", Effect: "Allow", Action: SNSSubscriptionActions,
+			Resource: []string{"*"}, Condition: s.inRegions()},
 		iampolicy.Allow("BackupWrite", []string{
 			"backup:Create*", "backup:Delete*", "backup:Update*", "backup:Put*", "backup:TagResource", "backup:UntagResource",
 		}, s.regional("backup", "*")...),
@@ -255,6 +331,9 @@ func edgePolicy(s Scope) iampolicy.Document {
 			"route53:ChangeResourceRecordSets", "route53:ChangeTagsForResource", "route53:DeleteHostedZone",
 			"route53:UpdateHostedZoneComment", "route53:AssociateVPCWithHostedZone", "route53:DisassociateVPCFromHostedZone",
 		}, "arn:aws:route53:::hostedzone/*"),
+		iampolicy.Allow("ResolverQueryLogging", ResolverQueryLogActions, s.regional("route53resolver", "resolver-query-log-config/*")...),
+		iampolicy.Statement{Sid: "ResolverQueryLoggingList", Effect: "Allow", Action: ResolverQueryLogListActions,
+			Resource: []string{"*"}, Condition: s.inRegions()},
 	)
 }
 
