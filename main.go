@@ -1,4 +1,5 @@
-// Command flowmart-platform is the Pulumi program of the FlowMart platform.
+// Command flowmart-platform is the Pulumi program of the FlowMart platform's AWS layer (stacks.RunAWS);
+// cluster-services/ holds the cluster-services layer.
 package main
 
 import (
@@ -7,4 +8,4 @@ import (
 	"github.com/flowmart/platform/stacks"
 )
 
-func main() { pulumi.Run(stacks.Run) }
+func main() { pulumi.Run(stacks.RunAWS) }

@@ -6,7 +6,6 @@ import (
 
 	"github.com/flowmart/platform/components/addons"
 	"github.com/flowmart/platform/components/certificate"
-	"github.com/flowmart/platform/components/network"
 	"github.com/flowmart/platform/stacks/config"
 )
 
@@ -23,12 +22,13 @@ type addonsCluster struct {
 	Provider pulumi.ProviderResource
 }
 
-// newAddons installs the platform add-ons on the cluster, behind a load balancer carrying the
+// newAddons installs the platform add-ons on the cluster (the services layer; the VPC and the
+// certificate come from the AWS layer), behind a load balancer carrying the
 // environment's validated certificate, and points a Cloudflare CNAME at the load balancer for
 // every host they serve: api, auth and the configured routes at the internet-facing one, the admin
 // consoles (argocd, grafana, auth-admin) at the internal one. AWS resources use
 // the AWS provider of opts, records the Cloudflare provider.
-func newAddons(ctx *pulumi.Context, cfg *config.Config, cluster addonsCluster, net *network.Network, cert *certificate.Certificate, opts []pulumi.ResourceOption, cf *cloudflare.Provider) (*addons.PlatformAddons, error) {
+func newAddons(ctx *pulumi.Context, cfg *config.Config, cluster addonsCluster, layer *awsLayer, opts []pulumi.ResourceOption, cf *cloudflare.Provider) (*addons.PlatformAddons, error) {
 	args := cfg.AddonsArgs()
 	args.KubernetesProvider = cluster.Provider
 	args.ClusterName = cluster.Name
@@ -36,8 +36,9 @@ func newAddons(ctx *pulumi.Context, cfg *config.Config, cluster addonsCluster, n
 	if args.NodeTerminationHandler.Enabled {
 		args.NodeTerminationHandler.QueueURL = cluster.TerminationQueueURL
 	}
-	args.VPCID = net.VPCID.ToStringOutput()
-	args.CertificateARN = cert.ValidatedCertificateARN
+	args.VPCID = layer.VPCID
+	args.VPCCIDR = layer.VPCCIDR
+	args.CertificateARN = layer.CertificateARN
 	cfg.AddonsSecrets(&args, func(key string) pulumi.StringInput { return config.Secret(ctx, key) })
 	pa, err := addons.NewPlatformAddons(ctx, cfg.Stack, &args, opts...)
 	if err != nil {

@@ -78,7 +78,7 @@ func BenchmarkPreviewScale(b *testing.B) {
 			b.ReportAllocs()
 			var resources int
 			for b.Loop() {
-				doc, err := preview.Run(Run, opts)
+				doc, err := Offline(opts)
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -17,7 +17,7 @@ func TestCloudflareTokenNeverInJSON(t *testing.T) {
 	opts := withSecret(t, "production", "cloudflareApiToken", plaintext)
 	for _, deploy := range []bool{false, true} {
 		opts.Deploy = deploy
-		doc, err := preview.Run(Run, opts)
+		doc, err := Offline(opts)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -7,11 +7,12 @@ import (
 )
 
 // Preview loads a stack's files, validates its configuration before any resource is registered,
-// and runs the program offline. dir is the project directory or any directory below it;
-// configFile, when not empty, replaces Pulumi.<stack>.yaml. Configuration problems come back as
-// *config.Error or *preview.ConfigError, each one line naming the key or file. A required secret
-// the stack file does not hold (it is set with `pulumi config set --secret` by whoever deploys) is
-// previewed as the secret placeholder.
+// and runs both layers of the stack offline (Offline). dir is the project directory or any
+// directory below it; configFile, when not empty, replaces Pulumi.<stack>.yaml. Configuration
+// problems come back as *config.Error or *preview.ConfigError, each one line naming the key or
+// file. A required secret the stack file does not hold (it is set with `pulumi config set
+// --secret` by whoever deploys) is previewed as the secret placeholder. The policy rules run over
+// both layers.
 func Preview(dir, stack, configFile string) (*preview.Document, error) {
 	projectDir, err := preview.FindProjectDir(dir)
 	if err != nil {
@@ -31,11 +32,25 @@ func Preview(dir, stack, configFile string) (*preview.Document, error) {
 	if err != nil {
 		return nil, err
 	}
-	doc, err := preview.Run(Run, preview.Options{Project: sf.Project, Stack: stack, Config: values, SecretKeys: secretKeys})
+	doc, err := Offline(preview.Options{Project: sf.Project, Stack: stack, Config: values, SecretKeys: secretKeys})
 	if err != nil {
 		return nil, err
 	}
 	// Every rule of pkg/policy, with the stack's environment and waivers (policyWaivers).
 	doc.EvaluatePolicy(policy.Context{Environment: string(cfg.Environment), Waivers: cfg.Waivers})
 	return doc, nil
+}
+
+// Offline runs the whole environment of o.Stack under the mocks: the AWS layer, then the
+// cluster-services layer, whose StackReference to organization/flowmart-platform/<stack> reads
+// the AWS layer's outputs of the same run (preview.RunLayers). o.Project is ignored: each layer
+// runs as its own project, with the configuration of o (keys in the flowmart-platform
+// namespace).
+func Offline(o preview.Options) (*preview.Document, error) {
+	layers := make([]preview.Layer, 0, len(Layers))
+	for _, l := range Layers {
+		layers = append(layers, preview.Layer{Name: string(l), Project: l.Project(), Program: l.Program()})
+	}
+	o.Organization = BackendOrganization
+	return preview.RunLayers(layers, o)
 }

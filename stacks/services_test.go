@@ -91,7 +91,7 @@ func TestAlertsAndAlarmsReachThePager(t *testing.T) {
 	opts := withSecrets(t, "production", secrets)
 	for _, deploy := range []bool{false, true} {
 		opts.Deploy = deploy
-		doc, err := preview.Run(Run, opts)
+		doc, err := Offline(opts)
 		if err != nil {
 			t.Fatal(err)
 		}

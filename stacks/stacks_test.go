@@ -88,7 +88,7 @@ func TestSecretConfigNeverInJSON(t *testing.T) {
 	opts := withSecret(t, "production", "assumeRoleExternalId", plaintext)
 	for _, deploy := range []bool{false, true} {
 		opts.Deploy = deploy
-		doc, err := preview.Run(Run, opts)
+		doc, err := Offline(opts)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -223,6 +223,11 @@ type ClusterArgs struct {
 	// AWS_PROFILE); with KubeconfigRoleARN, the profile's credentials assume the role. Defaults to
 	// the ambient credentials of whoever runs kubectl.
 	KubeconfigProfile string
+	// SkipKubernetesProvider leaves Provider nil: the program that creates the cluster never
+	// talks to its API (a program that deploys from outside the VPC, with AWS APIs alone, as the
+	// stacks' AWS layer does); another program builds the provider with NewKubernetesProvider from
+	// the cluster's outputs. Kubeconfig is built either way. Defaults to false: Provider is built.
+	SkipKubernetesProvider bool
 }
 
 func (a *ClusterArgs) withDefaults() ClusterArgs {

@@ -71,7 +71,8 @@ type Cluster struct {
 
 	// EKSCluster is the underlying cluster, an escape hatch.
 	EKSCluster *eks.Cluster
-	// Provider is a Kubernetes provider for the cluster, ready for add-ons.
+	// Provider is a Kubernetes provider for the cluster, ready for add-ons; nil with
+	// SkipKubernetesProvider.
 	Provider *kubernetes.Provider
 
 	name             string

@@ -61,17 +61,43 @@ func kubeconfig(name, endpoint, ca, region string, creds kubeconfigCredentials) 
 	return string(b)
 }
 
-// kubernetesProvider builds the secret kubeconfig and a Kubernetes provider on it, so the provider
-// and kubectl authenticate with the same credentials (KubeconfigRoleARN, KubeconfigProfile). The
-// region comes from the cluster's ARN.
-func (c *Cluster) kubernetesProvider(ctx *pulumi.Context) error {
-	cl := c.EKSCluster
-	inputs := []any{cl.Name, cl.Endpoint, cl.CertificateAuthority.Data().Elem(), cl.Arn}
-	if c.args.KubeconfigRoleARN != nil {
-		inputs = append(inputs, c.args.KubeconfigRoleARN.ToStringPtrOutput())
+// KubernetesProviderArgs name the cluster a Kubernetes provider is for and the credentials its
+// kubeconfig signs tokens with; the cluster's own outputs (ClusterName, Endpoint,
+// CertificateAuthority, ClusterARN), here or read from another stack.
+type KubernetesProviderArgs struct {
+	ClusterName          pulumi.StringInput
+	Endpoint             pulumi.StringInput
+	CertificateAuthority pulumi.StringInput
+	// ClusterARN gives the region the token is signed for.
+	ClusterARN pulumi.StringInput
+	// RoleARN and Profile are as ClusterArgs' KubeconfigRoleARN and KubeconfigProfile. Default to
+	// the ambient credentials.
+	RoleARN pulumi.StringPtrInput
+	Profile string
+}
+
+// NewKubernetesProvider builds a cluster's secret kubeconfig and a Kubernetes provider named name
+// on it (server-side apply on): the kubeconfig and provider Cluster builds for itself, for a
+// program that gets the cluster from elsewhere (a StackReference to the program that created it,
+// with SkipKubernetesProvider there). The kubeconfig text depends only on its inputs, so two
+// programs given the same outputs build the same provider.
+func NewKubernetesProvider(ctx *pulumi.Context, name string, args KubernetesProviderArgs, opts ...pulumi.ResourceOption) (*kubernetes.Provider, pulumi.StringOutput, error) {
+	kc := kubeconfigOutput(args)
+	p, err := kubernetes.NewProvider(ctx, name, &kubernetes.ProviderArgs{
+		Kubeconfig:            kc,
+		EnableServerSideApply: pulumi.Bool(true),
+	}, opts...)
+	return p, kc, err
+}
+
+// kubeconfigOutput is the secret kubeconfig of args.
+func kubeconfigOutput(args KubernetesProviderArgs) pulumi.StringOutput {
+	inputs := []any{args.ClusterName, args.Endpoint, args.CertificateAuthority, args.ClusterARN}
+	if args.RoleARN != nil {
+		inputs = append(inputs, args.RoleARN.ToStringPtrOutput())
 	}
-	profile := c.args.KubeconfigProfile
-	c.Kubeconfig = pulumi.ToSecret(pulumi.All(inputs...).ApplyT(func(v []any) string {
+	profile := args.Profile
+	return pulumi.ToSecret(pulumi.All(inputs...).ApplyT(func(v []any) string {
 		creds := kubeconfigCredentials{Profile: profile}
 		if len(v) > 4 {
 			if r, ok := v[4].(*string); ok && r != nil {
@@ -80,11 +106,23 @@ func (c *Cluster) kubernetesProvider(ctx *pulumi.Context) error {
 		}
 		return kubeconfig(v[0].(string), v[1].(string), v[2].(string), arn.Region(v[3].(string)), creds)
 	})).(pulumi.StringOutput)
-	p, err := kubernetes.NewProvider(ctx, c.name+"-k8s", &kubernetes.ProviderArgs{
-		Kubeconfig:            c.Kubeconfig,
-		EnableServerSideApply: pulumi.Bool(true),
-	}, append(c.opts, pulumi.DependsOn(c.nodes))...)
-	c.Provider = p
+}
+
+// kubernetesProvider builds the secret kubeconfig and, unless SkipKubernetesProvider, a
+// Kubernetes provider on it, so the provider and kubectl authenticate with the same credentials
+// (KubeconfigRoleARN, KubeconfigProfile). The region comes from the cluster's ARN.
+func (c *Cluster) kubernetesProvider(ctx *pulumi.Context) error {
+	cl := c.EKSCluster
+	args := KubernetesProviderArgs{
+		ClusterName: cl.Name, Endpoint: cl.Endpoint, CertificateAuthority: cl.CertificateAuthority.Data().Elem(),
+		ClusterARN: cl.Arn, RoleARN: c.args.KubeconfigRoleARN, Profile: c.args.KubeconfigProfile,
+	}
+	if c.args.SkipKubernetesProvider {
+		c.Kubeconfig = kubeconfigOutput(args)
+		return nil
+	}
+	p, kc, err := NewKubernetesProvider(ctx, c.name+"-k8s", args, append(c.opts, pulumi.DependsOn(c.nodes))...)
+	c.Provider, c.Kubeconfig = p, kc
 	return err
 }
 

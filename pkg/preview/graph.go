@@ -3,7 +3,11 @@
 // pull-request tooling reads. It is also the mock recorder the component tests use.
 package preview
 
-import "github.com/flowmart/platform/pkg/mocks"
+import (
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+
+	"github.com/flowmart/platform/pkg/mocks"
+)
 
 // Document is the JSON preview of a stack: a public contract. Extend it; never rename or drop fields.
 type Document struct {
@@ -16,8 +20,12 @@ type Document struct {
 	// Violations are the policy rules' findings (pkg/policy), waived ones included and marked;
 	// EvaluatePolicy fills them ([] when none).
 	Violations []Violation `json:"violations"`
+	// Layers summarises each Pulumi project of an environment previewed by RunLayers, in deploy
+	// order; absent for a single program.
+	Layers []LayerSummary `json:"layers,omitempty"`
 
-	policy *policySummary // what EvaluatePolicy ran, for the tree's summary
+	policy  *policySummary       // what EvaluatePolicy ran, for the tree's summary
+	exports resource.PropertyMap // the outputs with their secretness, for a StackReference
 }
 
 // Resource is one registered resource, in registration order.
@@ -35,6 +43,8 @@ type Resource struct {
 	Aliases             []string       `json:"aliases,omitempty"`
 	Dependencies        []string       `json:"dependencies"`
 	Inputs              map[string]any `json:"inputs"`
+	// Layer names the layer (project) of the resource in a document made by RunLayers.
+	Layer string `json:"layer,omitempty"`
 
 	seq int // position in program order
 }

@@ -20,6 +20,7 @@ import (
 type recorder struct {
 	project, stack string
 	mocks          *mocks.Mocks
+	refs           map[string]StackOutputs // the stacks a StackReference may read
 
 	mu        sync.Mutex
 	resources []*Resource
@@ -86,6 +87,9 @@ func (m *recorder) aliasURN(a *pulumirpc.Alias, parent, typ, name string) string
 // NewResource implements pulumi.MockResourceMonitor.
 func (m *recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
 	rpc := args.RegisterRPC
+	if rpc == nil && args.ReadRPC != nil && args.TypeToken == StackReferenceType {
+		return m.readStackReference(args)
+	}
 	if rpc == nil {
 		return "", nil, fmt.Errorf("resource %s %s: reads of existing resources are not supported offline", args.TypeToken, args.Name)
 	}

@@ -26,6 +26,13 @@ type Options struct {
 	Region, Account string
 	// Deploy runs as an update rather than a preview (DryRun false); unknowns then resolve.
 	Deploy bool
+	// StackReferences answers the program's StackReferences, by fully qualified stack name
+	// (<organization>/<project>/<stack>); a reference to any other stack fails. RunLayers fills it
+	// with the earlier layers.
+	StackReferences map[string]StackOutputs
+	// Organization is the organization of the StackReference names RunLayers answers. Defaults
+	// to DefaultOrganization.
+	Organization string
 }
 
 // Run runs program under the mock monitor and returns the recorded graph and the stack outputs.
@@ -37,6 +44,7 @@ func Run(program pulumi.RunFunc, o Options) (*Document, error) {
 		o.Account = o.Config[o.Project+":accountId"]
 	}
 	rec := newRecorder(o.Project, o.Stack, o.Region, o.Account)
+	rec.refs = o.StackReferences
 	var exports map[string]pulumi.Input
 	body := func(ctx *pulumi.Context) error {
 		if err := ctx.RegisterStackTransformation(rec.transformation); err != nil {
@@ -54,36 +62,45 @@ func Run(program pulumi.RunFunc, o Options) (*Document, error) {
 	if err != nil {
 		return nil, unwrapProgramError(err)
 	}
-	outputs, err := resolveOutputs(exports)
+	outputs, raw, err := resolveOutputs(exports)
 	if err != nil {
 		return nil, err
 	}
-	return &Document{Project: o.Project, Stack: o.Stack, Resources: rec.graph(), Outputs: outputs}, nil
+	return &Document{Project: o.Project, Stack: o.Stack, Resources: rec.graph(), Outputs: outputs, exports: raw}, nil
 }
 
-// resolveOutputs awaits the stack exports, printing secrets and unknowns as placeholders.
-func resolveOutputs(exports map[string]pulumi.Input) (map[string]any, error) {
+// resolveOutputs awaits the stack exports, printing secrets and unknowns as placeholders, and
+// returns them also as a StackReference reads them: secrets as secret values, an unknown one as
+// the Unknown placeholder (a reference never sees an unknown: it reads a deployed stack).
+func resolveOutputs(exports map[string]pulumi.Input) (map[string]any, resource.PropertyMap, error) {
 	names := make([]string, 0, len(exports))
 	for k := range exports {
 		names = append(names, k)
 	}
 	sort.Strings(names)
 	out := make(map[string]any, len(names))
+	raw := make(resource.PropertyMap, len(names))
 	for _, k := range names {
 		res, err := internals.UnsafeAwaitOutput(context.Background(), pulumi.ToOutput(exports[k]))
 		if err != nil {
-			return nil, fmt.Errorf("output %s: %w", k, err)
+			return nil, nil, fmt.Errorf("output %s: %w", k, err)
+		}
+		v := resource.NewStringProperty(Unknown)
+		if res.Known {
+			v = resource.NewPropertyValue(res.Value)
 		}
 		switch {
 		case res.Secret:
 			out[k] = Secret
+			v = resource.MakeSecret(v)
 		case !res.Known:
 			out[k] = Unknown
 		default:
 			out[k] = res.Value
 		}
+		raw[resource.PropertyKey(k)] = v
 	}
-	return out, nil
+	return out, raw, nil
 }
 
 // ProgramError is an error returned by the program itself (not by the mock machinery).

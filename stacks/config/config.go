@@ -14,8 +14,23 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// Project is the Pulumi project name; config keys are namespaced by it.
+// Project is the Pulumi project name of the AWS layer (Pulumi.yaml at the repository root); config
+// keys are namespaced by it.
 const Project = "flowmart-platform"
+
+// ServicesProject is the cluster-services layer's project (cluster-services/Pulumi.yaml). It shares
+// the AWS layer's stack files (stackConfigDir: ..) and so reads its keys in the AWS layer's
+// namespace, Project.
+const ServicesProject = Project + "-services"
+
+// Namespace is the config namespace a project's program reads: Project for ServicesProject, the
+// project's own name for any other (an importing program keeps its own).
+func Namespace(project string) string {
+	if project == ServicesProject {
+		return Project
+	}
+	return project
+}
 
 // Environment is the kind of environment a stack is.
 type Environment string
@@ -73,12 +88,12 @@ type Getter func(fullKey string) (string, bool)
 
 // Load reads, completes and validates the configuration of the running stack.
 func Load(ctx *pulumi.Context) (*Config, error) {
-	return Parse(ctx.Project(), ctx.Stack(), ctx.GetConfig, nil)
+	return Parse(Namespace(ctx.Project()), ctx.Stack(), ctx.GetConfig, nil)
 }
 
 // Secret returns a project config value as a secret output, or an empty secret when unset.
 func Secret(ctx *pulumi.Context, key string) pulumi.StringOutput {
-	v, _ := ctx.GetConfig(ctx.Project() + ":" + key)
+	v, _ := ctx.GetConfig(Namespace(ctx.Project()) + ":" + key)
 	return pulumi.ToSecret(pulumi.String(v)).(pulumi.StringOutput)
 }
 
