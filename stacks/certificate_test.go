@@ -28,13 +28,17 @@ func TestCloudflareTokenNeverInJSON(t *testing.T) {
 		if bytes.Contains(b, []byte(plaintext)) {
 			t.Fatalf("deploy=%v: the Cloudflare token appears in the preview JSON", deploy)
 		}
-		p := doc.Get("pulumi:providers:cloudflare", "cloudflare")
-		if p == nil || p.Inputs["apiToken"] != preview.Secret {
-			t.Fatalf("deploy=%v: cloudflare provider %+v", deploy, p)
-		}
-		for _, r := range doc.Find("cloudflare:index/record:Record") {
-			if !strings.HasPrefix(r.Provider, p.URN+"::") {
-				t.Errorf("%s does not use the stack's Cloudflare provider: %q", r.Name, r.Provider)
+		// One Cloudflare provider per layer: the AWS layer's validates the certificate, the
+		// services layer's writes the platform hosts' records.
+		for _, layer := range Layers {
+			p := layerGet(doc, layer, "pulumi:providers:cloudflare", "cloudflare")
+			if p == nil || p.Inputs["apiToken"] != preview.Secret {
+				t.Fatalf("deploy=%v: %s layer: cloudflare provider %+v", deploy, layer, p)
+			}
+			for _, r := range doc.LayerOf(string(layer)) {
+				if r.Type == "cloudflare:index/record:Record" && !strings.HasPrefix(r.Provider, p.URN+"::") {
+					t.Errorf("%s does not use its layer's Cloudflare provider: %q", r.Name, r.Provider)
+				}
 			}
 		}
 	}

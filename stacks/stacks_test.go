@@ -96,9 +96,11 @@ func TestSecretConfigNeverInJSON(t *testing.T) {
 		if bytes.Contains(b, []byte(plaintext)) {
 			t.Fatalf("deploy=%v: the secret external id appears in the preview JSON", deploy)
 		}
-		p := doc.Get("pulumi:providers:aws", "aws")
-		if !strings.Contains(string(mustJSON(t, p.Inputs)), preview.Secret) {
-			t.Errorf("deploy=%v: provider inputs do not show the secret placeholder: %v", deploy, p.Inputs)
+		for _, layer := range Layers {
+			p := layerGet(doc, layer, "pulumi:providers:aws", "aws")
+			if !strings.Contains(string(mustJSON(t, p.Inputs)), preview.Secret) {
+				t.Errorf("deploy=%v: %s layer: provider inputs do not show the secret placeholder: %v", deploy, layer, p.Inputs)
+			}
 		}
 	}
 }
@@ -126,32 +128,41 @@ func mustJSON(t *testing.T, v any) []byte {
 	return b
 }
 
-// One explicit AWS provider per stack, pinned to the stack's account and region, used by every
-// AWS resource: a production stack can never touch another account.
+// One explicit AWS provider per layer, the same in both (so a resource moved between layers
+// keeps its provider), pinned to the stack's account and region, used by every AWS resource of
+// its layer: a production stack can never touch another account.
 func TestOneExplicitProviderPinnedToTheAccount(t *testing.T) {
 	accounts := map[string]string{}
 	for _, env := range envs {
 		doc, _ := previewJSON(t, env)
 		providers := doc.Find("pulumi:providers:aws")
-		if len(providers) != 1 {
-			t.Fatalf("%s: %d AWS providers, want 1", env, len(providers))
+		if len(providers) != len(Layers) {
+			t.Fatalf("%s: %d AWS providers, want one per layer", env, len(providers))
 		}
-		p := providers[0]
-		ids, _ := p.Inputs["allowedAccountIds"].([]any)
-		if len(ids) != 1 {
-			t.Fatalf("%s: allowedAccountIds = %v", env, p.Inputs["allowedAccountIds"])
-		}
-		accounts[env] = ids[0].(string)
-		if doc.Outputs["accountId"] != ids[0] {
-			t.Errorf("%s: provider pinned to %v, stack account %v", env, ids[0], doc.Outputs["accountId"])
-		}
-		tags := p.Inputs["defaultTags"].(map[string]any)["tags"].(map[string]any)
-		if tags["Environment"] != env || tags["ManagedBy"] != "pulumi" {
-			t.Errorf("%s: default tags %v", env, tags)
-		}
-		for _, r := range doc.Resources {
-			if r.Custom && strings.HasPrefix(r.Type, "aws:") && !strings.HasPrefix(r.Provider, p.URN+"::") {
-				t.Errorf("%s: %s %s does not use the stack's AWS provider (provider %q)", env, r.Type, r.Name, r.Provider)
+		for _, layer := range Layers {
+			p := layerGet(doc, layer, "pulumi:providers:aws", "aws")
+			if p == nil {
+				t.Fatalf("%s: the %s layer has no AWS provider named aws", env, layer)
+			}
+			if string(mustJSON(t, p.Inputs)) != string(mustJSON(t, providers[0].Inputs)) {
+				t.Errorf("%s: the %s layer's AWS provider differs from the AWS layer's: %v", env, layer, p.Inputs)
+			}
+			ids, _ := p.Inputs["allowedAccountIds"].([]any)
+			if len(ids) != 1 {
+				t.Fatalf("%s: allowedAccountIds = %v", env, p.Inputs["allowedAccountIds"])
+			}
+			accounts[env] = ids[0].(string)
+			if doc.Outputs["accountId"] != ids[0] {
+				t.Errorf("%s: provider pinned to %v, stack account %v", env, ids[0], doc.Outputs["accountId"])
+			}
+			tags := p.Inputs["defaultTags"].(map[string]any)["tags"].(map[string]any)
+			if tags["Environment"] != env || tags["ManagedBy"] != "pulumi" || tags["Project"] != "flowmart-platform" {
+				t.Errorf("%s: default tags %v", env, tags)
+			}
+			for _, r := range doc.LayerOf(string(layer)) {
+				if r.Custom && strings.HasPrefix(r.Type, "aws:") && !strings.HasPrefix(r.Provider, p.URN+"::") {
+					t.Errorf("%s: %s %s does not use its layer's AWS provider (provider %q)", env, r.Type, r.Name, r.Provider)
+				}
 			}
 		}
 	}

@@ -27,6 +27,7 @@ var CreateSeconds = map[string]int{
 	"aws:ec2/instance:Instance":                           90,
 	"aws:ssm/association:Association":                     300, // SQL Server host: waits for the CloudWatch agent install on a booting Windows host
 	"kubernetes:helm.sh/v3:Release":                       120, // atomic install waits for readiness
+	StackReferenceType:                                    0,   // a read of the other layer's state; the wait is for that layer (its dependency)
 }
 
 // DefaultCreateSeconds is the weight of a resource type not in CreateSeconds.

@@ -80,6 +80,16 @@ func (d *Document) WriteTree(w io.Writer) error {
 		types = append(types, t)
 	}
 	sort.Strings(types)
+	if len(d.Layers) > 0 {
+		fmt.Fprintf(&b, "\nLayers, deployed in this order (one Pulumi project each):\n")
+		for _, l := range d.Layers {
+			reads := ""
+			if len(l.References) > 0 {
+				reads = ", reads " + strings.Join(l.References, ", ")
+			}
+			fmt.Fprintf(&b, "  %-18s %-28s %4d resources%s\n", l.Name, l.Project, l.Resources, reads)
+		}
+	}
 	fmt.Fprintf(&b, "\nResources: %d to create\n", len(d.Resources))
 	for _, t := range types {
 		fmt.Fprintf(&b, "  %4d  %s\n", counts[t], t)
