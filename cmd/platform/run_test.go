@@ -34,10 +34,43 @@ func TestPreviewJSONEveryStack(t *testing.T) {
 		if doc.Project != "flowmart-platform" || doc.Stack != stack || len(doc.Resources) < 10 {
 			t.Fatalf("%s: project %q stack %q with %d resources", stack, doc.Project, doc.Stack, len(doc.Resources))
 		}
-		for _, field := range []string{"urn", "type", "name", "custom", "parent", "provider", "protect", "retainOnDelete", "deleteBeforeReplace", "ignoreChanges", "dependencies", "inputs"} {
+		for _, field := range []string{"urn", "type", "name", "custom", "parent", "provider", "protect", "retainOnDelete", "deleteBeforeReplace", "ignoreChanges", "dependencies", "inputs", "layer"} {
 			if _, ok := doc.Resources[1][field]; !ok {
 				t.Errorf("%s: resource has no %q field", stack, field)
 			}
+		}
+		// both layers: every resource names its layer, the AWS layer's first, and the summary
+		// counts them
+		var layers struct {
+			Layers []struct {
+				Name, Project, Stack string
+				Resources            int
+				References           []string
+			} `json:"layers"`
+		}
+		if err := json.Unmarshal([]byte(out), &layers); err != nil {
+			t.Fatal(err)
+		}
+		counts := map[string]int{}
+		var order []string // the layers in the order their resources come
+		for _, r := range doc.Resources {
+			l, _ := r["layer"].(string)
+			if len(order) == 0 || order[len(order)-1] != l {
+				order = append(order, l)
+			}
+			counts[l]++
+		}
+		if strings.Join(order, ",") != "aws,cluster-services" {
+			t.Errorf("%s: resources come in layers %v, want every aws one then every cluster-services one", stack, order)
+		}
+		if len(layers.Layers) != 2 || layers.Layers[0].Name != "aws" || layers.Layers[0].Project != "flowmart-platform" ||
+			layers.Layers[1].Name != "cluster-services" || layers.Layers[1].Project != "flowmart-platform-services" ||
+			layers.Layers[0].Resources != counts["aws"] || layers.Layers[1].Resources != counts["cluster-services"] ||
+			len(layers.Layers[1].References) != 1 || layers.Layers[1].References[0] != "organization/flowmart-platform/"+stack {
+			t.Errorf("%s: layers %+v, resources per layer %v", stack, layers.Layers, counts)
+		}
+		if doc.Outputs["clusterEndpoint"] == nil || doc.Outputs["argocdUrl"] == nil {
+			t.Errorf("%s: outputs of both layers expected, got %v", stack, doc.Outputs)
 		}
 	}
 }
@@ -47,7 +80,9 @@ func TestPreviewTree(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	for _, want := range []string{"pulumi:pulumi:Stack", "─ flowmart:network:Network", "aws:ec2/vpc:Vpc", "dev-vpc", "Resources:", "aws:ec2/subnet:Subnet"} {
+	for _, want := range []string{"pulumi:pulumi:Stack", "─ flowmart:network:Network", "aws:ec2/vpc:Vpc", "dev-vpc", "Resources:", "aws:ec2/subnet:Subnet",
+		"flowmart-platform-services-dev", "─ pulumi:pulumi:StackReference", "organization/flowmart-platform/dev", "─ flowmart:addons:PlatformAddons",
+		"Layers, deployed in this order", "reads organization/flowmart-platform/dev"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("tree lacks %q", want)
 		}
@@ -136,8 +171,11 @@ func TestCriticalPathFlag(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &doc); err != nil {
 		t.Fatal(err)
 	}
+	// the chain crosses the layers: the cluster (AWS layer), then the reference and a release
 	if doc.CriticalPath == nil || doc.CriticalPath.Seconds <= 0 || len(doc.CriticalPath.Chain) < 2 ||
-		!slices.ContainsFunc(doc.CriticalPath.Chain, func(u string) bool { return strings.Contains(u, "aws:eks/cluster:Cluster") }) {
+		!slices.ContainsFunc(doc.CriticalPath.Chain, func(u string) bool { return strings.Contains(u, "aws:eks/cluster:Cluster") }) ||
+		!slices.ContainsFunc(doc.CriticalPath.Chain, func(u string) bool { return strings.Contains(u, "::flowmart-platform-services::pulumi:pulumi:StackReference::") }) ||
+		!slices.ContainsFunc(doc.CriticalPath.Chain, func(u string) bool { return strings.Contains(u, "kubernetes:helm.sh/v3:Release") }) {
 		t.Fatalf("criticalPath = %+v", doc.CriticalPath)
 	}
 	// the chain starts at a resource that waits for nothing
@@ -161,7 +199,9 @@ func TestCriticalPathFlag(t *testing.T) {
 
 func TestGraphCommand(t *testing.T) {
 	code, out, stderr := runCmd("graph", "--stack", "dev")
-	if code != exitOK || !strings.HasPrefix(out, "flowchart LR\n") || !strings.Contains(out, "network Network dev") {
+	if code != exitOK || !strings.HasPrefix(out, "flowchart LR\n") || !strings.Contains(out, "network Network dev") ||
+		!strings.Contains(out, `subgraph layer0["aws layer: flowmart-platform"]`) || !strings.Contains(out, `subgraph layer1["cluster-services layer: flowmart-platform-services"]`) ||
+		!strings.Contains(out, "addons PlatformAddons dev") {
 		t.Fatalf("exit %d %q\n%s", code, stderr, out)
 	}
 	if code, _, _ := runCmd("graph"); code != exitFailure {
