@@ -174,7 +174,9 @@ func TestCriticalPathFlag(t *testing.T) {
 	// the chain crosses the layers: the cluster (AWS layer), then the reference and a release
 	if doc.CriticalPath == nil || doc.CriticalPath.Seconds <= 0 || len(doc.CriticalPath.Chain) < 2 ||
 		!slices.ContainsFunc(doc.CriticalPath.Chain, func(u string) bool { return strings.Contains(u, "aws:eks/cluster:Cluster") }) ||
-		!slices.ContainsFunc(doc.CriticalPath.Chain, func(u string) bool { return strings.Contains(u, "::flowmart-platform-services::pulumi:pulumi:StackReference::") }) ||
+		!slices.ContainsFunc(doc.CriticalPath.Chain, func(u string) bool {
+			return strings.Contains(u, "::flowmart-platform-services::pulumi:pulumi:StackReference::")
+		}) ||
 		!slices.ContainsFunc(doc.CriticalPath.Chain, func(u string) bool { return strings.Contains(u, "kubernetes:helm.sh/v3:Release") }) {
 		t.Fatalf("criticalPath = %+v", doc.CriticalPath)
 	}

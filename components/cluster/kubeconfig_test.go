@@ -109,8 +109,12 @@ func runCluster(t *testing.T, args *ClusterArgs, deploy bool) kubeconfigRun {
 	if !ok {
 		t.Fatalf("nodeRoleArns = %#v", doc.Outputs["nodeRoleArns"])
 	}
+	providerKubeconfig := "" // none with SkipKubernetesProvider
+	if _, ok := doc.Outputs["providerKubeconfig"]; ok {
+		providerKubeconfig = str("providerKubeconfig")
+	}
 	return kubeconfigRun{
-		kubeconfig: str("kubeconfigText"), provider: str("providerKubeconfig"), secret: doc.Outputs["kubeconfig"] == preview.Secret,
+		kubeconfig: str("kubeconfigText"), provider: providerKubeconfig, secret: doc.Outputs["kubeconfig"] == preview.Secret,
 		name: str("clusterName"), endpoint: str("endpoint"), ca: str("certificateAuthority"), clusterARN: str("clusterArn"),
 		nodeRoleName: str("nodeRoleName"), nodeRoleARN: str("nodeRoleArn"), nodeRoleARNs: arns, doc: doc,
 	}
