@@ -62,12 +62,17 @@ func guard(dir, stack, against string, asJSON bool, stdout, stderr io.Writer) in
 	if current == nil {
 		return code
 	}
-	rep := diff.Compare(&baseline, current, statefulType)
+	// A baseline from before the layers holds the services layer's resources in the AWS layer's
+	// project: they move (pulumi state move), they are not deleted and created.
+	base, cur, moves := splitLayerMoves(&baseline, current)
+	rep := diff.Compare(base, cur, statefulType)
 	if asJSON {
-		if err := writeJSON(stdout, rep); err != nil {
+		if err := writeJSON(stdout, guardReport{Report: rep, Moves: moves}); err != nil {
 			return exitFailure
 		}
 	} else if err := rep.WriteText(stdout, against, "stack "+stack); err != nil {
+		return exitFailure
+	} else if err := writeMoves(stdout, moves); err != nil {
 		return exitFailure
 	}
 	if rep.Blocking > 0 {

@@ -91,3 +91,67 @@ func TestDiffUsage(t *testing.T) {
 		}
 	}
 }
+
+// A baseline from before the layers (every resource in the AWS layer's project, the Kubernetes
+// provider under the cluster): the services layer's resources move, none is deleted, created or
+// renamed, and nothing blocks; a baseline resource with no counterpart is still a delete.
+func TestDiffAgainstAPreLayerBaselineMoves(t *testing.T) {
+	const services = "::flowmart-platform-services::"
+	moved := 0
+	path := writeBaseline(t, "production", func(d *preview.Document) {
+		d.Layers = nil
+		var kept []*preview.Resource
+		for _, r := range d.Resources {
+			if r.Layer == "cluster-services" {
+				switch r.Type {
+				case "pulumi:pulumi:Stack", "pulumi:pulumi:StackReference", "pulumi:providers:aws", "pulumi:providers:cloudflare":
+					continue // the services layer's own: not in a single-project state
+				}
+				moved++
+			}
+			r.Layer = ""
+			r.URN = strings.Replace(r.URN, services, "::flowmart-platform::", 1)
+			r.Parent = strings.Replace(r.Parent, services, "::flowmart-platform::", 1)
+			if r.Type == "pulumi:providers:kubernetes" {
+				r.URN = "urn:pulumi:production::flowmart-platform::flowmart:cluster:Cluster$pulumi:providers:kubernetes::production-k8s"
+			}
+			kept = append(kept, r)
+		}
+		kept = append(kept, &preview.Resource{URN: "urn:pulumi:production::flowmart-platform::aws:s3/bucket:Bucket::gone", Type: "aws:s3/bucket:Bucket", Name: "gone", Custom: true, Inputs: map[string]any{}})
+		d.Resources = kept
+	})
+	code, out, stderr := runCmd("diff", "--stack", "production", "--against", path, "--json")
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s%s", code, out, stderr)
+	}
+	var rep struct {
+		Changes []struct{ Kind, Type, Name string } `json:"changes"`
+		Moves   []struct{ From, To, Layer string }  `json:"moves"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Moves) != moved || moved < 50 {
+		t.Errorf("%d moves, want %d", len(rep.Moves), moved)
+	}
+	for _, m := range rep.Moves {
+		if m.Layer != "cluster-services" || !strings.Contains(m.To, services) || strings.Contains(m.From, services) {
+			t.Errorf("move %+v", m)
+		}
+	}
+	kinds := map[string]int{}
+	for _, c := range rep.Changes {
+		kinds[c.Kind]++
+		if c.Kind == "delete" && c.Name != "gone" {
+			t.Errorf("deletes %s %s", c.Type, c.Name)
+		}
+	}
+	if kinds["delete"] != 1 || kinds["rename"] != 0 || kinds["replace"] != 0 || kinds["create"] != 4 {
+		t.Errorf("changes by kind %v, want the one delete and the services layer's stack, reference and two providers created", kinds)
+	}
+	_, text, _ := runCmd("diff", "--stack", "production", "--against", path)
+	if !strings.Contains(text, "resource(s) move to the cluster-services layer: run `pulumi state move`") ||
+		!strings.Contains(text, "-> move     flowmart:addons:PlatformAddons production") {
+		t.Errorf("text report:\n%s", text)
+	}
+}
