@@ -6,7 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/flowmart/platform/pkg/preview"
 	"github.com/flowmart/platform/stacks/config"
@@ -266,6 +268,52 @@ func TestAssumeRoleFromEnvironment(t *testing.T) {
 		entry := doc.Get("aws:eks/accessEntry:AccessEntry", "dev-access-flowmart-deploy-dev")
 		if entry == nil || entry.Inputs["principalArn"] != deployRole {
 			t.Errorf("%s=%q: the cluster-admin access entry is %+v, want principal %s", AssumeRoleEnv, tc.env, entry, deployRole)
+		}
+	}
+}
+
+// The services layer's Kubernetes provider gets exactly the kubeconfig the AWS layer's cluster
+// exports (the one the single-project program gave its provider): after `pulumi state move` the
+// copied provider's inputs do not change, so no Kubernetes resource is replaced.
+func TestServicesProviderKubeconfigIsTheClusters(t *testing.T) {
+	for _, env := range envs {
+		o := offlineOptions(t, env)
+		o.Deploy = true
+		aws, err := preview.Run(RunAWS, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		exported := aws.StackOutputs().Outputs["kubeconfig"]
+		if !exported.IsSecret() {
+			t.Fatalf("%s: the AWS layer's kubeconfig output is not secret", env)
+		}
+		want := exported.SecretValue().Element.StringValue()
+		var given pulumi.StringPtrInput
+		so := o
+		so.Project = config.ServicesProject
+		so.StackReferences = map[string]preview.StackOutputs{AWSLayerStack(env): aws.StackOutputs()}
+		doc, err := preview.Run(func(ctx *pulumi.Context) error {
+			err := ctx.RegisterStackTransformation(func(a *pulumi.ResourceTransformationArgs) *pulumi.ResourceTransformationResult {
+				if p, ok := a.Props.(*kubernetes.ProviderArgs); ok {
+					given = p.Kubeconfig
+				}
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+			if err := RunServices(ctx); err != nil {
+				return err
+			}
+			ctx.Export("providerKubeconfig", pulumi.Unsecret(given.ToStringPtrOutput()))
+			return nil
+		}, so)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := doc.Outputs["providerKubeconfig"].(*string)
+		if got == nil || *got != want || !strings.Contains(want, `"--role-arn","arn:aws:iam::`) {
+			t.Errorf("%s: the services layer's provider kubeconfig\n%v\nthe AWS layer's\n%s", env, got, want)
 		}
 	}
 }

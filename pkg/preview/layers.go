@@ -138,8 +138,9 @@ func (d *Document) LayerOf(name string) []*Resource {
 }
 
 // readStackReference answers a StackReference read from the stacks of Options.StackReferences
-// and records it, waiting for the stack it reads, as the engine does for a read of another stack:
-// state {name, outputs, secretOutputNames}. A stack the run does not know fails, as the engine
+// and records it, waiting for the stack it reads, with the state the engine's builtin provider
+// gives a read of another stack: {name, outputs, secretOutputNames sorted}
+// (pulumi/pulumi@v3.274.1 pkg/resource/deploy/builtins.go:424-441). A stack the run does not know fails, as the engine
 // fails for a stack that does not exist.
 func (m *recorder) readStackReference(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
 	rpc := args.ReadRPC
