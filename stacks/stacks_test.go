@@ -144,7 +144,7 @@ func TestOneExplicitProviderPinnedToTheAccount(t *testing.T) {
 			if p == nil {
 				t.Fatalf("%s: the %s layer has no AWS provider named aws", env, layer)
 			}
-			if string(mustJSON(t, p.Inputs)) != string(mustJSON(t, providers[0].Inputs)) {
+			if !bytes.Equal(mustJSON(t, p.Inputs), mustJSON(t, providers[0].Inputs)) {
 				t.Errorf("%s: the %s layer's AWS provider differs from the AWS layer's: %v", env, layer, p.Inputs)
 			}
 			ids, _ := p.Inputs["allowedAccountIds"].([]any)

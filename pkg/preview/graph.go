@@ -20,7 +20,7 @@ type Document struct {
 	// Violations are the policy rules' findings (pkg/policy), waived ones included and marked;
 	// EvaluatePolicy fills them ([] when none).
 	Violations []Violation `json:"violations"`
-	// Layers summarises each Pulumi project of an environment previewed by RunLayers, in deploy
+	// Layers summarizes each Pulumi project of an environment previewed by RunLayers, in deploy
 	// order; absent for a single program.
 	Layers []LayerSummary `json:"layers,omitempty"`
 
