@@ -82,7 +82,8 @@ func TestPreviewTree(t *testing.T) {
 	}
 	for _, want := range []string{"pulumi:pulumi:Stack", "─ flowmart:network:Network", "aws:ec2/vpc:Vpc", "dev-vpc", "Resources:", "aws:ec2/subnet:Subnet",
 		"flowmart-platform-services-dev", "─ pulumi:pulumi:StackReference", "organization/flowmart-platform/dev", "─ flowmart:addons:PlatformAddons",
-		"Layers, deployed in this order", "reads organization/flowmart-platform/dev"} {
+		"Layers, deployed in this order", "reads organization/flowmart-platform/dev",
+		"Previewing stack dev of projects flowmart-platform then flowmart-platform-services (offline"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("tree lacks %q", want)
 		}

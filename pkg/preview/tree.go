@@ -65,7 +65,15 @@ func (d *Document) WriteTree(w io.Writer) error {
 		}
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "Previewing stack %s of project %s (offline, no cloud credentials)\n\n", d.Stack, d.Project)
+	projects := "project " + d.Project
+	if len(d.Layers) > 1 {
+		names := make([]string, 0, len(d.Layers))
+		for _, l := range d.Layers {
+			names = append(names, l.Project)
+		}
+		projects = "projects " + strings.Join(names, " then ")
+	}
+	fmt.Fprintf(&b, "Previewing stack %s of %s (offline, no cloud credentials)\n\n", d.Stack, projects)
 	fmt.Fprintf(&b, "     %-*s  %s\n", width, "Type", "Name")
 	for _, l := range lines {
 		fmt.Fprintf(&b, " +   %s%s  %s\n", l.typ, strings.Repeat(" ", width-len([]rune(l.typ))), l.name)
