@@ -1,6 +1,9 @@
 package stacks
 
 import (
+	"fmt"
+	"strings"
+
 	"github.com/flowmart/platform/pkg/policy"
 	"github.com/flowmart/platform/pkg/preview"
 	"github.com/flowmart/platform/stacks/config"
@@ -20,6 +23,9 @@ func Preview(dir, stack, configFile string) (*preview.Document, error) {
 	}
 	sf, err := preview.LoadStackFile(projectDir, stack, configFile)
 	if err != nil {
+		return nil, err
+	}
+	if err := servicesNamespaceUnused(sf.Keys()); err != nil {
 		return nil, err
 	}
 	values, secretKeys, _ := config.OfflineSecrets(sf.Project, sf.Config, sf.SecretKeys, preview.Secret)
@@ -53,4 +59,17 @@ func Offline(o preview.Options) (*preview.Document, error) {
 	}
 	o.Organization = BackendOrganization
 	return preview.RunLayers(layers, o)
+}
+
+// servicesNamespaceUnused refuses keys in the cluster-services project's own namespace: both layers
+// read the flowmart-platform: keys of the shared stack file, so a key set as
+// flowmart-platform-services:<key> (`pulumi config set` run in cluster-services/ without the
+// namespace) would be ignored by both.
+func servicesNamespaceUnused(keys []string) error {
+	for _, k := range keys {
+		if name, ok := strings.CutPrefix(k, config.ServicesProject+":"); ok {
+			return &preview.ConfigError{Key: k, Msg: fmt.Sprintf("no layer reads this namespace: set it as %s:%s (in cluster-services/, `pulumi config set %s:%s ...`)", config.Project, name, config.Project, name)}
+		}
+	}
+	return nil
 }

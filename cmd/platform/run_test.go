@@ -128,6 +128,9 @@ func TestBrokenStackFiles(t *testing.T) {
 		{"typo", replace("natStrategy: Single", "natStrategey: Single"), "error: natStrategey: unknown key"},
 		{"broken yaml", "config:\n  flowmart-platform:region: [eu-west-1\n", "error: Pulumi.broken-yaml.yaml: cannot be read:"},
 		{"empty file", "", "error: environment: required key is missing"},
+		// `pulumi config set` in cluster-services/ without the namespace: neither layer reads it
+		{"services namespace", replace("  flowmart-platform:natStrategy: Single", "  flowmart-platform-services:natStrategy: Single"),
+			"error: flowmart-platform-services:natStrategy: no layer reads this namespace: set it as flowmart-platform:natStrategy"},
 	}
 	dir := t.TempDir()
 	for _, c := range cases {
