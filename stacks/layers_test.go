@@ -3,11 +3,15 @@ package stacks
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	sdkconfig "github.com/pulumi/pulumi/sdk/v3/go/common/resource/config"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/flowmart/platform/pkg/preview"
@@ -314,6 +318,40 @@ func TestServicesProviderKubeconfigIsTheClusters(t *testing.T) {
 		got, _ := doc.Outputs["providerKubeconfig"].(*string)
 		if got == nil || *got != want || !strings.Contains(want, `"--role-arn","arn:aws:iam::`) {
 			t.Errorf("%s: the services layer's provider kubeconfig\n%v\nthe AWS layer's\n%s", env, got, want)
+		}
+	}
+}
+
+// cluster-services/Pulumi.yaml as the CLI loads it (the SDK's own project loader, which checks the
+// project schema): project flowmart-platform-services, Go, the default providers disabled, and
+// its stack files are the root's, which load as that project's stacks with the AWS layer's keys.
+func TestServicesProjectFile(t *testing.T) {
+	path, err := filepath.Abs("../cluster-services/Pulumi.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	proj, err := workspace.LoadProject(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if proj.Name.String() != config.ServicesProject || proj.Runtime.Name() != "go" || proj.StackConfigDir != ".." {
+		t.Errorf("project %s runtime %s stackConfigDir %q", proj.Name, proj.Runtime.Name(), proj.StackConfigDir)
+	}
+	if _, ok := proj.Config["pulumi:disable-default-providers"]; !ok {
+		t.Error("the default providers are not disabled")
+	}
+	for _, env := range envs {
+		stackPath := workspace.ProjectStackPath(path, proj, tokens.QName(env))
+		want, _ := filepath.Abs("../Pulumi." + env + ".yaml")
+		if filepath.Clean(stackPath) != want {
+			t.Errorf("%s: the services layer's stack file is %s, want %s", env, stackPath, want)
+		}
+		ps, err := workspace.LoadProjectStack(nil, proj, stackPath)
+		if err != nil {
+			t.Fatalf("%s: %v", env, err)
+		}
+		if _, ok := ps.Config[sdkconfig.MustMakeKey(config.Project, "environment")]; !ok {
+			t.Errorf("%s: the shared stack file has no %s:environment", env, config.Project)
 		}
 	}
 }
