@@ -13,12 +13,13 @@ const httpsPort = 443
 // 443 only, to the VPC's CIDR and to 0.0.0.0/0 (see the package documentation). The VPC rule is
 // kept beside the internet one although the latter covers it: it is the rule the runner's
 // purpose rests on (the private Kubernetes API and the interface endpoints), and it says so in
-// the console. Every rule is described.
+// the console. Every rule is described. The group's description, which AWS never changes in
+// place (a new one replaces the group and its rules), names the component, not ProjectName.
 func (r *Runner) securityGroups(ctx *pulumi.Context) error {
 	name := r.name + "-sg"
 	sg, err := ec2.NewSecurityGroup(ctx, name, &ec2.SecurityGroupArgs{
 		VpcId:       r.args.VPCID,
-		Description: pulumi.String("GitHub Actions runner " + r.args.ProjectName + " (CodeBuild): HTTPS out only, nothing in"),
+		Description: pulumi.String("GitHub Actions runner " + r.name + " (CodeBuild): HTTPS out only, nothing in"),
 		Tags:        r.tags(name),
 	}, r.opts...)
 	if err != nil {

@@ -359,3 +359,13 @@ func TestPolicyRules(t *testing.T) {
 		t.Errorf("FM-PROT-001 does not find the unprotected key: %v", doc.Violations)
 	}
 }
+
+// runProgram runs NewRunner "production-runner" under the recorder and returns the document and
+// the program's error.
+func runProgram(t *testing.T, args *RunnerArgs) (*preview.Document, error) {
+	t.Helper()
+	return preview.RunWithAWS(func(ctx *pulumi.Context, provider pulumi.ResourceOption) error {
+		_, err := NewRunner(ctx, "production-runner", args, provider)
+		return err
+	}, preview.Options{Project: "flowmart-platform", Stack: "production", Region: "eu-west-1", Account: "111122223333"})
+}
