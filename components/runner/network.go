@@ -10,7 +10,10 @@ import (
 const httpsPort = 443
 
 // securityGroups creates the runner's security group: no ingress rule at all, and egress on TCP
-// 443 only, to the VPC's CIDR and to 0.0.0.0/0 (see the package documentation). The VPC rule is
+// 443 only, to the VPC's CIDR and to 0.0.0.0/0 (see the package documentation). The group is
+// created without inline rules, so the provider removes the allow-all egress rule AWS gives a new
+// group (pulumi-aws v6.83.4 go/aws/ec2/securityGroup.go:96, "NOTE on Egress rules") and the two
+// rules below are all there is. The VPC rule is
 // kept beside the internet one although the latter covers it: it is the rule the runner's
 // purpose rests on (the private Kubernetes API and the interface endpoints), and it says so in
 // the console. Every rule is described. The group's description, which AWS never changes in
