@@ -65,8 +65,11 @@ var vpcDescribeActions = []string{
 //   - VPCNetworkInterfaces, DeleteNetworkInterfaces, NetworkInterfacePermission: the VPC
 //     statements of the guide's policy (see vpcDescribeActions), with ec2:DeleteNetworkInterface
 //     narrowed from "*" to the network interfaces of the account and region (its only resource
-//     type), and ec2:CreateNetworkInterfacePermission on them only for the runner's subnets and
-//     only for CodeBuild (ec2:Subnet, ec2:AuthorizedService), as the guide's second statement.
+//     type) in the runner's subnets, and ec2:CreateNetworkInterfacePermission on them only for
+//     the runner's subnets and only for CodeBuild (ec2:Subnet, ec2:AuthorizedService), as the
+//     guide's second statement. ec2:Subnet is a condition key of the network-interface resource
+//     type (the guide's own statement puts it on network-interface/*), so it narrows the delete
+//     too: a job on the runner cannot delete the detached interfaces of other subnets.
 //
 // No sts:AssumeRole, no eks:*, no kms:Decrypt, no S3: jobs bring their own role through OIDC.
 func servicePolicy(s scope) (iampolicy.Document, error) {
@@ -87,11 +90,13 @@ func servicePolicy(s scope) (iampolicy.Document, error) {
 		"ec2:Subnet":            subnets,
 		"ec2:AuthorizedService": "codebuild.amazonaws.com",
 	}}
+	deleteENIs := iampolicy.Allow("DeleteNetworkInterfaces", []string{"ec2:DeleteNetworkInterface"}, enis)
+	deleteENIs.Condition = map[string]any{"StringEquals": map[string]any{"ec2:Subnet": subnets}}
 	return iampolicy.New(
 		iampolicy.Allow("Logs", []string{"logs:CreateLogStream", "logs:PutLogEvents"}, s.LogGroupARN, s.LogGroupARN+":*"),
 		iampolicy.Allow("GitHubConnection", []string{conn.Service + ":GetConnectionToken", conn.Service + ":GetConnection"}, s.ConnectionARN),
 		iampolicy.Allow("VPCNetworkInterfaces", append([]string{"ec2:CreateNetworkInterface"}, vpcDescribeActions...), "*"),
-		iampolicy.Allow("DeleteNetworkInterfaces", []string{"ec2:DeleteNetworkInterface"}, enis),
+		deleteENIs,
 		permission,
 	), nil
 }

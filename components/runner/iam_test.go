@@ -85,6 +85,10 @@ func TestServiceRolePolicy(t *testing.T) {
 	got := statements(t, rp["policy"])
 	const group = "arn:aws:logs:eu-west-1:111122223333:log-group:/aws/codebuild/flowmart-runner-production"
 	const enis = "arn:aws:ec2:eu-west-1:111122223333:network-interface/*"
+	subnetARNs := []any{
+		"arn:aws:ec2:eu-west-1:111122223333:subnet/subnet-0aaaaaaaaaaaaaaaa",
+		"arn:aws:ec2:eu-west-1:111122223333:subnet/subnet-0bbbbbbbbbbbbbbbb",
+	}
 	want := map[string]statement{
 		"Logs": {Sid: "Logs", Effect: "Allow", Action: []string{"logs:CreateLogStream", "logs:PutLogEvents"}, Resource: []string{group, group + ":*"}},
 		"GitHubConnection": {Sid: "GitHubConnection", Effect: "Allow",
@@ -92,13 +96,11 @@ func TestServiceRolePolicy(t *testing.T) {
 		"VPCNetworkInterfaces": {Sid: "VPCNetworkInterfaces", Effect: "Allow", Action: []string{
 			"ec2:CreateNetworkInterface", "ec2:DescribeDhcpOptions", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets",
 			"ec2:DescribeSecurityGroups", "ec2:DescribeVpcs"}, Resource: []string{"*"}},
-		"DeleteNetworkInterfaces": {Sid: "DeleteNetworkInterfaces", Effect: "Allow", Action: []string{"ec2:DeleteNetworkInterface"}, Resource: []string{enis}},
+		"DeleteNetworkInterfaces": {Sid: "DeleteNetworkInterfaces", Effect: "Allow", Action: []string{"ec2:DeleteNetworkInterface"},
+			Resource: []string{enis}, Condition: map[string]map[string]any{"StringEquals": {"ec2:Subnet": subnetARNs}}},
 		"NetworkInterfacePermission": {Sid: "NetworkInterfacePermission", Effect: "Allow", Action: []string{"ec2:CreateNetworkInterfacePermission"},
 			Resource: []string{enis}, Condition: map[string]map[string]any{"StringEquals": {
-				"ec2:Subnet": []any{
-					"arn:aws:ec2:eu-west-1:111122223333:subnet/subnet-0aaaaaaaaaaaaaaaa",
-					"arn:aws:ec2:eu-west-1:111122223333:subnet/subnet-0bbbbbbbbbbbbbbbb",
-				},
+				"ec2:Subnet":            subnetARNs,
 				"ec2:AuthorizedService": "codebuild.amazonaws.com",
 			}}},
 	}
