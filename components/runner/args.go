@@ -65,8 +65,8 @@ type RunnerArgs struct {
 	// interface endpoints. Required.
 	VPCCIDR pulumi.StringInput
 	// SubnetIDs are the private subnets the builds run in (their route to the internet goes through
-	// a NAT gateway), at least one. Required.
-	SubnetIDs pulumi.StringArray
+	// a NAT gateway), at least one, such as Network.PrivateSubnetIDs. Required.
+	SubnetIDs pulumi.StringArrayInput
 	// ClusterSecurityGroupID is the EKS cluster security group; when given, it admits TCP 443 from
 	// the runner's security group so jobs reach the private Kubernetes API. Defaults to no rule.
 	ClusterSecurityGroupID pulumi.StringPtrInput
@@ -117,7 +117,9 @@ func (a *RunnerArgs) withDefaults() RunnerArgs {
 	if c.LogRetentionDays == 0 {
 		c.LogRetentionDays = DefaultLogRetentionDays
 	}
-	c.SubnetIDs = slices.Clone(c.SubnetIDs)
+	if ids, ok := c.SubnetIDs.(pulumi.StringArray); ok {
+		c.SubnetIDs = slices.Clone(ids)
+	}
 	return c
 }
 
@@ -169,12 +171,17 @@ func (a RunnerArgs) validate() error {
 	if a.VPCCIDR == nil {
 		return fielderr.New("VPCCIDR", "is required (such as Network.VPCCIDR)")
 	}
-	if len(a.SubnetIDs) == 0 {
-		return fielderr.New("SubnetIDs", "is empty: give the private subnets the builds run in (at least one)")
+	if a.SubnetIDs == nil {
+		return fielderr.New("SubnetIDs", "is required (the private subnets the builds run in, such as Network.PrivateSubnetIDs)")
 	}
-	for i, id := range a.SubnetIDs {
-		if id == nil {
-			return fielderr.New(fielderr.Index("SubnetIDs", i), "is nil")
+	if ids, ok := a.SubnetIDs.(pulumi.StringArray); ok {
+		if err := checkSubnetCount(len(ids)); err != nil {
+			return err
+		}
+		for i, id := range ids {
+			if id == nil {
+				return fielderr.New(fielderr.Index("SubnetIDs", i), "is nil")
+			}
 		}
 	}
 	if !projectNameRe.MatchString(a.ProjectName) {
@@ -201,6 +208,15 @@ func (a RunnerArgs) validate() error {
 		if p, err := arn.Parse(b); err != nil || p.Service != "iam" || !strings.HasPrefix(p.Resource, "policy/") {
 			return fielderr.New("PermissionsBoundaryARN", "%q is not an IAM policy ARN (arn:aws:iam::<account>:policy/<name>)", b)
 		}
+	}
+	return nil
+}
+
+// checkSubnetCount is the rule on the number of subnets, for a plain list in Validate and a list
+// of Outputs once it resolves.
+func checkSubnetCount(n int) error {
+	if n == 0 {
+		return fielderr.New("SubnetIDs", "is empty: give the private subnets the builds run in (at least one)")
 	}
 	return nil
 }

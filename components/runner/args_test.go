@@ -25,8 +25,8 @@ func TestDefaults(t *testing.T) {
 		g.BuildTimeoutMinutes != 60 || g.LogRetentionDays != 30 {
 		t.Errorf("given values changed: %+v", g)
 	}
-	g.SubnetIDs[0] = pulumi.String("subnet-2")
-	if given.SubnetIDs[0] != pulumi.String("subnet-1") {
+	g.SubnetIDs.(pulumi.StringArray)[0] = pulumi.String("subnet-2")
+	if given.SubnetIDs.(pulumi.StringArray)[0] != pulumi.String("subnet-1") {
 		t.Error("withDefaults shares the caller's subnet slice")
 	}
 	var none *RunnerArgs
@@ -75,6 +75,9 @@ func TestValidate(t *testing.T) {
 		{"VPCCIDR", func(a *RunnerArgs) { a.VPCCIDR = nil }, func(a *RunnerArgs) { a.VPCCIDR = pulumi.String("10.0.0.0/16") }, "is required"},
 		{"SubnetIDs", func(a *RunnerArgs) { a.SubnetIDs = nil }, func(a *RunnerArgs) {
 			a.SubnetIDs = pulumi.StringArray{pulumi.String("subnet-1"), pulumi.String("subnet-2")}
+		}, "is required (the private subnets"},
+		{"SubnetIDs", func(a *RunnerArgs) { a.SubnetIDs = pulumi.StringArray{} }, func(a *RunnerArgs) {
+			a.SubnetIDs = pulumi.ToStringArray([]string{"subnet-1"}).ToStringArrayOutput()
 		}, "is empty: give the private subnets"},
 		{"SubnetIDs[1]", func(a *RunnerArgs) { a.SubnetIDs = pulumi.StringArray{pulumi.String("subnet-1"), nil} }, func(a *RunnerArgs) {}, "is nil"},
 		{"ProjectName", func(a *RunnerArgs) { a.ProjectName = "flowmart runner" }, func(a *RunnerArgs) { a.ProjectName = "flowmart-runner_dev" }, `"flowmart runner" is not a CodeBuild project name (2-150 letters, digits, '-' and '_'`},

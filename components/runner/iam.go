@@ -80,6 +80,9 @@ func servicePolicy(s scope) (iampolicy.Document, error) {
 	if err := checkConnectionARN(s.ConnectionARN); err != nil {
 		return iampolicy.Document{}, err
 	}
+	if err := checkSubnetCount(len(s.SubnetIDs)); err != nil {
+		return iampolicy.Document{}, err
+	}
 	subnets := make([]string, len(s.SubnetIDs))
 	for i, id := range s.SubnetIDs {
 		subnets[i] = s.ec2ARN("subnet/" + id)

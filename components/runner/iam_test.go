@@ -155,3 +155,24 @@ func TestServicePolicyRefusesAnotherARN(t *testing.T) {
 		t.Errorf("a connection ARN is refused: %v", err)
 	}
 }
+
+// Subnets given as an Output (Network.PrivateSubnetIDs) reach the project and the role's policy
+// once resolved; an empty list is refused then, naming SubnetIDs.
+func TestSubnetsAsOutput(t *testing.T) {
+	a := baseArgs()
+	a.SubnetIDs = pulumi.ToStringArray([]string{"subnet-0ccccccccccccccc1", "subnet-0ccccccccccccccc2"}).ToStringArrayOutput()
+	doc := build(t, a, true)
+	vpc := get(t, doc, typeProject, "production-runner").Inputs["vpcConfig"].(map[string]any)
+	if !reflect.DeepEqual(vpc["subnets"], []any{"subnet-0ccccccccccccccc1", "subnet-0ccccccccccccccc2"}) {
+		t.Errorf("project subnets %v", vpc["subnets"])
+	}
+	cond := statements(t, get(t, doc, typeRolePolicy, "production-runner").Inputs["policy"])["NetworkInterfacePermission"].Condition
+	if got := cond["StringEquals"]["ec2:Subnet"].([]any); len(got) != 2 || got[1] != "arn:aws:ec2:eu-west-1:111122223333:subnet/subnet-0ccccccccccccccc2" {
+		t.Errorf("policy subnets %v", got)
+	}
+
+	a.SubnetIDs = pulumi.ToStringArray([]string{}).ToStringArrayOutput()
+	if _, err := runProgramDeploy(t, a); err == nil || !strings.Contains(err.Error(), "SubnetIDs: is empty") || strings.Contains(err.Error(), "\n") {
+		t.Errorf("an empty resolved subnet list: %v", err)
+	}
+}

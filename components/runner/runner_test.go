@@ -369,3 +369,12 @@ func runProgram(t *testing.T, args *RunnerArgs) (*preview.Document, error) {
 		return err
 	}, preview.Options{Project: "flowmart-platform", Stack: "production", Region: "eu-west-1", Account: "111122223333"})
 }
+
+// runProgramDeploy is runProgram as an update, where Outputs resolve.
+func runProgramDeploy(t *testing.T, args *RunnerArgs) (*preview.Document, error) {
+	t.Helper()
+	return preview.RunWithAWS(func(ctx *pulumi.Context, provider pulumi.ResourceOption) error {
+		_, err := NewRunner(ctx, "production-runner", args, provider)
+		return err
+	}, preview.Options{Project: "flowmart-platform", Stack: "production", Region: "eu-west-1", Account: "111122223333", Deploy: true})
+}
