@@ -60,8 +60,8 @@ var vpcDescribeActions = []string{
 //     connections for GitHub and GitHub Enterprise Server", step 2,
 //     https://docs.aws.amazon.com/codebuild/latest/userguide/connections-github-app.html), with
 //     the connection ARN's own service prefix (codeconnections or codestar-connections: IAM
-//     matches the prefix of the ARN). codeconnections:UseConnection is CodePipeline's action and
-//     is not needed;
+//     matches the prefix of the ARN). codeconnections:UseConnection, which that guide does not
+//     ask for, is left out;
 //   - VPCNetworkInterfaces, DeleteNetworkInterfaces, NetworkInterfacePermission: the VPC
 //     statements of the guide's policy (see vpcDescribeActions), with ec2:DeleteNetworkInterface
 //     narrowed from "*" to the network interfaces of the account and region (its only resource
@@ -73,11 +73,11 @@ var vpcDescribeActions = []string{
 //
 // No sts:AssumeRole, no eks:*, no kms:Decrypt, no S3: jobs bring their own role through OIDC.
 func servicePolicy(s scope) (iampolicy.Document, error) {
-	conn, err := arn.Parse(s.ConnectionARN)
-	if err != nil {
+	if err := checkConnectionARN(s.ConnectionARN); err != nil {
 		return iampolicy.Document{}, err
 	}
-	if err := checkConnectionARN(s.ConnectionARN); err != nil {
+	conn, err := arn.Parse(s.ConnectionARN)
+	if err != nil { // checked just above: unreachable
 		return iampolicy.Document{}, err
 	}
 	if err := checkSubnetCount(len(s.SubnetIDs)); err != nil {

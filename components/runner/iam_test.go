@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/flowmart/platform/pkg/fielderr"
 )
 
 // statement is a policy statement as the tests read it back.
@@ -146,7 +148,8 @@ func TestServicePolicyRefusesAnotherARN(t *testing.T) {
 		LogGroupARN: "arn:aws:logs:eu-west-1:111122223333:log-group:/aws/codebuild/p", SubnetIDs: []string{"subnet-1"}}
 	for _, bad := range []string{"", "arn:aws:secretsmanager:eu-west-1:111122223333:secret:github", "arn:aws:codeconnections:eu-west-1:111122223333:host/x"} {
 		s.ConnectionARN = bad
-		if _, err := servicePolicy(s); err == nil || strings.Contains(err.Error(), "\n") {
+		_, err := servicePolicy(s)
+		if path, _, ok := fielderr.Split(err); !ok || path != "ConnectionARN" || strings.Contains(err.Error(), "\n") {
 			t.Errorf("ConnectionARN %q: %v", bad, err)
 		}
 	}
