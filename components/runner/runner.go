@@ -30,7 +30,11 @@
 // method CodeBuild documents for runners ("GitHub App connections for GitHub and GitHub
 // Enterprise Server", https://docs.aws.amazon.com/codebuild/latest/userguide/connections-github-app.html).
 // A connection made by an API call, Pulumi included, stays PENDING until a person completes the
-// handshake with GitHub in the console; CodeBuild's CreateWebhook calls GitHub through it, so a
+// handshake with GitHub in the console ("A connection created through the AWS CLI or AWS
+// CloudFormation is in PENDING status by default ... You must use the console to update a pending
+// connection": Developer Tools console User Guide, "Update a pending connection",
+// https://docs.aws.amazon.com/dtconsole/latest/userguide/connections-update.html); a pending
+// connection cannot be used. CodeBuild's CreateWebhook calls GitHub through it, so a
 // webhook created in the same deploy as a pending connection fails. The connection is therefore
 // an input (ConnectionARN): made and approved once per account before the first deploy, it also
 // outlives any stack, so destroying a stack never revokes the approval that other environments
