@@ -79,7 +79,6 @@ type healthConfig struct {
 	run            commandRunner
 	client         *http.Client // the add-ons' HTTPS endpoints
 	sleep          func(context.Context, time.Duration) error
-	now            func() time.Time
 }
 
 // checkResult is one reported line.
@@ -166,7 +165,6 @@ func healthCmd(args []string, stdout, stderr io.Writer) int {
 		run:            execRunner{},
 		client:         &http.Client{},
 		sleep:          sleepContext,
-		now:            time.Now,
 	}, stdout, stderr)
 }
 
@@ -186,7 +184,7 @@ func readOutputs(path string) (map[string]any, error) {
 // health reaches the cluster API first (fail fast: one line and exit 5 when nothing answers
 // there), then runs every check, prints one line each and a summary, and returns the exit status.
 func health(cfg healthConfig, stdout, stderr io.Writer) int {
-	kc, kerr := newKubeClient(cfg.outputs, cfg.run, cfg.now)
+	kc, kerr := newKubeClient(cfg.outputs, cfg.run)
 	if kerr == nil {
 		if err := reach(kc, cfg.sleep); errors.Is(err, errUnreachable) {
 			fmt.Fprintf(stderr, "error: %s\n", unreachableLine(kc.server, err))

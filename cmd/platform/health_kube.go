@@ -71,7 +71,6 @@ type execToken struct {
 	command string
 	args    []string
 	env     []string
-	now     func() time.Time
 
 	mu      sync.Mutex
 	cached  string
@@ -81,12 +80,12 @@ type execToken struct {
 func (e *execToken) token(ctx context.Context) (string, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if e.cached != "" && e.now().Before(e.expires.Add(-time.Minute)) {
+	if e.cached != "" && time.Now().Before(e.expires.Add(-time.Minute)) {
 		return e.cached, nil
 	}
 	out, err := e.run.Run(ctx, e.env, e.command, e.args...)
 	if err != nil {
-		return "", fmt.Errorf("kubeconfig credentials (%s %s): %w", e.command, strings.Join(firstWords(e.args, 2), " "), err)
+		return "", fmt.Errorf("kubeconfig credentials (%s %s): %w", e.command, strings.Join(e.args[:min(2, len(e.args))], " "), err)
 	}
 	var cred struct {
 		APIVersion string `json:"apiVersion"`
@@ -102,12 +101,10 @@ func (e *execToken) token(ctx context.Context) (string, error) {
 	e.cached = cred.Status.Token
 	e.expires = cred.Status.ExpirationTimestamp
 	if e.expires.IsZero() {
-		e.expires = e.now().Add(5 * time.Minute)
+		e.expires = time.Now().Add(5 * time.Minute)
 	}
 	return e.cached, nil
 }
-
-func firstWords(s []string, n int) []string { return s[:min(n, len(s))] }
 
 // kubeconfigFile is the part of a kubeconfig the client reads.
 type kubeconfigFile struct {
@@ -167,7 +164,7 @@ func kubeconfigText(outputs map[string]any) ([]byte, error) {
 
 // newKubeClient builds the client of the kubeconfig output's current context. Errors name the
 // kubeconfig field; no value of the kubeconfig is printed.
-func newKubeClient(outputs map[string]any, run commandRunner, now func() time.Time) (*kubeClient, error) {
+func newKubeClient(outputs map[string]any, run commandRunner) (*kubeClient, error) {
 	text, err := kubeconfigText(outputs)
 	if err != nil {
 		return nil, err
@@ -225,7 +222,7 @@ func newKubeClient(outputs map[string]any, run commandRunner, now func() time.Ti
 			if ex.Command == "" {
 				return nil, fmt.Errorf("output %s: users[].user.exec.command is empty", outKubeconfig)
 			}
-			t := &execToken{run: run, command: ex.Command, args: ex.Args, now: now}
+			t := &execToken{run: run, command: ex.Command, args: ex.Args}
 			for _, e := range ex.Env {
 				t.env = append(t.env, e.Name+"="+e.Value)
 			}

@@ -209,7 +209,7 @@ func sqlProbeCheck(cfg healthConfig, k func() *kubeClient, gate func() string) c
 	case perr != nil:
 		bad = perr
 	case ns == "" || !dnsname.IsLabel(ns):
-		bad = fmt.Errorf("no platform namespace to run the probe in (the stack creates none)")
+		bad = errors.New("no platform namespace to run the probe in (the stack creates none)")
 	}
 	if bad != nil {
 		c.try = func(context.Context) (string, error) { return "", bad }

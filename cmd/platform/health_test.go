@@ -375,7 +375,6 @@ func newFixture(t *testing.T, kube *fakeKube, mode map[string]string) *fixture {
 		poll:           time.Millisecond,
 		run:            f.runner,
 		client:         f.addons.Client(),
-		now:            time.Now,
 	}
 	f.cfg.sleep = func(ctx context.Context, d time.Duration) error {
 		f.slept = append(f.slept, d)
@@ -958,7 +957,7 @@ func TestReadOutputsKeepsTypes(t *testing.T) {
 		t.Errorf("default port %d %v", port, err)
 	}
 	// A kubeconfig exported as an object is read as one; this one has no context.
-	if _, err := newKubeClient(o, nil, time.Now); err == nil || !strings.Contains(err.Error(), "current-context") {
+	if _, err := newKubeClient(o, nil); err == nil || !strings.Contains(err.Error(), "current-context") {
 		t.Errorf("kubeconfig object without a context: %v", err)
 	}
 }
