@@ -143,31 +143,36 @@ func askEndpoint(ctx context.Context, client *http.Client, base string, e endpoi
 // its configuration, 503 otherwise, apisix/init.lua:1051-1075). Chart apisix 2.14.0 renders that
 // section, on 0.0.0.0:7085, and declares the container port "status", only for the role
 // traditional with config_provider yaml (templates/configmap.yaml:172-177,
-// templates/deployment.yaml:157-161); no Service of the chart exposes 7085, so it is reached
-// in-cluster through the API server's pod proxy, /api/v1/namespaces/<ns>/pods/<pod>:7085/proxy/.
+// templates/deployment.yaml:157-161). No Service of the chart exposes 7085, and the API server's
+// pod proxy cannot reach it either: the nodes' security group admits the control plane on 443
+// and 10250 only (components/cluster/security.go). A probe pod can (node to node, every port):
+// BusyBox's wget asks every APISIX pod, and exits non-zero on any answer but 2xx.
 const (
 	apisixStatusPortName = "status"
 	apisixStatusPath     = "/status/ready"
 	apisixNamespace      = "apisix" // components/addons: release apisix in namespace apisix
 	apisixSelector       = "app.kubernetes.io/name=apisix,app.kubernetes.io/instance=apisix"
+	// apisixProbeScript asks each "ip:port" argument; the addresses are arguments, not code.
+	apisixProbeScript = `for a in "$@"; do wget -q -T 5 -O - "http://$a` + apisixStatusPath + `" || exit 1; echo; done`
 )
 
-// apisixStatusCheck asks /status/ready of every APISIX pod through the pod proxy; skipped when
-// the stack has no APISIX, and when the pods declare no status port (the status API is off).
+// apisixStatusCheck asks /status/ready of every APISIX pod from a probe pod; skipped when the
+// stack has no APISIX, and when the pods declare no status port (the status API is off).
 func apisixStatusCheck(cfg healthConfig, k func() *kubeClient, gate func() string) check {
 	c := check{name: "apisix status", gate: gate}
 	if !cfg.expect.hasRelease(apisixNamespace, "apisix") {
 		c.skip = "no APISIX release in the stack"
 		return c
 	}
-	c.try = func(ctx context.Context) (string, error) { return apisixStatus(ctx, k()) }
+	image := probeImageFor(cfg.probeImage, cfg.outputs[outMirrorURLs])
+	c.try = func(ctx context.Context) (string, error) { return apisixStatus(ctx, cfg, k(), image) }
 	return c
 }
 
 // statusAPIOff is the skip reason when no pod declares the status port.
 const statusAPIOff = "the APISIX pods declare no status port: the status API is off (chart apisix 2.14.0 renders it for role traditional with config_provider yaml only)"
 
-func apisixStatus(ctx context.Context, k *kubeClient) (string, error) {
+func apisixStatus(ctx context.Context, cfg healthConfig, k *kubeClient, image string) (string, error) {
 	var pods struct {
 		Items []struct {
 			Metadata struct {
@@ -183,6 +188,7 @@ func apisixStatus(ctx context.Context, k *kubeClient) (string, error) {
 			} `json:"spec"`
 			Status struct {
 				Phase string `json:"phase"`
+				PodIP string `json:"podIP"`
 			} `json:"status"`
 		} `json:"items"`
 	}
@@ -192,7 +198,7 @@ func apisixStatus(ctx context.Context, k *kubeClient) (string, error) {
 	if len(pods.Items) == 0 {
 		return "", fmt.Errorf("no APISIX pod in namespace %s", apisixNamespace)
 	}
-	asked := 0
+	var targets []string
 	for _, p := range pods.Items {
 		port := 0
 		for _, ctr := range p.Spec.Containers {
@@ -202,24 +208,30 @@ func apisixStatus(ctx context.Context, k *kubeClient) (string, error) {
 				}
 			}
 		}
-		if port == 0 {
+		switch {
+		case port == 0:
 			continue
+		case !ipv4Re.MatchString(p.Status.PodIP) || port > 65535:
+			return "", fmt.Errorf("pod %s has no address (%s)", p.Metadata.Name, strings.ToLower(p.Status.Phase))
 		}
-		path := fmt.Sprintf("/api/v1/namespaces/%s/pods/%s:%d/proxy%s", apisixNamespace, p.Metadata.Name, port, apisixStatusPath)
-		b, err := k.do(ctx, http.MethodGet, path, nil)
-		if err != nil {
-			return "", fmt.Errorf("pod %s: %w", p.Metadata.Name, err)
-		}
-		var st struct {
-			Status string `json:"status"`
-		}
-		if json.Unmarshal(b, &st) != nil || st.Status != "ok" {
-			return "", fmt.Errorf("pod %s: %s answered %q, not {\"status\":\"ok\"}", p.Metadata.Name, apisixStatusPath, shorten(strings.TrimSpace(string(b))))
-		}
-		asked++
+		targets = append(targets, fmt.Sprintf("%s:%d", p.Status.PodIP, port))
 	}
-	if asked == 0 {
+	if len(targets) == 0 {
 		return "", &skipError{reason: statusAPIOff}
 	}
-	return fmt.Sprintf("%s ok on %d pod(s) through the API's pod proxy", apisixStatusPath, asked), nil
+	run := probeRun{
+		prefix:    "apisix",
+		namespace: apisixNamespace,
+		image:     image,
+		command:   append([]string{"sh", "-c", apisixProbeScript, "probe"}, targets...),
+		redact:    func(s string) string { return s },
+	}
+	name, failure, err := runProbeJob(ctx, cfg, k, run)
+	switch {
+	case err != nil:
+		return "", err
+	case failure != "":
+		return "", fmt.Errorf("%s not ok on every APISIX pod: %s", apisixStatusPath, failure)
+	}
+	return fmt.Sprintf("%s answered 2xx on %d pod(s), asked from a pod (Job %s)", apisixStatusPath, len(targets), name), nil
 }

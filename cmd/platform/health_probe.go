@@ -15,7 +15,8 @@ import (
 	"github.com/flowmart/platform/pkg/dnsname"
 )
 
-// The SQL Server probe: a Job whose one pod runs `nc -z -w <s> <host> <port>` (BusyBox's nc,
+// The probes are short-lived Jobs: one pod, BusyBox pinned by digest, created, waited for and
+// deleted by the check. The SQL Server probe's pod runs `nc -z -w <s> <host> <port>` (BusyBox's nc,
 // netcat 1.10 compatible: -z connects and closes, -w bounds the connect; busybox
 // networking/nc_bloaty.c, enabled by CONFIG_NC_110_COMPAT, `default y` in networking/nc.c, and
 // docker-library/busybox builds its images from `make defconfig`). The pod runs on a node, so
@@ -63,8 +64,12 @@ func probeNamespace(e expectations) string {
 
 // probeJob is the Job's manifest: one try (backoffLimit 0), bounded by activeDeadlineSeconds,
 // no service account token, a non-root user and the Pod Security "restricted" settings.
-func probeJob(name, image, host string, port int) map[string]any {
-	labels := map[string]any{probeLabel: probeLabelValue, "app.kubernetes.io/component": "sqlserver-probe"}
+func probeJob(name, image, component string, command []string) map[string]any {
+	labels := map[string]any{probeLabel: probeLabelValue, "app.kubernetes.io/component": component + "-probe"}
+	cmd := make([]any, len(command))
+	for i, w := range command {
+		cmd[i] = w
+	}
 	return map[string]any{
 		"apiVersion": "batch/v1",
 		"kind":       "Job",
@@ -85,7 +90,7 @@ func probeJob(name, image, host string, port int) map[string]any {
 					"containers": []any{map[string]any{
 						"name":                     "probe",
 						"image":                    image,
-						"command":                  []any{"nc", "-z", "-w", strconv.Itoa(probeConnectSecs), host, strconv.Itoa(port)},
+						"command":                  cmd,
 						"terminationMessagePolicy": "FallbackToLogsOnError",
 						"securityContext": map[string]any{
 							"allowPrivilegeEscalation": false, "readOnlyRootFilesystem": true,
@@ -172,7 +177,7 @@ func podState(ctx context.Context, k *kubeClient, ns, job string) string {
 			return "pod waiting: " + cs.State.Waiting.Reason
 		case cs.State.Terminated != nil:
 			t := cs.State.Terminated
-			s := fmt.Sprintf("nc exited %d", t.ExitCode)
+			s := fmt.Sprintf("exit %d", t.ExitCode)
 			if msg := strings.TrimSpace(t.Message); msg != "" {
 				s += ": " + lastLine(msg)
 			}
@@ -190,9 +195,8 @@ func randomSuffix() string {
 	return hex.EncodeToString(b)
 }
 
-// sqlProbeCheck creates the probe Job, waits for it until probeDeadline, reads its result and
-// deletes it (with its pod) whatever happened. Host names are never printed: only the output's
-// key, the namespace and the port.
+// sqlProbeCheck runs `nc -z` to the SQL Server host's private name and port from a pod. Host
+// names are never printed: only the output's key, the namespace and the port.
 func sqlProbeCheck(cfg healthConfig, k func() *kubeClient, gate func() string) check {
 	c := check{name: "sqlserver from pod", gate: gate}
 	endpoint, _ := cfg.outputs[outSQLEndpoint].(string)
@@ -215,18 +219,44 @@ func sqlProbeCheck(cfg healthConfig, k func() *kubeClient, gate func() string) c
 		c.try = func(context.Context) (string, error) { return "", bad }
 		return c
 	}
-	image := probeImageFor(cfg.probeImage, cfg.outputs[outMirrorURLs])
+	p := probeRun{
+		prefix:    "sql",
+		namespace: ns,
+		image:     probeImageFor(cfg.probeImage, cfg.outputs[outMirrorURLs]),
+		command:   []string{"nc", "-z", "-w", strconv.Itoa(probeConnectSecs), endpoint, strconv.Itoa(port)},
+		redact:    func(s string) string { return strings.ReplaceAll(s, endpoint, "<"+outSQLEndpoint+">") },
+	}
 	c.try = func(ctx context.Context) (string, error) {
-		return runProbe(ctx, cfg, k(), ns, image, endpoint, port)
+		name, failure, err := runProbeJob(ctx, cfg, k(), p)
+		switch {
+		case err != nil:
+			return "", err
+		case failure != "":
+			return "", fmt.Errorf("port %d of %s not reachable from a pod in %s: %s", port, outSQLEndpoint, ns, failure)
+		}
+		return fmt.Sprintf("port %d of %s reachable from a pod in %s (Job %s)", port, outSQLEndpoint, ns, name), nil
 	}
 	return c
 }
 
-func runProbe(ctx context.Context, cfg healthConfig, k *kubeClient, ns, image, host string, port int) (string, error) {
-	name := "platform-health-sql-" + randomSuffix()
-	jobs := "/apis/batch/v1/namespaces/" + ns + "/jobs"
-	if _, err := k.do(ctx, http.MethodPost, jobs, probeJob(name, image, host, port)); err != nil {
-		return "", fmt.Errorf("creating the probe Job in %s: %w", ns, err)
+// probeRun is one probe Job: its one pod runs command once.
+type probeRun struct {
+	prefix    string // the Job is named platform-health-<prefix>-<random>
+	namespace string
+	image     string
+	command   []string
+	redact    func(string) string // hides private values in what the pod reports
+}
+
+// runProbeJob creates the Job, waits for it until cfg.probeDeadline, and deletes it (with its
+// pod) whatever happened. failure is empty when the pod's command succeeded, else what the pod
+// reported (exit code and last output line, or why it never ran); err is a problem of the API or
+// a Job that did not finish in time.
+func runProbeJob(ctx context.Context, cfg healthConfig, k *kubeClient, p probeRun) (name, failure string, err error) {
+	name = "platform-health-" + p.prefix + "-" + randomSuffix()
+	jobs := "/apis/batch/v1/namespaces/" + p.namespace + "/jobs"
+	if _, err := k.do(ctx, http.MethodPost, jobs, probeJob(name, p.image, p.prefix, p.command)); err != nil {
+		return name, "", fmt.Errorf("creating the probe Job in %s: %w", p.namespace, err)
 	}
 	defer func() {
 		// Background propagation deletes the pod too; a fresh context, so a timed-out check
@@ -237,29 +267,27 @@ func runProbe(ctx context.Context, cfg healthConfig, k *kubeClient, ns, image, h
 	}()
 	deadline, cancel := context.WithTimeout(ctx, cfg.probeDeadline)
 	defer cancel()
-	redact := func(s string) string { return strings.ReplaceAll(s, host, "<"+outSQLEndpoint+">") }
 	for {
 		var j jobStatus
-		err := k.getJSON(deadline, jobs+"/"+name, &j)
-		if err == nil {
+		gerr := k.getJSON(deadline, jobs+"/"+name, &j)
+		if gerr == nil {
 			if done, ok, reason := j.finished(); done {
 				if ok {
-					return fmt.Sprintf("port %d of %s reachable from a pod in %s (Job %s)", port, outSQLEndpoint, ns, name), nil
+					return name, "", nil
 				}
-				state := redact(podState(deadline, k, ns, name))
-				return "", fmt.Errorf("port %d of %s not reachable from a pod in %s: %s (%s)", port, outSQLEndpoint, ns, state, reason)
+				return name, p.redact(podState(deadline, k, p.namespace, name)) + " (" + reason + ")", nil
 			}
 		} else if deadline.Err() == nil {
-			return "", err
+			return name, "", gerr
 		}
 		if serr := cfg.sleep(deadline, cfg.poll); serr != nil || deadline.Err() != nil {
 			sctx, scancel := context.WithTimeout(context.Background(), probeDeleteBudget)
-			state := redact(podState(sctx, k, ns, name))
+			state := p.redact(podState(sctx, k, p.namespace, name))
 			scancel()
 			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-				return "", fmt.Errorf("probe Job %s still running when the try ended (%s)", name, state)
+				return name, "", fmt.Errorf("probe Job %s still running when the try ended (%s)", name, state)
 			}
-			return "", fmt.Errorf("probe Job %s did not finish within %s (%s)", name, cfg.probeDeadline, state)
+			return name, "", fmt.Errorf("probe Job %s did not finish within %s (%s)", name, cfg.probeDeadline, state)
 		}
 	}
 }

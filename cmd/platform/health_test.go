@@ -107,13 +107,12 @@ type fakeKube struct {
 	readyz     string
 	workloads  map[string]map[string][]map[string]any // namespace -> resource -> items
 	postgres   map[string]map[string]any              // namespace/name -> Cluster
-	job        string                                 // succeeded, failed or running
-	jobGets    int
+	jobs       map[string]string                      // by probe (sql, apisix): succeeded (the default), failed or running
+	jobGets    map[string]int
 	created    []map[string]any
 	createdIn  []string
 	deleted    []string
 	apisixPods []map[string]any
-	apisixBody string
 	requests   []string
 }
 
@@ -152,12 +151,12 @@ func (f *fakeKube) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusCreated)
 		js(job)
 	case len(p) == 7 && p[1] == "batch" && r.Method == http.MethodGet:
-		f.jobGets++
+		f.jobGets[p[6]]++
 		status := map[string]any{"active": 1}
-		switch {
-		case f.job == "succeeded" && f.jobGets > 1: // running at first
+		switch outcome := f.outcome(p[6]); {
+		case outcome == "succeeded" && f.jobGets[p[6]] > 1: // running at first
 			status = map[string]any{"succeeded": 1, "conditions": []any{map[string]any{"type": "Complete", "status": "True"}}}
-		case f.job == "failed":
+		case outcome == "failed":
 			status = map[string]any{"failed": 1, "conditions": []any{map[string]any{"type": "Failed", "status": "True", "reason": "BackoffLimitExceeded", "message": "Job has reached the specified backoff limit"}}}
 		}
 		js(map[string]any{"status": status})
@@ -167,11 +166,15 @@ func (f *fakeKube) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case len(p) == 5 && p[0] == "api" && p[4] == "pods":
 		sel := r.URL.Query().Get("labelSelector")
 		switch {
-		case strings.HasPrefix(sel, "job-name=platform-health-sql-"):
+		case strings.HasPrefix(sel, "job-name=platform-health-"):
+			job := strings.TrimPrefix(sel, "job-name=")
 			state := map[string]any{"waiting": map[string]any{"reason": "ImagePullBackOff"}}
-			if f.job == "failed" {
-				state = map[string]any{"terminated": map[string]any{"exitCode": 1, "reason": "Error",
-					"message": "nc: " + testSQLHost + " (10.20.3.4:1433): Connection timed out\n"}}
+			if f.outcome(job) == "failed" {
+				msg := "nc: " + testSQLHost + " (10.20.3.4:1433): Connection timed out\n"
+				if strings.HasPrefix(job, "platform-health-apisix-") {
+					msg = `{"status":"ok"}` + "\nwget: server returned error: HTTP/1.1 503 Service Unavailable\n"
+				}
+				state = map[string]any{"terminated": map[string]any{"exitCode": 1, "reason": "Error", "message": msg}}
 			}
 			js(map[string]any{"items": []any{map[string]any{"status": map[string]any{"phase": "Pending",
 				"containerStatuses": []any{map[string]any{"state": state}}}}}})
@@ -180,15 +183,33 @@ func (f *fakeKube) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		default:
 			notFound()
 		}
-	case len(p) >= 7 && p[0] == "api" && p[3] == "apisix" && p[4] == "pods" && p[6] == "proxy":
-		if strings.Join(p[7:], "/") != "status/ready" || !strings.HasSuffix(p[5], ":7085") {
-			notFound()
-			return
-		}
-		_, _ = w.Write([]byte(f.apisixBody))
 	default:
 		notFound()
 	}
+}
+
+// outcome is how the probe Job named job ends.
+func (f *fakeKube) outcome(job string) string {
+	for prefix, o := range f.jobs {
+		if strings.HasPrefix(job, "platform-health-"+prefix+"-") {
+			return o
+		}
+	}
+	return "succeeded"
+}
+
+// createdJob returns the Job created for the probe prefix, as JSON, and its name.
+func (f *fakeKube) createdJob(t *testing.T, prefix string) (string, string) {
+	t.Helper()
+	for _, j := range f.created {
+		name := j["metadata"].(map[string]any)["name"].(string)
+		if strings.HasPrefix(name, "platform-health-"+prefix+"-") {
+			b, _ := json.Marshal(j)
+			return string(b), name
+		}
+	}
+	t.Fatalf("no %s probe Job among %d", prefix, len(f.created))
+	return "", ""
 }
 
 func orEmpty(items []map[string]any) []map[string]any {
@@ -243,8 +264,9 @@ func daemonSet(name string, desired, ready int, ann map[string]any) map[string]a
 
 func healthyKube() *fakeKube {
 	return &fakeKube{
-		readyz: "ok",
-		job:    "succeeded",
+		readyz:  "ok",
+		jobs:    map[string]string{},
+		jobGets: map[string]int{},
 		workloads: map[string]map[string][]map[string]any{
 			"kube-system": {
 				"deployments": {deployment("coredns", 2, 2, nil)},
@@ -269,9 +291,12 @@ func healthyKube() *fakeKube {
 		}},
 		apisixPods: []map[string]any{
 			{"metadata": map[string]any{"name": "apisix-7d9f-abcde"}, "spec": map[string]any{"containers": []any{map[string]any{
-				"ports": []any{map[string]any{"name": "http", "containerPort": 9080}, map[string]any{"name": "status", "containerPort": 7085}}}}}},
+				"ports": []any{map[string]any{"name": "http", "containerPort": 9080}, map[string]any{"name": "status", "containerPort": 7085}}}}},
+				"status": map[string]any{"phase": "Running", "podIP": "10.20.8.11"}},
+			{"metadata": map[string]any{"name": "apisix-7d9f-fghij"}, "spec": map[string]any{"containers": []any{map[string]any{
+				"ports": []any{map[string]any{"name": "status", "containerPort": 7085}}}}},
+				"status": map[string]any{"phase": "Running", "podIP": "10.20.9.12"}},
 		},
-		apisixBody: `{"status":"ok"}`,
 	}
 }
 
@@ -429,7 +454,7 @@ func TestHealthAllChecksPass(t *testing.T) {
 		"workloads monitoring":  "releases prometheus-operator-crds, kube-prometheus-stack",
 		"workloads keycloak":    "1 workload(s) ready, releases keycloak",
 		"sqlserver from pod":    "port 1433 of sqlServerEndpoint reachable from a pod in ingress",
-		"apisix status":         "/status/ready ok on 1 pod(s) through the API's pod proxy",
+		"apisix status":         "/status/ready answered 2xx on 2 pod(s), asked from a pod",
 		"https argocd":          "/healthz?full=true answered 200, certificate valid",
 		"https keycloak":        "/realms/platform/.well-known/openid-configuration answered 200",
 		"https grafana":         "/api/health answered 200",
@@ -447,25 +472,32 @@ func TestHealthAllChecksPass(t *testing.T) {
 	if len(f.runner.calls) != 1 || !slices.Contains(f.runner.envs[0], "AWS_PROFILE=flowmart-production") {
 		t.Errorf("credential plugin calls %v with %v", f.runner.calls, f.runner.envs)
 	}
-	// The probe Job: in the first platform namespace, BusyBox by digest through the stack's
-	// pull-through cache, nc to the private name and port, one try, bounded, then deleted.
-	if len(f.kube.created) != 1 || f.kube.createdIn[0] != "ingress" {
-		t.Fatalf("jobs created %v in %v", f.kube.created, f.kube.createdIn)
-	}
-	job, _ := json.Marshal(f.kube.created[0])
-	for _, w := range []string{
-		`"image":"` + testMirror + `/docker/library/busybox:1.37.0@sha256:bdf57e528e45e4433820e045b29b4597825a1c9e38353532d90a01445013f82e"`,
+	// The SQL Server probe: in the first platform namespace, BusyBox by digest through the
+	// stack's pull-through cache, nc to the private name and port, one try, bounded, then deleted.
+	img := `"image":"` + testMirror + `/docker/library/busybox:1.37.0@sha256:bdf57e528e45e4433820e045b29b4597825a1c9e38353532d90a01445013f82e"`
+	job, name := f.kube.createdJob(t, "sql")
+	for _, w := range []string{img,
 		`"command":["nc","-z","-w","5","` + testSQLHost + `","1433"]`,
 		`"backoffLimit":0`, `"activeDeadlineSeconds":120`, `"restartPolicy":"Never"`, `"automountServiceAccountToken":false`,
 		`"runAsNonRoot":true`, `"allowPrivilegeEscalation":false`,
 	} {
-		if !strings.Contains(string(job), w) {
-			t.Errorf("probe Job lacks %s:\n%s", w, job)
+		if !strings.Contains(job, w) {
+			t.Errorf("SQL Server probe Job lacks %s:\n%s", w, job)
 		}
 	}
-	name := f.kube.created[0]["metadata"].(map[string]any)["name"].(string)
-	if want := []string{"ingress/" + name + "?propagationPolicy=Background"}; !slices.Equal(f.kube.deleted, want) {
-		t.Errorf("deleted %v, want %v", f.kube.deleted, want)
+	// The APISIX probe: wget on each pod's status port, the addresses as arguments of a fixed script.
+	ajob, aname := f.kube.createdJob(t, "apisix")
+	for _, w := range []string{img, `"command":["sh","-c","for a in \"$@\"; do wget -q -T 5 -O - \"http://$a/status/ready\" || exit 1; echo; done","probe","10.20.8.11:7085","10.20.9.12:7085"]`} {
+		if !strings.Contains(ajob, w) {
+			t.Errorf("APISIX probe Job lacks %s:\n%s", w, ajob)
+		}
+	}
+	if !slices.Equal(f.kube.createdIn, []string{"ingress", "apisix"}) {
+		t.Errorf("Jobs created in %v", f.kube.createdIn)
+	}
+	want2 := []string{"ingress/" + name + "?propagationPolicy=Background", "apisix/" + aname + "?propagationPolicy=Background"}
+	if !slices.Equal(f.kube.deleted, want2) {
+		t.Errorf("deleted %v, want %v", f.kube.deleted, want2)
 	}
 }
 
@@ -617,21 +649,21 @@ func TestWorkloadNotReady(t *testing.T) {
 func TestHealthSQLProbe(t *testing.T) {
 	t.Run("port closed", func(t *testing.T) {
 		k := healthyKube()
-		k.job = "failed"
+		k.jobs["sql"] = "failed"
 		f := newFixture(t, k, nil)
 		code, lines, all := runHealth(t, f.cfg)
 		l := lines["sqlserver from pod"]
 		if code != exitUnhealthy || !strings.HasPrefix(l, "FAIL") ||
-			!strings.Contains(l, "port 1433 of sqlServerEndpoint not reachable from a pod in ingress: nc exited 1: nc: <sqlServerEndpoint> (10.20.3.4:1433): Connection timed out (BackoffLimitExceeded") {
+			!strings.Contains(l, "port 1433 of sqlServerEndpoint not reachable from a pod in ingress: exit 1: nc: <sqlServerEndpoint> (10.20.3.4:1433): Connection timed out (BackoffLimitExceeded") {
 			t.Errorf("exit %d, line %q\n%s", code, l, all)
 		}
-		if len(k.deleted) != 2 || len(k.created) != 2 { // one Job per try, each deleted
+		if len(k.deleted) != 3 || len(k.created) != 3 { // one SQL Server Job per try and the APISIX one, each deleted
 			t.Errorf("created %d, deleted %v", len(k.created), k.deleted)
 		}
 	})
 	t.Run("never finishes", func(t *testing.T) {
 		k := healthyKube()
-		k.job = "running"
+		k.jobs["sql"] = "running"
 		f := newFixture(t, k, nil)
 		f.cfg.probeDeadline = 300 * time.Millisecond
 		f.cfg.poll = 20 * time.Millisecond
@@ -642,7 +674,7 @@ func TestHealthSQLProbe(t *testing.T) {
 		if code != exitUnhealthy || !strings.HasPrefix(l, "FAIL") || !strings.Contains(l, "did not finish within 300ms (pod waiting: ImagePullBackOff)") {
 			t.Errorf("exit %d, line %q\n%s", code, l, all)
 		}
-		if len(k.deleted) != 1 {
+		if len(k.deleted) != 2 || !strings.HasPrefix(k.deleted[0], "ingress/platform-health-sql-") {
 			t.Errorf("the Job was not deleted: %v", k.deleted)
 		}
 	})
@@ -650,7 +682,7 @@ func TestHealthSQLProbe(t *testing.T) {
 		f := newFixture(t, healthyKube(), nil)
 		delete(f.cfg.outputs, "sqlServerEndpoint")
 		code, lines, all := runHealth(t, f.cfg)
-		if code != exitOK || !strings.HasPrefix(lines["sqlserver from pod"], "skip") || f.kube.saw("POST") != 0 {
+		if code != exitOK || !strings.HasPrefix(lines["sqlserver from pod"], "skip") || f.kube.saw("POST /apis/batch/v1/namespaces/ingress") != 0 {
 			t.Errorf("exit %d:\n%s", code, all)
 		}
 	})
@@ -672,8 +704,8 @@ func TestHealthSQLProbe(t *testing.T) {
 				f.cfg.outputs[k] = v
 			}
 			code, lines, _ := runHealth(t, f.cfg)
-			if code != exitUnhealthy || !strings.HasPrefix(lines["sqlserver from pod"], "FAIL") || f.kube.saw("POST") != 0 {
-				t.Errorf("exit %d, %q, %d jobs", code, lines["sqlserver from pod"], f.kube.saw("POST"))
+			if n := f.kube.saw("POST /apis/batch/v1/namespaces/ingress"); code != exitUnhealthy || !strings.HasPrefix(lines["sqlserver from pod"], "FAIL") || n != 0 {
+				t.Errorf("exit %d, %q, %d jobs", code, lines["sqlserver from pod"], n)
 			}
 		})
 	}
@@ -682,19 +714,22 @@ func TestHealthSQLProbe(t *testing.T) {
 func TestHealthAPISIXStatus(t *testing.T) {
 	t.Run("not ready", func(t *testing.T) {
 		k := healthyKube()
-		k.apisixBody = `{"status":"error","error":"worker id: 3 has not received configuration"}`
+		k.jobs["apisix"] = "failed"
 		f := newFixture(t, k, nil)
 		code, lines, _ := runHealth(t, f.cfg)
-		if l := lines["apisix status"]; code != exitUnhealthy || !strings.HasPrefix(l, "FAIL") || !strings.Contains(l, "has not received configuration") {
+		if l := lines["apisix status"]; code != exitUnhealthy || !strings.HasPrefix(l, "FAIL") ||
+			!strings.Contains(l, "/status/ready not ok on every APISIX pod: exit 1: wget: server returned error: HTTP/1.1 503 Service Unavailable") {
 			t.Errorf("exit %d, %q", code, l)
 		}
 	})
 	t.Run("status API off", func(t *testing.T) {
 		k := healthyKube()
-		k.apisixPods[0]["spec"] = map[string]any{"containers": []any{map[string]any{"ports": []any{map[string]any{"name": "http", "containerPort": 9080}}}}}
+		for _, p := range k.apisixPods {
+			p["spec"] = map[string]any{"containers": []any{map[string]any{"ports": []any{map[string]any{"name": "http", "containerPort": 9080}}}}}
+		}
 		f := newFixture(t, k, nil)
 		code, lines, _ := runHealth(t, f.cfg)
-		if l := lines["apisix status"]; code != exitOK || !strings.HasPrefix(l, "skip") || !strings.Contains(l, "status API is off") {
+		if l := lines["apisix status"]; code != exitOK || !strings.HasPrefix(l, "skip") || !strings.Contains(l, "status API is off") || f.kube.saw("POST /apis/batch/v1/namespaces/apisix") != 0 {
 			t.Errorf("exit %d, %q", code, l)
 		}
 	})
@@ -704,6 +739,15 @@ func TestHealthAPISIXStatus(t *testing.T) {
 		f := newFixture(t, k, nil)
 		code, lines, _ := runHealth(t, f.cfg)
 		if l := lines["apisix status"]; code != exitUnhealthy || !strings.Contains(l, "no APISIX pod in namespace apisix") {
+			t.Errorf("exit %d, %q", code, l)
+		}
+	})
+	t.Run("pod without address", func(t *testing.T) {
+		k := healthyKube()
+		k.apisixPods[1]["status"] = map[string]any{"phase": "Pending"}
+		f := newFixture(t, k, nil)
+		code, lines, _ := runHealth(t, f.cfg)
+		if l := lines["apisix status"]; code != exitUnhealthy || !strings.Contains(l, "pod apisix-7d9f-fghij has no address (pending)") {
 			t.Errorf("exit %d, %q", code, l)
 		}
 	})
@@ -799,7 +843,7 @@ func TestHealthClusterFailures(t *testing.T) {
 					t.Errorf("%s: %q, want skip", name, lines[name])
 				}
 			}
-			if f.kube.saw("GET /apis") != 0 || f.kube.saw("POST") != 0 {
+			if f.kube.saw("GET /apis") != 0 || f.kube.saw("POST") != 0 || f.kube.saw("GET /api/") != 0 {
 				t.Errorf("Kubernetes checks ran: %v", f.kube.requests)
 			}
 		})

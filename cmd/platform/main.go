@@ -10,7 +10,7 @@
 // seconds with one line. Then, each with a timeout and retries, one line each: the API server's
 // /readyz, the workloads of every namespace the stack's own graph fills (each Helm release and
 // EKS add-on present, every workload rolled out and ready, no namespace empty), SQL Server's port
-// from a pod (a short-lived probe Job), APISIX's status API through the pod proxy, and each
+// from a pod (a short-lived probe Job), APISIX's status API from another, and each
 // add-on's health endpoint with its expected status and body (Argo CD /healthz, Keycloak's realm
 // discovery document and its issuer, Grafana /api/health, APISIX's own 404).
 //
