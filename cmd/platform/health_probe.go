@@ -16,17 +16,20 @@ import (
 )
 
 // The probes are short-lived Jobs: one pod, BusyBox pinned by digest, created, waited for and
-// deleted by the check. The SQL Server probe's pod runs `nc -z -w <s> <host> <port>` (BusyBox's nc,
-// netcat 1.10 compatible: -z connects and closes, -w bounds the connect; busybox
-// networking/nc_bloaty.c, enabled by CONFIG_NC_110_COMPAT, `default y` in networking/nc.c, and
-// docker-library/busybox builds its images from `make defconfig`). The pod runs on a node, so
+// deleted by the check. The SQL Server probe's pod runs `nc -z -w <s> <host> <port>` (BusyBox's nc
+// in its netcat 1.10 mode: -z connects and closes, -w bounds the connect; busybox networking/nc.c,
+// CONFIG_NC_110_COMPAT "default y", whose help lists -z; docker-library/busybox builds its images
+// from `make defconfig`, latest-1/glibc/Dockerfile.builder). The pod runs on a node, so
 // its connection comes from the nodes' security group, the one the host's security group admits
 // on 1433 (components/sqlserver/security.go): the check crosses the same boundary as the
 // applications do.
 const (
-	// probeImage is BusyBox 1.37.0 by digest (the multi-architecture index of Docker's official
-	// image, mirrored as-is on ECR Public's docker/library). When the stack has a pull-through
-	// cache of public.ecr.aws (output registryMirrorUrls), the image is pulled through it.
+	// probeImage is BusyBox 1.37.0 by digest: the index digest public repositories pin for
+	// docker.io/library/busybox:1.37.0 and mirror.gcr.io/library/busybox:1.37.0; ECR Public's
+	// docker/library repositories mirror Docker's official images. Not pulled from here (no
+	// registry is reachable): check with `docker buildx imagetools inspect` when bumping it. When
+	// the stack has a pull-through cache of public.ecr.aws (output registryMirrorUrls), the image
+	// is pulled through it.
 	probeImage        = "public.ecr.aws/docker/library/busybox:1.37.0@sha256:bdf57e528e45e4433820e045b29b4597825a1c9e38353532d90a01445013f82e"
 	probeConnectSecs  = 5
 	probeDeadline     = 2 * time.Minute  // from creation to a finished Job, image pull included
