@@ -95,6 +95,7 @@ type check struct {
 	name string
 	skip string
 	gate func() string
+	once bool // a try cannot succeed later (a bad output): no retry
 	try  func(ctx context.Context) (string, error)
 }
 
@@ -241,8 +242,12 @@ func runCheck(cfg healthConfig, c check) checkResult {
 			return checkResult{name: c.name, status: "skip", detail: why}
 		}
 	}
+	attempts := cfg.attempts
+	if c.once {
+		attempts = 1
+	}
 	var lastErr error
-	for attempt := 1; attempt <= cfg.attempts; attempt++ {
+	for attempt := 1; attempt <= attempts; attempt++ {
 		ctx, cancel := context.WithTimeout(context.Background(), cfg.timeout)
 		detail, err := c.try(ctx)
 		if err != nil && ctx.Err() == context.DeadlineExceeded {
@@ -257,17 +262,18 @@ func runCheck(cfg healthConfig, c check) checkResult {
 			return checkResult{name: c.name, status: "skip", detail: shorten(skip.reason)}
 		}
 		lastErr = err
-		if attempt < cfg.attempts {
+		if attempt < attempts {
 			_ = cfg.sleep(context.Background(), cfg.interval)
 		}
 	}
-	return checkResult{name: c.name, status: "FAIL", detail: shorten(oneLine(lastErr)), attempts: cfg.attempts}
+	return checkResult{name: c.name, status: "FAIL", detail: shorten(oneLine(lastErr)), attempts: attempts}
 }
 
 // clusterCheck asks the API server's /readyz; the Kubernetes checks run only when it passes.
 func clusterCheck(k *kubeClient, kerr error, passed *bool) check {
 	c := check{name: "cluster"}
-	if kerr != nil {
+	if kerr != nil { // the kubeconfig output or the API's certificate: the same on every try
+		c.once = true
 		c.try = func(context.Context) (string, error) { return "", kerr }
 		return c
 	}

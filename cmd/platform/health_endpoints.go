@@ -96,6 +96,7 @@ func endpointChecks(cfg healthConfig) []check {
 		default:
 			u, err := url.Parse(raw)
 			if err != nil || u.Scheme != "https" || u.Host == "" {
+				c.once = true
 				c.try = func(context.Context) (string, error) {
 					return "", fmt.Errorf("output %s is not an https:// URL", e.output)
 				}

@@ -219,6 +219,7 @@ func sqlProbeCheck(cfg healthConfig, k func() *kubeClient, gate func() string) c
 		bad = errors.New("no platform namespace to run the probe in (the stack creates none)")
 	}
 	if bad != nil {
+		c.once = true
 		c.try = func(context.Context) (string, error) { return "", bad }
 		return c
 	}

@@ -812,24 +812,25 @@ func TestClassifyDialError(t *testing.T) {
 // check fails with the reason and the Kubernetes checks are skipped, not retried for an hour.
 func TestHealthClusterFailures(t *testing.T) {
 	for _, c := range []struct {
-		name  string
-		setup func(f *fixture)
-		want  string
+		name    string
+		setup   func(f *fixture)
+		want    string
+		retried bool
 	}{
 		{"no credentials", func(f *fixture) {
 			f.runner.answer = func([]string) (string, error) { return "", errors.New("aws: Unable to locate credentials") }
-		}, "kubeconfig credentials (aws eks get-token): aws: Unable to locate credentials"},
+		}, "kubeconfig credentials (aws eks get-token): aws: Unable to locate credentials", true},
 		{"no access entry", func(f *fixture) {
 			f.runner.answer = func([]string) (string, error) {
 				return `{"kind":"ExecCredential","status":{"token":"k8s-aws-v1.other-role"}}`, nil
 			}
-		}, "GET /readyz answered 401: Unauthorized"},
-		{"not ready", func(f *fixture) { f.kube.readyz = "[-]etcd failed: reason withheld" }, `/readyz answered "[-]etcd failed`},
-		{"no kubeconfig", func(f *fixture) { delete(f.cfg.outputs, "kubeconfig") }, "output kubeconfig is missing"},
-		{"secret placeholder", func(f *fixture) { f.cfg.outputs["kubeconfig"] = "[secret]" }, "pass the file of `pulumi stack output --json --show-secrets`"},
+		}, "GET /readyz answered 401: Unauthorized", true},
+		{"not ready", func(f *fixture) { f.kube.readyz = "[-]etcd failed: reason withheld" }, `/readyz answered "[-]etcd failed`, true},
+		{"no kubeconfig", func(f *fixture) { delete(f.cfg.outputs, "kubeconfig") }, "output kubeconfig is missing", false},
+		{"secret placeholder", func(f *fixture) { f.cfg.outputs["kubeconfig"] = "[secret]" }, "pass the file of `pulumi stack output --json --show-secrets`", false},
 		{"untrusted API certificate", func(f *fixture) {
 			f.cfg.outputs["kubeconfig"] = kubeconfigFor(f.api.URL, otherCA(t))
-		}, "x509: certificate signed by unknown authority"},
+		}, "x509: certificate signed by unknown authority", false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			f := newFixture(t, healthyKube(), nil)
@@ -837,6 +838,10 @@ func TestHealthClusterFailures(t *testing.T) {
 			code, lines, all := runHealth(t, f.cfg)
 			if l := lines["cluster"]; code != exitUnhealthy || !strings.HasPrefix(l, "FAIL") || !strings.Contains(l, c.want) {
 				t.Errorf("exit %d, cluster %q, want %q\n%s", code, l, c.want, all)
+			}
+			// A bad kubeconfig or certificate is the same on every try; an answer may change.
+			if retried := strings.HasSuffix(lines["cluster"], "(2 tries)"); retried != c.retried {
+				t.Errorf("cluster retried %v, want %v: %q", retried, c.retried, lines["cluster"])
 			}
 			for _, name := range []string{"workloads argocd", "sqlserver from pod", "apisix status"} {
 				if !strings.HasPrefix(lines[name], "skip") || !strings.Contains(lines[name], "the cluster check failed") {
@@ -1003,5 +1008,38 @@ func TestReadOutputsKeepsTypes(t *testing.T) {
 	// A kubeconfig exported as an object is read as one; this one has no context.
 	if _, err := newKubeClient(o, nil); err == nil || !strings.Contains(err.Error(), "current-context") {
 		t.Errorf("kubeconfig object without a context: %v", err)
+	}
+}
+
+// An endpoint is healthy only over HTTPS with a certificate valid for its name.
+func TestHealthEndpointURLs(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		setup func(f *fixture)
+		check string
+		want  string
+		tries string
+	}{
+		{"plain http", func(f *fixture) { f.cfg.outputs["grafanaUrl"] = "http://grafana.example.com" }, "https grafana", "output grafanaUrl is not an https:// URL", ""},
+		{"untrusted certificate", func(f *fixture) {
+			f.cfg.client = &http.Client{}
+			f.cfg.outputs["apiUrl"], f.cfg.outputs["keycloakUrl"], f.cfg.outputs["grafanaUrl"] = "", "", ""
+		}, "https argocd", "x509: certificate signed by unknown authority", " (2 tries)"},
+		{"certificate for another name", func(f *fixture) {
+			f.cfg.outputs["keycloakUrl"] = strings.Replace(f.addons.URL, "127.0.0.1", "localhost", 1)
+		}, "https keycloak", "x509: certificate is valid for", " (2 tries)"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			f := newFixture(t, healthyKube(), nil)
+			c.setup(f)
+			code, lines, all := runHealth(t, f.cfg)
+			l := lines[c.check]
+			if code != exitUnhealthy || !strings.HasPrefix(l, "FAIL") || !strings.Contains(l, c.want) {
+				t.Errorf("%s: %q, want FAIL with %q\n%s", c.check, l, c.want, all)
+			}
+			if (c.tries != "" && !strings.HasSuffix(l, c.tries)) || (c.tries == "" && strings.HasSuffix(l, "tries)")) {
+				t.Errorf("%s: %q, want the suffix %q", c.check, l, c.tries)
+			}
+		})
 	}
 }
