@@ -27,8 +27,8 @@ import (
 // apiReachAttempts tries apiReachInterval apart, the whole gate under apiReachBudget; the gate
 // sends no credentials, so the AWS CLI never runs before the API is known to answer. When no try
 // gets an HTTP answer the run stops with one line. Worst case: apiReachBudget (90 s), itself above
-// 3 × 20 s + 2 × 5 s = 70 s of tries and pauses; the old loop (3 tries of 3 minutes for each of 9
-// Kubernetes checks, 15 s apart) could take about an hour and a half.
+// 3 × 20 s + 2 × 5 s = 70 s of tries and pauses; the old loop (3 tries of up to 3 minutes for
+// each of 9 Kubernetes checks, 15 s apart) could take about 85 minutes.
 const (
 	apiDialTimeout   = 10 * time.Second // TCP connect; TLS handshake has its own, the same
 	apiTryTimeout    = 20 * time.Second // one GET /readyz
