@@ -2,16 +2,20 @@
 // whole resource graph, without cloud credentials, and the health check of a deployed stack.
 //
 //	platform preview --stack dev [--json] [--config-file path] [--dir path]
-//	platform health --stack dev --outputs outputs.json
+//	platform health --stack dev --outputs aws.json --outputs services.json [--dir path]
 //	platform version
 //
-// `platform health` reads the file of `pulumi stack output --json --show-secrets` and checks, each
-// with a timeout and retries, one line each: the cluster's /readyz through kubectl, the rollout
-// of the add-on namespaces, the HTTPS endpoints of Argo CD, APISIX, Keycloak and Grafana (a valid
-// certificate and a status under 500), and SQL Server's port from its host through SSM Run Command.
+// `platform health` reads the files of `pulumi stack output --json --show-secrets` (both layers)
+// and first asks whether the cluster API answers at all: when it does not, it stops within 90
+// seconds with one line. Then, each with a timeout and retries, one line each: the API server's
+// /readyz, the workloads of every namespace the stack's own graph fills (each Helm release and
+// EKS add-on present, every workload rolled out and ready, no namespace empty), SQL Server's port
+// from a pod (a short-lived probe Job), APISIX's status API from another, and each
+// add-on's health endpoint with its expected status and body (Argo CD /healthz, Keycloak's realm
+// discovery document and its issuer, Grafana /api/health, APISIX's own 404).
 //
 // Exit status: 0 ok; 1 invalid configuration (one line on stderr); 2 any other failure; 5 a health
-// check failed.
+// check failed or the cluster API could not be reached.
 package main
 
 import (
