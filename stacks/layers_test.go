@@ -161,6 +161,14 @@ func TestServicesLayerMissingOutput(t *testing.T) {
 	if _, err := preview.Run(RunServices, so); err == nil || !strings.Contains(err.Error(), "organization/flowmart-platform/dev") {
 		t.Errorf("without an AWS layer: err = %v", err)
 	}
+	// an output of another shape (an AWS layer of another program version)
+	outs := aws.StackOutputs()
+	outs.Outputs["clusterEndpoint"] = resource.NewNumberProperty(443)
+	so.StackReferences = map[string]preview.StackOutputs{"organization/flowmart-platform/dev": outs}
+	want := "stack organization/flowmart-platform/dev: output clusterEndpoint is a float64, want a string: deploy the AWS layer of this program version first"
+	if _, err := preview.Run(RunServices, so); err == nil || err.Error() != want {
+		t.Errorf("a number for clusterEndpoint: err = %v, want %q", err, want)
+	}
 }
 
 // The AWS layer talks to AWS (and Cloudflare) alone: no Kubernetes or Helm resource, provider or
