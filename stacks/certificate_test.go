@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/flowmart/platform/pkg/preview"
+	"github.com/flowmart/platform/stacks/config"
 )
 
 // The Cloudflare token, given in plain text to the program as the CLI would after decrypting it,
@@ -37,6 +38,47 @@ func TestCloudflareTokenNeverInJSON(t *testing.T) {
 				t.Errorf("%s does not use the stack's Cloudflare provider: %q", r.Name, r.Provider)
 			}
 		}
+	}
+}
+
+// Without cloudflareApiToken the provider gets no apiToken input at all: the plugin reads
+// CLOUDFLARE_API_TOKEN from its environment, so the token (the edit one of a deploy, the read-only
+// one of a preview) is never in the provider's inputs, the state or the preview. A deploy with
+// neither the key nor the variable stops with one line naming both; a preview does not need them.
+func TestCloudflareTokenFromTheEnvironment(t *testing.T) {
+	sf, err := preview.LoadStackFile("..", "staging", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	values, secretKeys, _ := config.OfflineSecrets(sf.Project, sf.Config, sf.SecretKeys, preview.Secret)
+	opts := preview.Options{Project: sf.Project, Stack: "staging", Config: values, SecretKeys: secretKeys}
+
+	t.Setenv(CloudflareTokenEnv, "")
+	doc, err := preview.Run(Run, opts)
+	if err != nil {
+		t.Fatalf("preview without a token: %v", err)
+	}
+	if p := doc.Get("pulumi:providers:cloudflare", "cloudflare"); p == nil || p.Inputs["apiToken"] != nil {
+		t.Fatalf("preview: cloudflare provider %+v", p)
+	}
+
+	opts.Deploy = true
+	_, err = preview.Run(Run, opts)
+	if err == nil || err.Error() != config.MissingCloudflareToken(CloudflareTokenEnv).Error() {
+		t.Fatalf("deploy without a token: err = %v", err)
+	}
+
+	const token = "cf-env-token-Jq2vX8-do-not-print"
+	t.Setenv(CloudflareTokenEnv, token)
+	doc, err = preview.Run(Run, opts)
+	if err != nil {
+		t.Fatalf("deploy with %s: %v", CloudflareTokenEnv, err)
+	}
+	if p := doc.Get("pulumi:providers:cloudflare", "cloudflare"); p == nil || p.Inputs["apiToken"] != nil {
+		t.Fatalf("deploy: cloudflare provider %+v", p)
+	}
+	if b, _ := doc.JSON(); bytes.Contains(b, []byte(token)) {
+		t.Fatal("the environment's token appears in the graph")
 	}
 }
 

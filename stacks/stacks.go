@@ -7,6 +7,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/flowmart/platform/components/cicd"
 	"github.com/flowmart/platform/pkg/tags"
 	"github.com/flowmart/platform/stacks/config"
 )
@@ -15,6 +16,11 @@ import (
 func Run(ctx *pulumi.Context) error {
 	cfg, err := config.Load(ctx)
 	if err != nil {
+		return err
+	}
+	// Every role the stack creates carries its environment's workload boundary (the bootstrap
+	// makes it): the deploy role may create no other.
+	if err := ctx.RegisterStackTransformation(cicd.PermissionsBoundary(pulumi.String(cicd.WorkloadBoundaryARN(cfg.AccountID, cicd.PlatformNamePrefix, cfg.Stack)))); err != nil {
 		return err
 	}
 	aws, err := awsProvider(ctx, cfg)
@@ -48,7 +54,7 @@ func Run(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
-	cf, err := cloudflareProvider(ctx)
+	cf, err := cloudflareProvider(ctx, cfg)
 	if err != nil {
 		return err
 	}
