@@ -17,26 +17,58 @@ type BoundaryScope struct {
 	Keys []string
 }
 
-// WorkloadServices are the services the platform's workload roles use, granted with their
-// service prefix in the boundary (a boundary grants nothing by itself: a role's own policies still
-// decide, the boundary only caps them). They are what the roles the components create need: the
-// EKS cluster role (AmazonEKSClusterPolicy: ec2, elasticloadbalancing, autoscaling, kms), the node
-// role (AmazonEKSWorkerNodePolicy, AmazonEKS_CNI_Policy, AmazonEC2ContainerRegistryReadOnly,
-// AmazonSSMManagedInstanceCore: ec2, eks, eks-auth, ecr, ssm, ssmmessages, ec2messages), the Pod
-// Identity roles (load balancer controller: ec2, elasticloadbalancing, acm; Fluent Bit: logs;
-// image updater: ecr; node termination handler: sqs, autoscaling, ec2), the SQL Server host
-// (AmazonSSMManagedInstanceCore, CloudWatchAgentServerPolicy, AWSEC2VssSnapshotPolicy, its
-// secret: ssm, cloudwatch, logs, ec2, secretsmanager, kms), the VPN host (ssm, its key in Secrets
-// Manager), the flow-log role (logs), the AWS Backup role (AWSBackupServiceRolePolicyForBackup
-// and ForRestores: backup, backup-storage, ec2, ebs, kms, tag) and the registry's cache role
-// (ecr, kms), and the in-VPC runner's CodeBuild service role (logs, its network interfaces in the
-// VPC: ec2, and the GitHub connection: codeconnections GetConnection, GetConnectionToken and
-// UseConnection, permission-only actions of the Connection resource type in the Service
-// Authorization Reference). Read the roles with `grep -rn iam.NewRole components/`.
-var WorkloadServices = []string{
-	"ec2:*", "ebs:*", "elasticloadbalancing:*", "autoscaling:*", "eks:Describe*", "eks:List*", "eks-auth:AssumeRoleForPodIdentity", "ecr:*",
-	"logs:*", "cloudwatch:*", "ssm:*", "ssmmessages:*", "ec2messages:*", "backup:*", "backup-storage:*",
-	"sqs:*", "acm:*", "tag:GetResources",
+// WorkloadActions are what the platform's workload roles may do at most, in the environment's
+// regions (a boundary grants nothing by itself: a role's own policies still decide, the boundary
+// only caps them). They are named by verb, never "service:*" (FM-IAM-001), and cover what the
+// roles the components create need (`grep -rn iam.NewRole components/`):
+//
+//   - the EKS cluster role (AmazonEKSClusterPolicy: ec2, elasticloadbalancing, autoscaling, kms);
+//   - the node role (AmazonEKSWorkerNodePolicy, AmazonEKS_CNI_Policy,
+//     AmazonEC2ContainerRegistryReadOnly, AmazonSSMManagedInstanceCore: ec2, eks, eks-auth, ecr,
+//     ssm, ssmmessages, ec2messages);
+//   - the Pod Identity roles: the load balancer controller (ec2, elasticloadbalancing, acm),
+//     Fluent Bit (logs), the image updater (ecr), the node termination handler (sqs,
+//     autoscaling, ec2);
+//   - the SQL Server host (AmazonSSMManagedInstanceCore, CloudWatchAgentServerPolicy,
+//     AWSEC2VssSnapshotPolicy, its secret: ssm, cloudwatch, logs, ec2, secretsmanager, kms) and
+//     the VPN host (ssm, its key in Secrets Manager);
+//   - the flow-log role (logs), the AWS Backup role (AWSBackupServiceRolePolicyForBackup and
+//     ForRestores for EC2 and EBS with Windows VSS: ec2, ebs, backup, kms, tag, ssm
+//     SendCommand), the registry's cache role (ecr CreateRepository and BatchImportUpstreamImage,
+//     kms);
+//   - the in-VPC runner's CodeBuild service role (logs, its network interfaces: ec2, and the
+//     GitHub connection: codeconnections GetConnection, GetConnectionToken and UseConnection,
+//     permission-only actions of the Connection resource type in the Service Authorization
+//     Reference, https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscodeconnections.html).
+//
+// An action a managed policy grants but this list does not is denied to the workload: a new
+// workload that needs more adds it here, reviewed.
+var WorkloadActions = []string{
+	"ec2:Describe*", "ec2:Get*", "ec2:Create*", "ec2:Delete*", "ec2:Modify*", "ec2:Attach*", "ec2:Detach*",
+	"ec2:Assign*", "ec2:Unassign*", "ec2:Authorize*", "ec2:Revoke*", "ec2:Copy*", "ec2:RegisterImage",
+	"ec2:DeregisterImage", "ec2:RunInstances", "ec2:TerminateInstances", "ec2:StartInstances", "ec2:StopInstances",
+	"ec2:ResetSnapshotAttribute",
+	"ebs:List*", "ebs:Get*", "ebs:Start*", "ebs:Put*", "ebs:Complete*",
+	"elasticloadbalancing:Describe*", "elasticloadbalancing:Create*", "elasticloadbalancing:Delete*",
+	"elasticloadbalancing:Modify*", "elasticloadbalancing:Add*", "elasticloadbalancing:Remove*",
+	"elasticloadbalancing:Register*", "elasticloadbalancing:Deregister*", "elasticloadbalancing:Set*",
+	"autoscaling:Describe*", "autoscaling:UpdateAutoScalingGroup", "autoscaling:SetDesiredCapacity",
+	"autoscaling:TerminateInstanceInAutoScalingGroup", "autoscaling:CompleteLifecycleAction",
+	"autoscaling:RecordLifecycleActionHeartbeat",
+	"eks:Describe*", "eks:List*", "eks-auth:AssumeRoleForPodIdentity",
+	"ecr:Describe*", "ecr:List*", "ecr:Get*", "ecr:BatchGet*", "ecr:BatchCheck*", "ecr:CreateRepository",
+	"ecr:BatchImportUpstreamImage", "ecr:TagResource",
+	"logs:Describe*", "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:PutRetentionPolicy",
+	"cloudwatch:PutMetricData", "cloudwatch:Describe*", "cloudwatch:List*", "cloudwatch:Get*",
+	"ssm:Describe*", "ssm:Get*", "ssm:List*", "ssm:Put*", "ssm:UpdateAssociationStatus",
+	"ssm:UpdateInstanceAssociationStatus", "ssm:UpdateInstanceInformation", "ssm:SendCommand", "ssm:CancelCommand",
+	"ssmmessages:Create*", "ssmmessages:Open*",
+	"ec2messages:AcknowledgeMessage", "ec2messages:DeleteMessage", "ec2messages:FailMessage",
+	"ec2messages:GetEndpoint", "ec2messages:GetMessages", "ec2messages:SendReply",
+	"backup:Describe*", "backup:Get*", "backup:List*", "backup:CopyIntoBackupVault", "backup:CopyFromBackupVault",
+	"backup:StartBackupJob", "backup:StartRestoreJob", "backup-storage:MountCapsule",
+	"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl",
+	"acm:DescribeCertificate", "acm:ListCertificates", "acm:GetCertificate", "tag:GetResources",
 	"secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret",
 	"kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*", "kms:DescribeKey",
 	"kms:CreateGrant", "kms:RetireGrant", "kms:ListGrants",
@@ -58,7 +90,7 @@ var BoundaryDeniedIAMActions = []string{
 }
 
 // WorkloadBoundary is the permissions boundary of every role a deploy role creates: at most the
-// WorkloadServices in the environment's regions, service-linked roles of ServiceLinkedRoles, and
+// WorkloadActions in the environment's regions, service-linked roles of ServiceLinkedRoles, and
 // passing the environment's own roles to EC2 (restoring an instance with its profile); and, denied
 // whatever a role's policies say, IAM writes (BoundaryDeniedIAMActions), every Organizations and
 // Account action, and the Pulumi state (the state bucket, the state key and the secrets provider
@@ -67,7 +99,7 @@ func WorkloadBoundary(s BoundaryScope) iampolicy.Document {
 	scope := Scope{AccountID: s.AccountID, Regions: s.Regions}
 	p := "arn:aws:iam::" + s.AccountID + ":"
 	return iampolicy.New(
-		iampolicy.Statement{Sid: "WorkloadServices", Effect: "Allow", Action: WorkloadServices, Resource: []string{"*"}, Condition: scope.inRegions()},
+		iampolicy.Statement{Sid: "WorkloadActions", Effect: "Allow", Action: WorkloadActions, Resource: []string{"*"}, Condition: scope.inRegions()},
 		iampolicy.Statement{Sid: "ServiceLinkedRoles", Effect: "Allow", Action: []string{"iam:CreateServiceLinkedRole"},
 			Resource:  []string{p + "role/aws-service-role/*"},
 			Condition: map[string]any{"StringEquals": map[string]any{"iam:AWSServiceName": ServiceLinkedRoles}}},

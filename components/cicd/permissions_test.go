@@ -238,7 +238,7 @@ func TestCIPushRoleInTheGraph(t *testing.T) {
 	for _, deploy := range []bool{false, true} {
 		doc := build(t, args, deploy)
 		role := doc.Get(typeRole, "flowmart-ecr-push-production")
-		if role == nil || role.Inputs["name"] != "flowmart-ecr-push-production" || !role.Protect || role.Inputs["maxSessionDuration"] != 3600.0 {
+		if role == nil || role.Inputs["name"] != "flowmart-ecr-push-production" || !role.Protect || role.Inputs["maxSessionDuration"] != 10800.0 {
 			t.Fatalf("deploy=%v: CI push role %+v", deploy, role)
 		}
 		if comp := doc.Get("flowmart:cicd:DeployIdentity", "flowmart"); role.Parent != comp.URN {
