@@ -42,7 +42,9 @@ func actionMatches(pattern, action string) bool {
 
 func productionScope() Scope {
 	return Scope{AccountID: account, Regions: []string{"eu-west-1"}, IAMNamePrefix: "production-",
-		StateBucket: "arn:aws:s3:::state", StateKey: "arn:aws:kms:eu-west-1:777788889999:key/k", RoleName: "flowmart-deploy-production"}
+		StateBucket: "arn:aws:s3:::state", StateKey: "arn:aws:kms:eu-west-1:777788889999:key/k", RoleName: "flowmart-deploy-production",
+		Environment: "production", NamePrefix: "flowmart", BoundaryARN: "arn:aws:iam::777788889999:policy/flowmart-workload-boundary-production",
+		SecretsKey: "arn:aws:kms:eu-west-1:777788889999:key/secrets", IdentityKeys: []string{"arn:aws:kms:eu-west-1:777788889999:key/secrets"}}
 }
 
 func TestResourcePatternMatching(t *testing.T) {
