@@ -3,12 +3,14 @@ package main
 import (
 	"encoding/json"
 	"maps"
+	"os"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
+	"gopkg.in/yaml.v3"
 
 	"github.com/flowmart/platform/components/cicd"
 	"github.com/flowmart/platform/pkg/iampolicy"
@@ -161,6 +163,89 @@ func TestPlatformStacksAssumeTheDeployRole(t *testing.T) {
 	}
 }
 
+// Every stack file, the platform's and the bootstrap's, names its environment's KMS secrets
+// provider, the very URL this program exports for that account (the key it creates behind
+// alias/flowmart-secrets-<stack>); no file holds a passphrase's encryptionsalt or an encrypted
+// (secure:) value, which only the old passphrase could read. The raw YAML is read, so a line
+// the workspace loader ignores is caught too.
+func TestStackFilesNameTheirSecretsKey(t *testing.T) {
+	for stack := range accounts {
+		boot, err := runStack(t, stack, true, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := boot.Outputs["secretsProviderUrls"].(map[string]string)[stack]
+		if want != "awskms://alias/flowmart-secrets-"+stack+"?region=eu-west-1" {
+			t.Errorf("%s: the bootstrap exports the secrets provider %q", stack, want)
+		}
+		for _, path := range []string{"../Pulumi." + stack + ".yaml", "Pulumi." + stack + ".yaml"} {
+			raw, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var file struct {
+				SecretsProvider string         `yaml:"secretsprovider"`
+				EncryptionSalt  string         `yaml:"encryptionsalt"`
+				Config          map[string]any `yaml:"config"`
+			}
+			if err := yaml.Unmarshal(raw, &file); err != nil {
+				t.Fatalf("%s: %v", path, err)
+			}
+			if file.SecretsProvider != want {
+				t.Errorf("%s: secretsprovider %q, want %q", path, file.SecretsProvider, want)
+			}
+			if file.EncryptionSalt != "" || strings.Contains(string(raw), "encryptionsalt") {
+				t.Errorf("%s: a passphrase encryptionsalt is left", path)
+			}
+			if strings.Contains(string(raw), "secure:") {
+				t.Errorf("%s: holds an encrypted value no key of this design can read; re-create it with pulumi config set --secret", path)
+			}
+		}
+	}
+}
+
+// Every role the platform stacks create carries the workload boundary this program makes for
+// that environment, and is named under the environment's prefix: so the deploy role, which may
+// create roles only there and only with that boundary, can create each of them. The stacks'
+// SSM parameters are all String (the drift role reads them back; it may read no SecureString).
+func TestPlatformRolesCarryTheBoundary(t *testing.T) {
+	for stack := range accounts {
+		boot, err := runStack(t, stack, true, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		boundary := boot.Outputs["workloadBoundaryArns"].(map[string]string)[stack]
+		if boundary != cicd.WorkloadBoundaryARN(accounts[stack], cicd.PlatformNamePrefix, stack) {
+			t.Errorf("%s: boundary output %q", stack, boundary)
+		}
+		platform, err := stacks.Preview("..", stack, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		roles := platform.Find("aws:iam/role:Role")
+		if len(roles) == 0 {
+			t.Fatalf("%s: no role", stack)
+		}
+		for _, r := range roles {
+			if r.Inputs["permissionsBoundary"] != boundary {
+				t.Errorf("%s: role %s has the boundary %v, want %s", stack, r.Name, r.Inputs["permissionsBoundary"], boundary)
+			}
+			name, _ := r.Inputs["name"].(string)
+			if name == "" {
+				name = r.Name // auto-named: the resource name and a suffix
+			}
+			if !strings.HasPrefix(name, stack+"-") {
+				t.Errorf("%s: role %s is outside the deploy role's prefix %s-", stack, name, stack)
+			}
+		}
+		for _, p := range platform.Find("aws:ssm/parameter:Parameter") {
+			if p.Inputs["type"] != "String" {
+				t.Errorf("%s: parameter %s is %v, not String", stack, p.Name, p.Inputs["type"])
+			}
+		}
+	}
+}
+
 // roleNames returns the IAM names of the roles in a graph: the name input, or for a role Pulumi
 // names, its resource name followed by the pattern of the suffix auto-naming adds.
 func roleNames(doc *preview.Document) (named map[string]bool, auto []*regexp.Regexp) {
@@ -244,7 +329,6 @@ func TestOptionalSettings(t *testing.T) {
 		keyStateBucketName:  "shop-state.example",
 		keyNoncurrentDays:   "30",
 		keyOIDCProviderARN:  "arn:aws:iam::777788889999:oidc-provider/token.actions.githubusercontent.com",
-		keyDriftBranch:      "trunk",
 		keyProtectIdentity:  "false",
 		keyEnvironments:     `["production","production-eu"]`,
 		keyTags:             `{"CostCenter":"platform"}`,
@@ -297,7 +381,6 @@ func TestConfigErrors(t *testing.T) {
 		{keyOIDCProviderARN, "arn:aws:iam::777788889999:oidc-provider/example.com", `flowmart-bootstrap:oidcProviderArn: "arn:aws:iam::777788889999:oidc-provider/example.com" is not the ARN of a GitHub OIDC provider`},
 		{keyProtectIdentity, "maybe", `flowmart-bootstrap:protectIdentity: "maybe" is not true or false`},
 		{keyTags, `{"a":1}`, `flowmart-bootstrap:tags: {"a":1} is not an object of strings`},
-		{keyDriftBranch, "feature/*", `DriftBranch: "feature/*" is not a branch name`},
 	}
 	for _, c := range cases {
 		t.Run(c.key+"="+c.value, func(t *testing.T) {
