@@ -22,16 +22,26 @@ const CloudflareTokenEnv = "CLOUDFLARE_API_TOKEN"
 // cloudflareApiToken set (a deploy from a desk) it is authenticated with it, a secret output that
 // never appears in plain text in the state, the preview or the logs; without it the provider reads
 // CLOUDFLARE_API_TOKEN from its environment. A deploy (not a preview) with neither stops here with
-// one line naming both; the offline preview needs neither.
+// one line naming both (see cloudflareTokenCheck); the offline preview needs neither.
 func cloudflareProvider(ctx *pulumi.Context, cfg *config.Config) (*cloudflare.Provider, error) {
+	if err := cloudflareTokenCheck(cfg.Certificate.HasAPIToken, ctx.DryRun(), ctx.RunningWithMocks(), os.Getenv(CloudflareTokenEnv)); err != nil {
+		return nil, err
+	}
 	args := &cloudflare.ProviderArgs{}
-	switch {
-	case cfg.Certificate.HasAPIToken:
+	if cfg.Certificate.HasAPIToken {
 		args.ApiToken = config.Secret(ctx, config.KeyCloudflareAPIToken)
-	case !ctx.DryRun() && os.Getenv(CloudflareTokenEnv) == "":
-		return nil, config.MissingCloudflareToken(CloudflareTokenEnv)
 	}
 	return cloudflare.NewProvider(ctx, "cloudflare", args)
+}
+
+// cloudflareTokenCheck refuses a real deploy (not a preview, not under mocks, where nothing
+// reaches Cloudflare) that has neither the secret cloudflareApiToken nor a CLOUDFLARE_API_TOKEN:
+// without it the provider would fail on its first record with a message of its own.
+func cloudflareTokenCheck(hasKey, dryRun, mocks bool, env string) error {
+	if hasKey || dryRun || mocks || env != "" {
+		return nil
+	}
+	return config.MissingCloudflareToken(CloudflareTokenEnv)
 }
 
 // newCertificate creates the environment's certificate for its domain and wildcard, validated
