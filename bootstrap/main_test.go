@@ -246,6 +246,65 @@ func TestPlatformRolesCarryTheBoundary(t *testing.T) {
 	}
 }
 
+// actionCovered reports whether an IAM action pattern of a policy is inside one of the patterns
+// (IAM compares actions case-insensitively; a pattern's * matches any run of characters). A
+// statement's own wildcard ("logs:Describe*") is covered only by a pattern that covers every
+// action it could match, which a pattern ending in the same or a shorter prefix and * does.
+func actionCovered(action string, patterns []string) bool {
+	action = strings.ToLower(action)
+	for _, p := range patterns {
+		p = strings.ToLower(p)
+		if prefix, ok := strings.CutSuffix(p, "*"); ok && !strings.Contains(prefix, "*") {
+			if strings.HasPrefix(strings.TrimSuffix(action, "*"), prefix) {
+				return true
+			}
+			continue
+		}
+		if p == action {
+			return true
+		}
+	}
+	return false
+}
+
+// The workload boundary allows what the platform's workload roles are given: every action of
+// every inline policy of a role of every stack's graph is inside the boundary's allowed actions,
+// so no workload loses a permission to the boundary (the AWS managed policies the stacks attach
+// are read by the boundary's comment, not here: their text is not in the graph).
+func TestBoundaryAllowsTheWorkloadPolicies(t *testing.T) {
+	allowed := append(slices.Clone(cicd.WorkloadActions), "iam:CreateServiceLinkedRole", "iam:PassRole")
+	for stack := range accounts {
+		platform, err := stacks.Preview("..", stack, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		policies := platform.Find("aws:iam/rolePolicy:RolePolicy")
+		if len(policies) == 0 {
+			t.Fatalf("%s: no role policy", stack)
+		}
+		for _, p := range policies {
+			for _, st := range parsePolicy(t, p).Statement {
+				if st.Effect != "Allow" {
+					continue
+				}
+				for _, a := range st.Action {
+					if !actionCovered(a, allowed) {
+						t.Errorf("%s: %s allows %s, which the workload boundary does not", stack, p.Name, a)
+					}
+				}
+			}
+		}
+	}
+	for _, c := range []struct {
+		action string
+		want   bool
+	}{{"logs:PutLogEvents", true}, {"logs:Describe*", true}, {"logs:*", false}, {"ec2:DescribeVpcs", true}, {"iam:CreateRole", false}, {"s3:GetObject", false}} {
+		if got := actionCovered(c.action, allowed); got != c.want {
+			t.Errorf("actionCovered(%s) = %v", c.action, got)
+		}
+	}
+}
+
 // roleNames returns the IAM names of the roles in a graph: the name input, or for a role Pulumi
 // names, its resource name followed by the pattern of the suffix auto-naming adds.
 func roleNames(doc *preview.Document) (named map[string]bool, auto []*regexp.Regexp) {
