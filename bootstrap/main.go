@@ -87,6 +87,7 @@ func run(ctx *pulumi.Context) error {
 	ctx.Export("driftRoleArn", id.DriftRoleARN)
 	ctx.Export("secretsProviderUrls", id.SecretsProviderURLs)
 	ctx.Export("secretsKeyArns", id.SecretsKeyARNs)
+	ctx.Export("secretsKeyAliasArns", id.SecretsKeyAliasARNs)
 	ctx.Export("workloadBoundaryArns", id.WorkloadBoundaryARNs)
 	return nil
 }

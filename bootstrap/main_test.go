@@ -174,6 +174,9 @@ func TestStackFilesNameTheirSecretsKey(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if alias := boot.Outputs["secretsKeyAliasArns"].(map[string]string)[stack]; alias != "arn:aws:kms:eu-west-1:"+accounts[stack]+":alias/flowmart-secrets-"+stack {
+			t.Errorf("%s: alias ARN output %q", stack, alias)
+		}
 		want := boot.Outputs["secretsProviderUrls"].(map[string]string)[stack]
 		if want != "awskms://alias/flowmart-secrets-"+stack+"?region=eu-west-1" {
 			t.Errorf("%s: the bootstrap exports the secrets provider %q", stack, want)

@@ -203,8 +203,10 @@ func (a DeployIdentityArgs) validate(name string) error {
 				return fielderr.New(fielderr.Index("Environments", i)+".IAMNamePrefix", "%q covers this identity's own role %q, so the deploy role could rewrite its own trust; name the identity or the prefix differently", e.IAMNamePrefix, role)
 			}
 		}
-		if b := WorkloadBoundaryName(prefix, e.Name); strings.HasPrefix(b, e.IAMNamePrefix) {
-			return fielderr.New(fielderr.Index("Environments", i)+".IAMNamePrefix", "%q covers the workload boundary %q, so the deploy role could rewrite its own limit; name the identity or the prefix differently", e.IAMNamePrefix, b)
+		// (with the own-role check above, this also keeps the workload boundaries, named
+		// <NamePrefix>-workload-boundary-..., out of the prefix)
+		if strings.HasPrefix(e.IAMNamePrefix, prefix+"-") {
+			return fielderr.New(fielderr.Index("Environments", i)+".IAMNamePrefix", "%q starts with the identity's %q, whose roles and policies every deploy role is denied; name the identity or the prefix differently", e.IAMNamePrefix, prefix+"-")
 		}
 		if e.PlanEnvironment != "" && !environmentRe.MatchString(e.PlanEnvironment) {
 			return fielderr.New(fielderr.Index("Environments", i)+".PlanEnvironment", "%q is not an environment name (lower-case letters, digits and hyphens)", e.PlanEnvironment)

@@ -69,6 +69,9 @@ type DeployIdentity struct {
 	SecretsProviderURLs pulumi.StringMapOutput `pulumi:"secretsProviderUrls"`
 	// SecretsKeyARNs are the secrets provider keys' ARNs by environment name.
 	SecretsKeyARNs pulumi.StringMapOutput `pulumi:"secretsKeyArns"`
+	// SecretsKeyAliasARNs are the ARNs of the keys' aliases by environment name
+	// (arn:aws:kms:<region>:<account>:alias/<NamePrefix>-secrets-<environment>).
+	SecretsKeyAliasARNs pulumi.StringMapOutput `pulumi:"secretsKeyAliasArns"`
 	// WorkloadBoundaryARNs are the workload boundaries' ARNs by environment name: what the stacks'
 	// PermissionsBoundary transformation sets on every role.
 	WorkloadBoundaryARNs pulumi.StringMapOutput `pulumi:"workloadBoundaryArns"`
@@ -83,6 +86,8 @@ type DeployIdentity struct {
 	PreviewRole, DriftRole *iam.Role
 	// SecretsKeys are the secrets provider keys by environment name; an escape hatch.
 	SecretsKeys map[string]*kms.Key
+	// SecretsKeyAliases are the keys' aliases by environment name; an escape hatch.
+	SecretsKeyAliases map[string]*kms.Alias
 	// WorkloadBoundaries are the workload boundary policies by environment name; an escape hatch.
 	WorkloadBoundaries map[string]*iam.Policy
 
@@ -105,7 +110,7 @@ func NewDeployIdentity(ctx *pulumi.Context, name string, args *DeployIdentityArg
 		return nil, fmt.Errorf("deploy identity %q: %w", name, err)
 	}
 	d := &DeployIdentity{name: name, args: a, DeployRoles: map[string]*iam.Role{}, CIPushRoles: map[string]*iam.Role{},
-		SecretsKeys: map[string]*kms.Key{}, WorkloadBoundaries: map[string]*iam.Policy{}}
+		SecretsKeys: map[string]*kms.Key{}, SecretsKeyAliases: map[string]*kms.Alias{}, WorkloadBoundaries: map[string]*iam.Policy{}}
 	if err := ctx.RegisterComponentResource(deployIdentityType, name, d, opts...); err != nil {
 		return nil, err
 	}
@@ -287,13 +292,15 @@ func (d *DeployIdentity) secretsKeys(ctx *pulumi.Context) error {
 		if err != nil {
 			return err
 		}
-		if _, err := kms.NewAlias(ctx, name, &kms.AliasArgs{
+		alias, err := kms.NewAlias(ctx, name, &kms.AliasArgs{
 			Name:        pulumi.String(SecretsKeyAlias(d.args.NamePrefix, env.Name)),
 			TargetKeyId: key.KeyId,
-		}, protected...); err != nil {
+		}, protected...)
+		if err != nil {
 			return err
 		}
 		d.SecretsKeys[env.Name] = key
+		d.SecretsKeyAliases[env.Name] = alias
 	}
 	return nil
 }
@@ -421,14 +428,16 @@ func (d *DeployIdentity) registerOutputs(ctx *pulumi.Context) error {
 	d.CIPushRoleARNs = push.ToStringMapOutput()
 	d.PreviewRoleARN = d.PreviewRole.Arn
 	d.DriftRoleARN = d.DriftRole.Arn
-	urls, keys, boundaries := pulumi.StringMap{}, pulumi.StringMap{}, pulumi.StringMap{}
+	urls, keys, aliases, boundaries := pulumi.StringMap{}, pulumi.StringMap{}, pulumi.StringMap{}, pulumi.StringMap{}
 	for _, env := range d.args.Environments {
 		urls[env.Name] = pulumi.String(SecretsProviderURL(d.args.NamePrefix, env.Name, d.region()))
 		keys[env.Name] = d.SecretsKeys[env.Name].Arn
+		aliases[env.Name] = d.SecretsKeyAliases[env.Name].Arn
 		boundaries[env.Name] = d.WorkloadBoundaries[env.Name].Arn
 	}
 	d.SecretsProviderURLs = urls.ToStringMapOutput()
 	d.SecretsKeyARNs = keys.ToStringMapOutput()
+	d.SecretsKeyAliasARNs = aliases.ToStringMapOutput()
 	d.WorkloadBoundaryARNs = boundaries.ToStringMapOutput()
 	return ctx.RegisterResourceOutputs(d, pulumi.Map{
 		"oidcProviderArn":      d.OIDCProviderARN,
@@ -438,6 +447,7 @@ func (d *DeployIdentity) registerOutputs(ctx *pulumi.Context) error {
 		"driftRoleArn":         d.DriftRoleARN,
 		"secretsProviderUrls":  d.SecretsProviderURLs,
 		"secretsKeyArns":       d.SecretsKeyARNs,
+		"secretsKeyAliasArns":  d.SecretsKeyAliasARNs,
 		"workloadBoundaryArns": d.WorkloadBoundaryARNs,
 	})
 }

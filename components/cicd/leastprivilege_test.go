@@ -219,7 +219,7 @@ func TestRunCommandOnlyOnOwnInstances(t *testing.T) {
 	s := productionScope()
 	docs := documents(DeployPolicies(s))
 	sends := statementsFor(docs, "Allow", "ssm:SendCommand")
-	if len(sends) != 2 {
+	if len(sends) != 3 {
 		t.Fatalf("%d SendCommand statements: %+v", len(sends), sends)
 	}
 	for _, g := range sends {
@@ -229,7 +229,11 @@ func TestRunCommandOnlyOnOwnInstances(t *testing.T) {
 				t.Errorf("document statement %+v", g)
 			}
 		case slices.Equal(g.Resource, []string{"arn:aws:ec2:eu-west-1:" + account + ":instance/*"}):
-			if condition(g, "StringEquals", "ssm:resourceTag/Stack") != "production" || len(g.Condition) != 1 {
+			tag := condition(g, "StringEquals", "ssm:resourceTag/Stack")
+			if tag == nil {
+				tag = condition(g, "StringEquals", "aws:ResourceTag/Stack")
+			}
+			if tag != "production" || len(g.Condition) != 1 || len(g.Condition["StringEquals"].(map[string]any)) != 1 {
 				t.Errorf("instances without the stack's tag: %+v", g)
 			}
 		default:

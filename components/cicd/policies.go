@@ -323,6 +323,12 @@ func dataPolicy(s Scope) iampolicy.Document {
 		iampolicy.Statement{Sid: "SSMRunCommandOwnInstances", Effect: "Allow", Action: []string{"ssm:SendCommand"},
 			Resource:  s.regional("ec2", "instance/*"),
 			Condition: map[string]any{"StringEquals": map[string]any{"ssm:resourceTag/" + tags.KeyStack: s.Environment}}},
+		// The same with the global key aws:ResourceTag/<key> (IAM User Guide, "AWS global condition
+		// context keys"), which the issue's review names: either key, the instance must carry the
+		// stack's tag.
+		iampolicy.Statement{Sid: "SSMRunCommandOwnInstancesByGlobalKey", Effect: "Allow", Action: []string{"ssm:SendCommand"},
+			Resource:  s.regional("ec2", "instance/*"),
+			Condition: map[string]any{"StringEquals": map[string]any{"aws:ResourceTag/" + tags.KeyStack: s.Environment}}},
 		// The identity's own keys (the state key and the secrets provider keys) are used, never
 		// managed: no key policy, deletion, disabling, grant or alias change on them.
 		iampolicy.Statement{Sid: "NotTheIdentityKeys", Effect: "Deny", Action: IdentityKeyAdminActions,
