@@ -67,16 +67,6 @@ func TestValidate(t *testing.T) {
 		{"wildcard plan environment", func(a *DeployIdentityArgs) { a.Environments[0].PlanEnvironment = "plan-*" }, `Environments[0].PlanEnvironment: "plan-*" is not an environment name`},
 		{"prefix under the identity's", func(a *DeployIdentityArgs) { a.Environments[0].IAMNamePrefix = "flowmart-prod-" },
 			`Environments[0].IAMNamePrefix: "flowmart-prod-" starts with the identity's "flowmart-"`},
-		{"role name too long", func(a *DeployIdentityArgs) {
-			a.Environments = []Environment{{Name: strings.Repeat("e", 60)}}
-		}, "more than IAM's 64"},
-		{"wildcard plan environment", func(a *DeployIdentityArgs) { a.Environments[0].PlanEnvironment = "plan-*" }, `Environments[0].PlanEnvironment: "plan-*" is not an environment name`},
-		{"prefix under the identity's", func(a *DeployIdentityArgs) { a.Environments[0].IAMNamePrefix = "flowmart-prod-" },
-			`Environments[0].IAMNamePrefix: "flowmart-prod-" starts with the identity's "flowmart-"`},
-		{"prefix covers the boundary", func(a *DeployIdentityArgs) {
-			a.NamePrefix = "shop"
-			a.Environments[0].IAMNamePrefix = "shop-w"
-		}, `Environments[0].IAMNamePrefix: "shop-w" covers the workload boundary "shop-workload-boundary-production"`},
 		{"short session", func(a *DeployIdentityArgs) { a.MaxSessionDurationSeconds = 900 }, "MaxSessionDurationSeconds: 900 is outside 3600-43200"},
 		{"long session", func(a *DeployIdentityArgs) { a.MaxSessionDurationSeconds = 86400 }, "MaxSessionDurationSeconds: 86400 is outside"},
 		{"too many regions", func(a *DeployIdentityArgs) {
