@@ -16,7 +16,7 @@ import (
 // Go SDK does not read it itself, so the token never enters the provider's inputs or the state).
 // Each job gets it from its GitHub Environment: the DNS-edit token for deploys, a read-only token
 // for previews.
-const CloudflareTokenEnv = "CLOUDFLARE_API_TOKEN"
+const CloudflareTokenEnv = "CLOUDFLARE_API_TOKEN" //nolint:gosec // G101: the variable's name, not a token
 
 // cloudflareProvider is the one Cloudflare provider of the stack. With the secret
 // cloudflareApiToken set (a deploy from a desk) it is authenticated with it, a secret output that

@@ -313,8 +313,9 @@ func SecretsProviderURL(name, environment, region string) string {
 // flowmart-runner-<environment>: the deploy role may manage that project only.
 func RunnerProjectName(environment string) string { return "flowmart-runner-" + environment }
 
-// The GitHub Environments whose jobs may assume the read-only roles, per environment: pull-request
-// previews run in preview-<environment>, the scheduled drift check in drift-<environment>.
+// PreviewEnvironmentName is the GitHub Environment of an environment's pull-request previews,
+// preview-<environment>: its jobs may assume the preview role (the scheduled drift check runs in
+// DriftEnvironmentName).
 func PreviewEnvironmentName(environment string) string { return "preview-" + environment }
 
 // DriftEnvironmentName is the GitHub Environment of an environment's drift check.

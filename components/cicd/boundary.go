@@ -7,6 +7,10 @@ import (
 	"github.com/flowmart/platform/pkg/iampolicy"
 )
 
+// boundaryPassedToService is the one service a workload may pass the stack's roles to: EC2, for
+// AWS Backup's restores of an instance with its profile.
+const boundaryPassedToService = "ec2.amazonaws.com" //nolint:gosec // G101: a service principal, not a credential
+
 // BoundaryScope is what an environment's workload boundary is about.
 type BoundaryScope struct {
 	AccountID     string   // the account every ARN names
@@ -105,7 +109,7 @@ func WorkloadBoundary(s BoundaryScope) iampolicy.Document {
 			Condition: map[string]any{"StringEquals": map[string]any{"iam:AWSServiceName": ServiceLinkedRoles}}},
 		iampolicy.Statement{Sid: "PassOwnRolesToEC2", Effect: "Allow", Action: []string{"iam:PassRole"},
 			Resource:  []string{p + "role/" + s.IAMNamePrefix + "*"},
-			Condition: map[string]any{"StringEquals": map[string]any{"iam:PassedToService": "ec2.amazonaws.com"}}},
+			Condition: map[string]any{"StringEquals": map[string]any{"iam:PassedToService": boundaryPassedToService}}},
 		iampolicy.Statement{Sid: "NoIAMWrites", Effect: "Deny", Action: BoundaryDeniedIAMActions, Resource: []string{"*"}},
 		iampolicy.Statement{Sid: "NoOrganizationsOrAccount", Effect: "Deny", Action: []string{"organizations:*", "account:*"}, Resource: []string{"*"}},
 		iampolicy.Statement{Sid: "NoState", Effect: "Deny", Action: []string{"s3:*"}, Resource: []string{s.StateBucket, s.StateBucket + "/*"}},
