@@ -40,9 +40,10 @@ var PolicyGroupNames = []string{"network", "kubernetes", "data", "edge", "iam", 
 // role, which CreateRepositoryCreationTemplate passes to ecr.amazonaws.com: Service
 // Authorization Reference, Amazon ECR, API operations table, CreateRepositoryCreationTemplate,
 // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerregistry.html).
-// codebuild.amazonaws.com is the in-VPC runner's service role (CreateProject's serviceRole is
-// passed to CodeBuild: AWS CodeBuild User Guide, "Allow a user to pass a role to CodeBuild",
-// https://docs.aws.amazon.com/codebuild/latest/userguide/auth-and-access-control-iam-identity-based-access-control.html).
+// codebuild.amazonaws.com is the in-VPC runner's service role (CreateProject takes
+// codebuild:CreateProject and iam:PassRole of its serviceRole: AWS CodeBuild User Guide, "AWS
+// CodeBuild permissions reference",
+// https://docs.aws.amazon.com/codebuild/latest/userguide/auth-and-access-control-permissions-reference.html).
 var PassedToServices = []string{"eks.amazonaws.com", "ec2.amazonaws.com", "pods.eks.amazonaws.com", "vpc-flow-logs.amazonaws.com", "backup.amazonaws.com", "ssm.amazonaws.com", "ecr.amazonaws.com", "codebuild.amazonaws.com"}
 
 // ServiceLinkedRoles are the service-linked roles a first deploy in a fresh account creates.
@@ -491,10 +492,11 @@ func deployStatePolicy(s Scope) iampolicy.Document {
 
 // runnerPolicy is the in-VPC GitHub Actions runner of the environment: its CodeBuild project
 // (flowmart-runner-<environment>, see RunnerProjectName) and webhook, and the account's
-// CodeConnections connection the project uses. The Service Authorization Reference gives every
-// CodeBuild action here the project resource type
-// (arn:aws:codebuild:<region>:<account>:project/<name>; AWS CodeBuild, actions table,
-// https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscodebuild.html), and
+// CodeConnections connection the project uses. The AWS CodeBuild User Guide's "AWS CodeBuild
+// permissions reference" gives CreateWebhook, BatchGetProjects and the project actions the
+// resource arn:aws:codebuild:<region>:<account>:project/<name>, and CreateProject
+// codebuild:CreateProject with iam:PassRole
+// (https://docs.aws.amazon.com/codebuild/latest/userguide/auth-and-access-control-permissions-reference.html), and
 // codeconnections:PassConnection and UseConnection the Connection resource type
 // (arn:aws:codeconnections:<region>:<account>:connection/<id>; AWS CodeConnections, permission-only
 // actions, https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscodeconnections.html;
