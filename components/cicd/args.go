@@ -203,10 +203,12 @@ func (a DeployIdentityArgs) validate(name string) error {
 				return fielderr.New(fielderr.Index("Environments", i)+".IAMNamePrefix", "%q covers this identity's own role %q, so the deploy role could rewrite its own trust; name the identity or the prefix differently", e.IAMNamePrefix, role)
 			}
 		}
-		// (with the own-role check above, this also keeps the workload boundaries, named
-		// <NamePrefix>-workload-boundary-..., out of the prefix)
-		if strings.HasPrefix(e.IAMNamePrefix, prefix+"-") {
-			return fielderr.New(fielderr.Index("Environments", i)+".IAMNamePrefix", "%q starts with the identity's %q, whose roles and policies every deploy role is denied; name the identity or the prefix differently", e.IAMNamePrefix, prefix+"-")
+		// the identity's names, which every deploy role is denied, and the prefix must not overlap
+		for _, pattern := range IdentityNamePatterns(prefix) {
+			stem := strings.TrimSuffix(pattern[strings.Index(pattern, "/")+1:], "*")
+			if strings.HasPrefix(stem, e.IAMNamePrefix) || strings.HasPrefix(e.IAMNamePrefix, stem) {
+				return fielderr.New(fielderr.Index("Environments", i)+".IAMNamePrefix", "%q overlaps the identity's names %q, which every deploy role is denied; name the identity or the prefix differently", e.IAMNamePrefix, pattern)
+			}
 		}
 		if e.PlanEnvironment != "" && !environmentRe.MatchString(e.PlanEnvironment) {
 			return fielderr.New(fielderr.Index("Environments", i)+".PlanEnvironment", "%q is not an environment name (lower-case letters, digits and hyphens)", e.PlanEnvironment)

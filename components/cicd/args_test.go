@@ -65,8 +65,10 @@ func TestValidate(t *testing.T) {
 			a.Environments = []Environment{{Name: strings.Repeat("e", 60)}}
 		}, "more than IAM's 64"},
 		{"wildcard plan environment", func(a *DeployIdentityArgs) { a.Environments[0].PlanEnvironment = "plan-*" }, `Environments[0].PlanEnvironment: "plan-*" is not an environment name`},
-		{"prefix under the identity's", func(a *DeployIdentityArgs) { a.Environments[0].IAMNamePrefix = "flowmart-prod-" },
-			`Environments[0].IAMNamePrefix: "flowmart-prod-" starts with the identity's "flowmart-"`},
+		{"prefix under the identity's", func(a *DeployIdentityArgs) { a.Environments[0].IAMNamePrefix = "flowmart-deploy-production-x" },
+			`Environments[0].IAMNamePrefix: "flowmart-deploy-production-x" overlaps the identity's names "role/flowmart-deploy-*"`},
+		{"prefix over the boundaries", func(a *DeployIdentityArgs) { a.Environments[0].IAMNamePrefix = "flowmart-workload-" },
+			`Environments[0].IAMNamePrefix: "flowmart-workload-" overlaps the identity's names "policy/flowmart-workload-boundary-*"`},
 		{"short session", func(a *DeployIdentityArgs) { a.MaxSessionDurationSeconds = 900 }, "MaxSessionDurationSeconds: 900 is outside 3600-43200"},
 		{"long session", func(a *DeployIdentityArgs) { a.MaxSessionDurationSeconds = 86400 }, "MaxSessionDurationSeconds: 86400 is outside"},
 		{"too many regions", func(a *DeployIdentityArgs) {
@@ -92,6 +94,7 @@ func TestValidate(t *testing.T) {
 	ok.Regions = []string{"eu-west-1", "us-east-1"}
 	ok.Environments = []Environment{{Name: "dev"}, {Name: "staging"}, {Name: "production", IAMNamePrefix: "production-"}}
 	ok.Environments[2].PlanEnvironment = "plan-production"
+	ok.Environments[0].IAMNamePrefix = "flowmart-runner-dev-" // a name under the identity's prefix that is not the identity's
 	if err := ok.withDefaults().validate("flowmart"); err != nil {
 		t.Fatalf("valid args rejected: %v", err)
 	}

@@ -40,10 +40,11 @@ type BoundaryScope struct {
 //     ForRestores for EC2 and EBS with Windows VSS: ec2, ebs, backup, kms, tag, ssm
 //     SendCommand), the registry's cache role (ecr CreateRepository and BatchImportUpstreamImage,
 //     kms);
-//   - the in-VPC runner's CodeBuild service role (logs, its network interfaces: ec2, and the
-//     GitHub connection: codeconnections GetConnection, GetConnectionToken and UseConnection,
-//     permission-only actions of the Connection resource type in the Service Authorization
-//     Reference, https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscodeconnections.html).
+//   - the in-VPC runner's CodeBuild service role (components/runner: logs CreateLogStream and
+//     PutLogEvents, its network interfaces: ec2, and the GitHub connection: GetConnection and
+//     GetConnectionToken under the connection ARN's own prefix, codeconnections or the older
+//     codestar-connections; Connection resource type in the Service Authorization Reference,
+//     https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscodeconnections.html).
 //
 // An action a managed policy grants but this list does not is denied to the workload: a new
 // workload that needs more adds it here, reviewed.
@@ -76,7 +77,8 @@ var WorkloadActions = []string{
 	"secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret",
 	"kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*", "kms:DescribeKey",
 	"kms:CreateGrant", "kms:RetireGrant", "kms:ListGrants",
-	"codeconnections:GetConnection", "codeconnections:GetConnectionToken", "codeconnections:UseConnection",
+	"codeconnections:GetConnection", "codeconnections:GetConnectionToken",
+	"codestar-connections:GetConnection", "codestar-connections:GetConnectionToken",
 }
 
 // BoundaryDeniedIAMActions are the IAM writes the boundary denies to every workload: all of

@@ -97,6 +97,12 @@ func TestNoPathFromTheDeployRoleToMore(t *testing.T) {
 			}
 		}
 	}
+	// the stack's own roles (the runner's service role among them) are not the identity's
+	for _, arn := range []string{own, "arn:aws:iam::" + account + ":role/production-runner-1a2b3c4"} {
+		if denied(docs, "iam:CreateRole", arn) || denied(docs, "iam:PutRolePolicy", arn) {
+			t.Errorf("the stack's own role %s is denied", arn)
+		}
+	}
 	for _, action := range []string{"iam:CreateUser", "iam:CreateAccessKey", "iam:CreateLoginProfile", "iam:PutUserPolicy", "iam:AttachUserPolicy", "iam:CreateGroup"} {
 		if got := statementsFor(docs, "Allow", action); len(got) > 0 {
 			t.Errorf("%s is granted: %+v", action, got)

@@ -335,7 +335,7 @@ func dataPolicy(s Scope) iampolicy.Document {
 		iampolicy.Statement{Sid: "NotTheIdentityKeys", Effect: "Deny", Action: IdentityKeyAdminActions,
 			Resource: append([]string{s.StateKey}, s.IdentityKeys...)},
 		iampolicy.Statement{Sid: "NotTheIdentityAliases", Effect: "Deny", Action: []string{"kms:CreateAlias", "kms:UpdateAlias", "kms:DeleteAlias"},
-			Resource: s.regional("kms", "alias/"+s.NamePrefix+"-*")},
+			Resource: concat(s.regional("kms", "alias/"+s.NamePrefix+"-secrets-*"), s.regional("kms", "alias/"+s.NamePrefix+"-pulumi-state"))},
 	)
 }
 
@@ -414,11 +414,10 @@ func iamPolicy(s Scope) iampolicy.Document {
 			"iam:RemoveRoleFromInstanceProfile", "iam:TagInstanceProfile", "iam:UntagInstanceProfile",
 		}, p+"policy/"+s.IAMNamePrefix+"*", p+"instance-profile/"+s.IAMNamePrefix+"*"),
 		// A boundary is never removed, and the identity (its roles, its deploy policies and the
-		// workload boundaries, all named <NamePrefix>-...) is never changed by a deploy role,
-		// whatever another statement allows.
+		// workload boundaries: IdentityNamePatterns) is never changed by a deploy role, whatever
+		// another statement allows.
 		iampolicy.Statement{Sid: "BoundaryStays", Effect: "Deny", Action: []string{"iam:DeleteRolePermissionsBoundary"}, Resource: []string{"*"}},
-		iampolicy.Statement{Sid: "NotTheIdentity", Effect: "Deny", Action: IAMWriteActions,
-			Resource: []string{p + "role/" + s.NamePrefix + "-*", p + "policy/" + s.NamePrefix + "-*"}},
+		iampolicy.Statement{Sid: "NotTheIdentity", Effect: "Deny", Action: IAMWriteActions, Resource: identityARNs(p, s.NamePrefix)},
 		// The EKS clusters' IRSA providers: their issuer URL, not a name, identifies them.
 		iampolicy.Allow("ClusterOIDCProviders", []string{
 			"iam:CreateOpenIDConnectProvider", "iam:DeleteOpenIDConnectProvider", "iam:UpdateOpenIDConnectProviderThumbprint",
@@ -432,6 +431,26 @@ func iamPolicy(s Scope) iampolicy.Document {
 			Resource:  []string{p + "role/aws-service-role/*"},
 			Condition: map[string]any{"StringEquals": map[string]any{"iam:AWSServiceName": ServiceLinkedRoles}}},
 	)
+}
+
+// IdentityNamePatterns are the IAM names of the identity whose NamePrefix is name, as patterns:
+// its roles (deploy, CI push, preview, drift) and its managed policies (the deploy policies and the
+// workload boundaries), each "role/..." or "policy/...". Other names under <NamePrefix>- (such as
+// a runner's flowmart-runner-<env> project) are not the identity's.
+func IdentityNamePatterns(name string) []string {
+	return []string{
+		"role/" + DeployRoleName(name, "*"), "role/" + CIPushRoleName(name, "*"), "role/" + PreviewRoleName(name), "role/" + DriftRoleName(name),
+		"policy/" + DeployRoleName(name, "*"), "policy/" + WorkloadBoundaryName(name, "*"),
+	}
+}
+
+// identityARNs are IdentityNamePatterns as ARNs under p (arn:aws:iam::<account>:).
+func identityARNs(p, name string) []string {
+	out := IdentityNamePatterns(name)
+	for i, n := range out {
+		out[i] = p + n
+	}
+	return out
 }
 
 // BoundedRoleActions are the role actions that give a role permissions; the deploy role may call
@@ -507,6 +526,9 @@ func runnerPolicy(s Scope) iampolicy.Document {
 	return iampolicy.New(
 		iampolicy.Allow("RunnerProject", RunnerProjectActions, s.regional("codebuild", "project/"+RunnerProjectName(s.Environment))...),
 		iampolicy.Allow("RunnerConnection", RunnerConnectionActions, s.regional("codeconnections", "connection/*")...),
+		// a connection made before the service's rename keeps an arn:aws:codestar-connections ARN,
+		// and IAM matches an action's prefix to the ARN's (components/runner, servicePolicy)
+		iampolicy.Allow("RunnerConnectionOldPrefix", RunnerConnectionOldPrefixActions, s.regional("codestar-connections", "connection/*")...),
 	)
 }
 
@@ -521,6 +543,10 @@ var RunnerProjectActions = []string{
 // RunnerConnectionActions are what naming the account's GitHub connection on the runner's project
 // takes.
 var RunnerConnectionActions = []string{"codeconnections:PassConnection", "codeconnections:UseConnection"}
+
+// RunnerConnectionOldPrefixActions are RunnerConnectionActions for a connection whose ARN has the
+// codestar-connections prefix.
+var RunnerConnectionOldPrefixActions = []string{"codestar-connections:PassConnection", "codestar-connections:UseConnection"}
 
 // CIPushPolicy is the CI push role's own policy: ecr:GetAuthorizationToken, which ECR only grants
 // through an identity policy and only on "*" (Amazon ECR User Guide, "Private repository policies
