@@ -312,8 +312,8 @@ func dataPolicy(s Scope) iampolicy.Document {
 		// AWS's public parameters (AMI and add-on ids), read only.
 		iampolicy.Allow("SSMPublicParameters", []string{"ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"},
 			s.awsOwned("ssm", "parameter/aws/service/*")...),
-		// The health check runs AWS-RunPowerShellScript on the SQL Server host, and on no other
-		// instance: SendCommand is authorized against the document and against every instance of
+		// The sa password's rotation (README, "Rotating secrets", run with the deploy role) runs
+		// AWS-RunPowerShellScript on the SQL Server host, and on no other instance: SendCommand is authorized against the document and against every instance of
 		// the request, so the document and the instances are separate statements, the instances
 		// only those tagged with the stack (the provider's default tags put Stack=<stack> on
 		// every instance the stack creates). The tag condition is the one the AWS Systems Manager
@@ -344,7 +344,8 @@ func dataPolicy(s Scope) iampolicy.Document {
 var SecretsKeyDeployActions = []string{"kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"}
 
 // RunCommandDocument is the only SSM document the deploy role may send: the AWS-owned
-// AWS-RunPowerShellScript, which `platform health` runs on the SQL Server host.
+// AWS-RunPowerShellScript, which the sa password's rotation runs on the SQL Server host (`platform
+// health` reaches SQL Server from a probe pod and sends no command).
 const RunCommandDocument = "AWS-RunPowerShellScript"
 
 // IdentityKeyAdminActions are what the deploy role may not do to the identity's own keys.
