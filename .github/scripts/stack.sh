@@ -15,9 +15,10 @@
 #       summary-<stack>-<layer>.md. Exit: the preview's status when it fails, else the guard's
 #       (4 a protected or stateful resource would be deleted or replaced, 6 the operations differ
 #       from $APPROVED_PREVIEW, 2 the preview file cannot be read: fail closed).
-#   stack.sh up <stack> <layer> [<dir>]
-#       `preview` (so the guard gates it), then `pulumi up --plan` of that very plan: the engine
-#       applies nothing the guarded preview did not show.
+#   stack.sh up <stack> <layer> <out-dir> [<dir>]
+#       `pulumi up --plan` of the plan `preview` saved in <out-dir> for the same checkout, only
+#       when its guard passed (else exit 3, nothing applied): the engine applies nothing the
+#       guarded preview did not show.
 #   stack.sh health <stack>
 #       `platform health` on the outputs of both layers (the services layer's win on a clash);
 #       its exit status passes through (5 unhealthy).
@@ -42,7 +43,7 @@ set -euo pipefail
 HISTORY_PAGE_SIZE=100
 
 usage() {
-  echo "usage: stack.sh previous <stack> <layer> | preview <stack> <layer> <out-dir> [<dir>] | up <stack> <layer> [<dir>] | health <stack> | checkout <commit> <dir>" >&2
+  echo "usage: stack.sh previous <stack> <layer> | preview|up <stack> <layer> <out-dir> [<dir>] | health <stack> | checkout <commit> <dir>" >&2
   exit 2
 }
 
@@ -97,7 +98,7 @@ preview() {
   plan="$out/plan-$stack-$layer.json"
   summary="$out/summary-$stack-$layer.md"
   errfile="$out/preview-$stack-$layer.err"
-  rm -f "$json" "$plan"
+  rm -f "$json" "$plan" "$out/guard-$stack-$layer.txt"
   code=0
   # never `stack select --create`: a wrong backend must not start an empty stack. (&&: set -e is
   # off inside a command list that ends in ||.)
@@ -107,6 +108,9 @@ preview() {
   if [ "$code" -ne 0 ]; then
     echo "::error::pulumi preview of $stack ($layer) failed (exit $code)"
     { echo "### pulumi preview of \`$stack\` ($layer): ❌ failed (exit $code)"; echo; echo '```text'; tail -c 20000 "$errfile"; echo '```'; } >"$summary"
+    if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
+      cat "$summary" >>"$GITHUB_STEP_SUMMARY"
+    fi
     return "$code"
   fi
   guard_args=(guard --engine-preview "$json" --stack "$stack")
@@ -133,6 +137,9 @@ preview() {
       | (.urn | split("::")) as $u
       | "| \(.op) | `\($u[2] | split("$") | last)` | `\($u[3:] | join("::"))` |"' "$json"
   } >"$summary"
+  if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
+    cat "$summary" >>"$GITHUB_STEP_SUMMARY"
+  fi
   if [ "$code" -ne 0 ]; then
     echo "::error::platform guard refused the preview of $stack ($layer) (exit $code)"
   fi
@@ -175,16 +182,17 @@ preview)
   ;;
 
 up)
-  [ $# -eq 2 ] || [ $# -eq 3 ] || usage
+  [ $# -eq 3 ] || [ $# -eq 4 ] || usage
   stack=$1
   layer=$2
-  root=$(cd "${3:-.}" && pwd)
-  out=$(mktemp -d "${RUNNER_TEMP:-/tmp}/up-XXXXXX")
-  code=0
-  preview "$stack" "$layer" "$out" "$root" || code=$?
-  if [ "$code" -ne 0 ]; then
-    echo "::error::no pulumi up of $stack ($layer): its preview did not pass"
-    exit "$code"
+  out=$(cd "$3" && pwd)
+  root=$(cd "${4:-.}" && pwd)
+  plan="$out/plan-$stack-$layer.json"
+  guarded="$out/guard-$stack-$layer.txt"
+  # Only a plan `stack.sh preview` saved and the guard passed is applied.
+  if [ ! -s "$plan" ] || [ ! -f "$guarded" ] || ! grep -q "^guard: stack $stack: " "$guarded"; then
+    echo "::error::no guarded plan of $stack ($layer) in $out: run stack.sh preview first; nothing was applied" >&2
+    exit 3
   fi
   commit=$(git -C "$root" rev-parse HEAD)
   dir=$(layer_dir "$root" "$layer")
@@ -193,8 +201,8 @@ up)
   # but read without PULUMI_EXPERIMENTAL (up.go:281-288); a goal or step outside the plan fails
   # the update ("violates plan", "is not allowed by the plan": resource/deploy/step_generator.go:
   # 487-508, 1480-1494).
-  locked_retry "$out/up.err" pulumi up --stack "$stack" --yes --non-interactive --diff \
-    --policy-pack "$root/policy" --plan "$out/plan-$stack-$layer.json" \
+  locked_retry "$out/up-$stack-$layer.err" pulumi up --stack "$stack" --yes --non-interactive --diff \
+    --policy-pack "$root/policy" --plan "$plan" \
     --message "deploy ${commit:0:12} $layer (run ${GITHUB_RUN_ID:-local})"
   ;;
 
