@@ -4,8 +4,9 @@
 # project: `aws` (the root project flowmart-platform: network, cluster, hosts, runner) or
 # `services` (cluster-services/, project flowmart-platform-services: add-ons, routes, DNS).
 #
-#   stack.sh previous <stack> <layer>
-#       The newest successful update of another commit (pulumi stack history, git.head), written
+#   stack.sh previous <stack> <layer> [<dir>]
+#       The newest successful update of a commit other than <dir>'s HEAD (default .) (pulumi
+#       stack history, git.head), written
 #       to $GITHUB_OUTPUT as sha=. No such update (a new stack, or every update is of HEAD or
 #       failed): one line, sha= empty, exit 0 (the deploy goes on without an automatic rollback).
 #   stack.sh preview <stack> <layer> <out-dir> [<dir>]
@@ -43,7 +44,7 @@ set -euo pipefail
 HISTORY_PAGE_SIZE=100
 
 usage() {
-  echo "usage: stack.sh previous <stack> <layer> | preview|up <stack> <layer> <out-dir> [<dir>] | health <stack> | checkout <commit> <dir>" >&2
+  echo "usage: stack.sh previous <stack> <layer> [<dir>] | preview|up <stack> <layer> <out-dir> [<dir>] | health <stack> | checkout <commit> <dir>" >&2
   exit 2
 }
 
@@ -152,10 +153,11 @@ shift
 
 case "$command" in
 previous)
-  [ $# -eq 2 ] || usage
+  [ $# -eq 2 ] || [ $# -eq 3 ] || usage
   stack=$1
-  dir=$(layer_dir "$PWD" "$2")
-  head=$(git rev-parse HEAD)
+  root=$(cd "${3:-.}" && pwd)
+  dir=$(layer_dir "$root" "$2")
+  head=$(git -C "$root" rev-parse HEAD)
   history=$(cd "$dir" && pulumi stack history --stack "$stack" --json --page-size "$HISTORY_PAGE_SIZE")
   # The DIY backend lists the newest update first (pkg/v3@v3.274.1 backend/diy/state.go:596-599)
   # and never sets a version (the UpdateInfo it saves has none, backend/diy/backend.go:1459-1471,
