@@ -23,6 +23,11 @@
 #   stack.sh health <stack>
 #       `platform health` on the outputs of both layers (the services layer's win on a clash);
 #       its exit status passes through (5 unhealthy).
+#   stack.sh drift <stack> <layer> <log-file>
+#       `pulumi refresh --preview-only --expect-no-changes --run-program` of the layer, its output
+#       in <log-file> and on stdout; its exit status passes through (non-zero: drift, or the
+#       refresh failed). Needs PLATFORM_ASSUME_ROLE_ARN (the drift role): without it the program's
+#       providers would assume the deploy role, which the drift role may not.
 #   stack.sh checkout <commit> <dir>
 #       A clone of this repository at <commit>, which must be on the checked-out branch (main):
 #       nothing unreviewed is deployed.
@@ -44,7 +49,7 @@ set -euo pipefail
 HISTORY_PAGE_SIZE=100
 
 usage() {
-  echo "usage: stack.sh previous <stack> <layer> [<dir>] | preview|up <stack> <layer> <out-dir> [<dir>] | health <stack> | checkout <commit> <dir>" >&2
+  echo "usage: stack.sh previous <stack> <layer> [<dir>] | preview|up <stack> <layer> <out-dir> [<dir>] | health <stack> | drift <stack> <layer> <log-file> | checkout <commit> <dir>" >&2
   exit 2
 }
 
@@ -219,6 +224,22 @@ health)
   jq -s '.[0] * .[1]' "$tmp/aws.json" "$tmp/services.json" >"$tmp/outputs.json"
   code=0
   "$(platform_bin)" health --stack "$stack" --outputs "$tmp/outputs.json" || code=$?
+  exit "$code"
+  ;;
+
+drift)
+  [ $# -eq 3 ] || usage
+  stack=$1
+  log=$3
+  if [ -z "${PLATFORM_ASSUME_ROLE_ARN:-}" ]; then
+    echo "::error::PLATFORM_ASSUME_ROLE_ARN is not set: the drift job's providers must assume its own role" >&2
+    exit 2
+  fi
+  dir=$(layer_dir "$PWD" "$2")
+  code=0
+  (cd "$dir" && pulumi refresh --stack "$stack" --preview-only --expect-no-changes --run-program \
+    --diff --non-interactive --color never) >"$log" 2>&1 || code=$?
+  cat "$log"
   exit "$code"
   ;;
 
