@@ -97,7 +97,6 @@ locked_retry() {
 preview() {
   local stack=$1 layer=$2 out=$3 root=$4 dir json plan summary errfile code guard_args
   dir=$(layer_dir "$root" "$layer")
-  [ -d "$dir" ] || { echo "::error::$dir does not exist: this checkout has no $layer layer" >&2; return 1; }
   mkdir -p "$out"
   out=$(cd "$out" && pwd)
   json="$out/preview-$stack-$layer.json"
@@ -105,6 +104,11 @@ preview() {
   summary="$out/summary-$stack-$layer.md"
   errfile="$out/preview-$stack-$layer.err"
   rm -f "$json" "$plan" "$out/guard-$stack-$layer.txt"
+  if [ ! -d "$dir" ]; then
+    echo "::error::$dir does not exist: this checkout has no $layer layer" >&2
+    echo "### pulumi preview of \`$stack\` ($layer): ❌ this commit has no $layer layer" >"$summary"
+    return 1
+  fi
   code=0
   # never `stack select --create`: a wrong backend must not start an empty stack. (&&: set -e is
   # off inside a command list that ends in ||.)

@@ -347,3 +347,19 @@ func TestUsage(t *testing.T) {
 		}
 	}
 }
+
+// A commit from before the split has no services layer: one line, exit 1, nothing run.
+func TestPreviewOfAMissingLayer(t *testing.T) {
+	e := newEnv(t)
+	if err := os.RemoveAll(filepath.Join(e.repo, "cluster-services")); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(e.temp, "plan")
+	r := e.script("stack.sh", nil, "preview", "dev", "services", out)
+	if r.code != 1 || !strings.Contains(r.stderr, "this checkout has no services layer") || len(e.pulumiCalls()) != 0 {
+		t.Fatalf("exit %d, stderr %q, calls %q", r.code, r.stderr, e.pulumiCalls())
+	}
+	if b, _ := os.ReadFile(filepath.Join(out, "summary-dev-services.md")); !strings.Contains(string(b), "this commit has no services layer") {
+		t.Errorf("summary %q", b)
+	}
+}
