@@ -145,7 +145,8 @@ preview() {
     echo "|---|---|---|"
     jq -r '.steps[] | select(.op != "same")
       | (.urn | split("::")) as $u
-      | "| \(.op) | `\($u[2] | split("$") | last)` | `\($u[3:] | join("::"))` |"' "$json"
+      | "| \(.op) | `\($u[2] | split("$") | last)` | `\($u[3:] | join("::"))` |"' "$json" 2>/dev/null ||
+      echo "| (not the JSON of a preview) | | |"
   } >"$summary"
   if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
     cat "$summary" >>"$GITHUB_STEP_SUMMARY"
