@@ -1,4 +1,4 @@
-// Package workflowtest holds the behavioural tests of the GitHub Actions workflows' scripts
+// Package workflowtest holds the behavioral tests of the GitHub Actions workflows' scripts
 // (.github/scripts, which Go's ./... does not reach: directories starting with "." are skipped).
 // The tests run the scripts for real with bash, git and jq, and with fake `pulumi`, `aws` and
 // `platform health` commands on PATH that record their arguments and environment and print canned

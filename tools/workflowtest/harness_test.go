@@ -30,7 +30,7 @@ func TestMain(m *testing.M) {
 			fmt.Fprintln(os.Stderr, err)
 			return 1
 		}
-		defer os.RemoveAll(dir)
+		defer func() { _ = os.RemoveAll(dir) }()
 		platformBin = filepath.Join(dir, "platform")
 		build := exec.Command("go", "build", "-o", platformBin, "github.com/flowmart/platform/cmd/platform")
 		build.Dir = repoRoot
@@ -122,7 +122,7 @@ func newEnv(t *testing.T) *env {
 	e := &env{t: t, repo: filepath.Join(base, "repo"), fake: filepath.Join(base, "fake"), temp: filepath.Join(base, "runner-temp")}
 	bin := filepath.Join(base, "bin")
 	for _, d := range []string{e.repo, e.fake, e.temp, bin, filepath.Join(e.repo, "cluster-services"), filepath.Join(e.repo, "policy")} {
-		if err := os.MkdirAll(d, 0o755); err != nil {
+		if err := os.MkdirAll(d, 0o750); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -257,8 +257,9 @@ func (e *env) calls(prefix string) []string {
 	return out
 }
 
-// githubOutput returns the value of key in $GITHUB_OUTPUT and whether it was written.
-func (e *env) githubOutput(key string) (string, bool) {
+// sha returns the value of sha= in $GITHUB_OUTPUT and whether it was written.
+func (e *env) sha() (string, bool) {
+	const key = "sha"
 	b, err := os.ReadFile(e.output)
 	if err != nil {
 		e.t.Fatal(err)

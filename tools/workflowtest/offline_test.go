@@ -29,7 +29,7 @@ func offlineEnv(t *testing.T, baseHasGolden bool) *env {
 	e.write(filepath.Join(e.fake, "platform"), fakePlatform, 0o755)
 	e.vars["PLATFORM_BIN"] = filepath.Join(e.fake, "platform")
 	golden := filepath.Join(e.repo, "stacks", "testdata", "dev.golden.json")
-	if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(golden), 0o750); err != nil {
 		t.Fatal(err)
 	}
 	if baseHasGolden {

@@ -19,7 +19,7 @@ func TestPreviousPicksNewestSuccessfulUpdateOfAnotherCommit(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s%s", r.code, r.stdout, r.stderr)
 	}
-	sha, _ := e.githubOutput("sha")
+	sha, _ := e.sha()
 	// Newest first: HEAD failed, a refresh, bbbb failed, aaaa succeeded (the answer), then older.
 	if sha != strings.Repeat("a", 40) {
 		t.Fatalf("sha=%q, want the newest successful update of another commit (aaaa…)", sha)
@@ -64,7 +64,7 @@ func TestPreviousWithoutVersionField(t *testing.T) {
 	if r := e.script("stack.sh", nil, "previous", "dev", "services"); r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
-	if sha, _ := e.githubOutput("sha"); sha != strings.Repeat("a", 40) {
+	if sha, _ := e.sha(); sha != strings.Repeat("a", 40) {
 		t.Fatalf("sha=%q", sha)
 	}
 	if calls := e.calls("stack history"); len(calls) != 1 || !strings.HasPrefix(calls[0], "services\t") {
@@ -98,7 +98,7 @@ func TestPreviousWithoutCandidate(t *testing.T) {
 			if r.code != 0 {
 				t.Fatalf("exit %d: %s", r.code, r.stderr)
 			}
-			sha, written := e.githubOutput("sha")
+			sha, written := e.sha()
 			if !written || sha != "" {
 				t.Fatalf("sha=%q written=%v, want an empty sha=", sha, written)
 			}
@@ -119,7 +119,7 @@ func TestPreviousFailsWhenHistoryFails(t *testing.T) {
 	if r.code == 0 {
 		t.Fatal("exit 0 with a failing pulumi stack history")
 	}
-	if _, written := e.githubOutput("sha"); written {
+	if _, written := e.sha(); written {
 		t.Error("sha= written although the history could not be read")
 	}
 }

@@ -200,7 +200,7 @@ func TestKubernetesJobsRunInTheVPC(t *testing.T) {
 	for name, w := range ws {
 		for id, j := range w.Jobs {
 			for _, s := range j.Steps {
-				if (strings.Contains(s.Run, "kubectl ") || strings.Contains(s.Run, "stack.sh health")) && !(name == "deploy-layer.yml" && id == "deploy") {
+				if (strings.Contains(s.Run, "kubectl ") || strings.Contains(s.Run, "stack.sh health")) && (name != "deploy-layer.yml" || id != "deploy") {
 					t.Errorf("%s %s runs %q off the in-VPC runner", name, id, s.Run)
 				}
 			}
@@ -360,7 +360,7 @@ func stepEnv(t *testing.T, j job, s step, known map[string]string) []string {
 func (e *env) installScripts() {
 	e.t.Helper()
 	dir := filepath.Join(e.repo, ".github", "scripts")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
 		e.t.Fatal(err)
 	}
 	files, _ := filepath.Glob(filepath.Join(repoRoot, ".github", "scripts", "*.sh"))
