@@ -20,9 +20,10 @@
 #       `pulumi up --plan` of the plan `preview` saved in <out-dir> for the same checkout, only
 #       when its guard passed (else exit 3, nothing applied): the engine applies nothing the
 #       guarded preview did not show.
-#   stack.sh health <stack>
-#       `platform health` on the outputs of both layers (the services layer's win on a clash);
-#       its exit status passes through (5 unhealthy).
+#   stack.sh health <stack> [<dir>]
+#       `platform health` on the outputs of both layers (the services layer's win on a clash), with
+#       --dir <dir> (default .): the checkout of the commit deployed, whose graph lists the
+#       workloads that must run; its exit status passes through (5 unhealthy).
 #   stack.sh drift <stack> <layer> <log-file>
 #       `pulumi refresh --preview-only --expect-no-changes --run-program` of the layer, its output
 #       in <log-file> and on stdout; its exit status passes through (non-zero: drift, or the
@@ -49,7 +50,7 @@ set -euo pipefail
 HISTORY_PAGE_SIZE=100
 
 usage() {
-  echo "usage: stack.sh previous <stack> <layer> [<dir>] | preview|up <stack> <layer> <out-dir> [<dir>] | health <stack> | drift <stack> <layer> <log-file> | checkout <commit> <dir>" >&2
+  echo "usage: stack.sh previous <stack> <layer> [<dir>] | preview|up <stack> <layer> <out-dir> [<dir>] | health <stack> [<dir>] | drift <stack> <layer> <log-file> | checkout <commit> <dir>" >&2
   exit 2
 }
 
@@ -219,8 +220,9 @@ up)
   ;;
 
 health)
-  [ $# -eq 1 ] || usage
+  [ $# -eq 1 ] || [ $# -eq 2 ] || usage
   stack=$1
+  deployed=$(cd "${2:-.}" && pwd)
   umask 077
   tmp=$(mktemp -d "${RUNNER_TEMP:-/tmp}/health-XXXXXX")
   trap 'rm -rf "$tmp"' EXIT
@@ -228,7 +230,8 @@ health)
   (cd "$(layer_dir "$PWD" services)" && pulumi stack output --stack "$stack" --json --show-secrets) >"$tmp/services.json"
   jq -s '.[0] * .[1]' "$tmp/aws.json" "$tmp/services.json" >"$tmp/outputs.json"
   code=0
-  "$(platform_bin)" health --stack "$stack" --outputs "$tmp/outputs.json" || code=$?
+  # --dir: the checkout of the commit deployed, whose stack graph says which workloads must run.
+  "$(platform_bin)" health --stack "$stack" --outputs "$tmp/outputs.json" --dir "$deployed" || code=$?
   exit "$code"
   ;;
 

@@ -276,12 +276,16 @@ func TestHealthPassesExitStatusThrough(t *testing.T) {
 			e.fakeFile("outputs-aws.json", `{"kubeconfig": "apiVersion: v1\nkind: Config\n", "region": "eu-west-1", "sqlServerInstanceId": "i-0123456789abcdef0", "argocdUrl": "https://old.example"}`)
 			e.fakeFile("outputs-services.json", `{"argocdUrl": "https://argocd.dev.flowmart.example", "grafanaUrl": "https://grafana.dev.flowmart.example"}`)
 			e.fakeFile("health.exit", status)
-			r := e.script("stack.sh", []string{"PLATFORM_BIN=" + filepath.Join(e.fake, "platform-health")}, "health", "dev")
+			deployed := filepath.Join(e.temp, "rollback")
+			if err := os.MkdirAll(deployed, 0o750); err != nil {
+				t.Fatal(err)
+			}
+			r := e.script("stack.sh", []string{"PLATFORM_BIN=" + filepath.Join(e.fake, "platform-health")}, "health", "dev", deployed)
 			if want := map[string]int{"0": 0, "5": 5, "2": 2}[status]; r.code != want {
 				t.Fatalf("exit %d, want %d\n%s", r.code, want, r.stderr)
 			}
 			args, _ := os.ReadFile(filepath.Join(e.fake, "platform.log"))
-			if !strings.HasPrefix(string(args), "health --stack dev --outputs ") {
+			if !strings.HasPrefix(string(args), "health --stack dev --outputs ") || !strings.HasSuffix(strings.TrimSpace(string(args)), " --dir "+deployed) {
 				t.Errorf("platform called with %q", args)
 			}
 			seen, _ := os.ReadFile(filepath.Join(e.fake, "outputs-seen.json"))
