@@ -26,7 +26,7 @@ const (
   platform diff --stack <a> --stack <b> [--json]
   platform graph --stack <name>
   platform guard --engine-preview <pulumi-preview.json> --stack <name> [--approved <pulumi-preview.json>]
-  platform health --stack <name> --outputs <file> [--namespaces <a,b>] [--retries <n>] [--interval <d>] [--timeout <d>]
+  platform health --stack <name> --outputs <file> [--outputs <file>] [--dir <path>] [--retries <n>] [--interval <d>] [--timeout <d>] [--probe-image <ref@sha256:…>]
   platform version`
 )
 
