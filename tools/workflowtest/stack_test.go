@@ -367,3 +367,19 @@ func TestPreviewOfAMissingLayer(t *testing.T) {
 		t.Errorf("summary %q", b)
 	}
 }
+
+// The real `platform health`, called as stack.sh calls it (both layers' outputs merged, --dir the
+// checkout deployed): outputs without a kubeconfig fail at once with exit 5, passed through.
+func TestHealthWithTheRealCommand(t *testing.T) {
+	e := newEnv(t)
+	e.fakeFile("outputs-aws.json", `{"region": "eu-west-1"}`)
+	e.fakeFile("outputs-services.json", `{}`)
+	deployed, err := filepath.Abs(repoRoot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := e.script("stack.sh", nil, "health", "dev", deployed)
+	if r.code != 5 || !strings.Contains(r.stdout, "FAIL  cluster") || !strings.Contains(r.stdout, "output kubeconfig is missing") {
+		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+}
