@@ -209,7 +209,6 @@ func check(file, path string, n *yaml.Node, t reflect.Type) error {
 	}
 }
 
-
 func describe(n *yaml.Node) string {
 	switch n.Kind {
 	case yaml.MappingNode:
