@@ -112,7 +112,7 @@ func (v Violation) Blocking() bool { return v.Enforcement == Mandatory && !v.Wai
 
 // Rules is every rule, in id order. Each area keeps its rules in its own file.
 var Rules = sortedRules(networkRules, eksRules, computeRules, ecrRules, kmsRules, logsRules,
-	iamRules, helmRules, acmRules, cloudflareRules, secretsRules, protectionRules, dnsRules)
+	iamRules, helmRules, acmRules, cloudflareRules, secretsRules, protectionRules, dnsRules, dataRules)
 
 func sortedRules(lists ...[]Rule) []Rule {
 	var out []Rule

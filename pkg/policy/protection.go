@@ -14,6 +14,11 @@ var StatefulTypes = []string{
 	TypeSecret,
 	TypeBackupVault,
 	TypeCertificate,
+	// the offerings: a database's data, a cache's data (its snapshots go with it), a queue's
+	// messages
+	TypeRDSInstance,
+	TypeElastiCacheReplicationGroup,
+	TypeSQSQueue,
 }
 
 // IsStatefulType reports whether a type is in StatefulTypes.

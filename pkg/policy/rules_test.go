@@ -119,7 +119,7 @@ func ruleCases() []ruleCase {
 	}
 	adminPolicy := with(rolePolicy, "policy", `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}`)
 
-	return []ruleCase{
+	return append([]ruleCase{
 		{"vpc with a flow log that depends on it", "FM-NET-001", Production, vpc, []Resource{flowLog}, false},
 		{"flow log in the same component, vpcId unknown", "FM-NET-001", Production, vpc, []Resource{{URN: "fl", Type: TypeFlowLog, Parent: parentURN, Inputs: m{"vpcId": Unknown}}}, false},
 		{"vpc without a flow log", "FM-NET-001", Production, vpc, nil, true},
@@ -250,7 +250,7 @@ func ruleCases() []ruleCase {
 		{"unprotected sql server host in production", "FM-PROT-001", Production, sqlHost, nil, true},
 		{"unprotected instance with a data volume", "FM-PROT-001", Production, res(TypeInstance, "production-app", m{}), []Resource{res(TypeVolumeAttachment, "production-app-data", m{"deviceName": "/dev/sdf"}, urn(TypeInstance, "production-app"))}, true},
 		{"unprotected cluster, key, volume, secret, certificate", "FM-PROT-001", Production, cert, nil, true},
-	}
+	}, dataRuleCases()...)
 }
 
 func TestRules(t *testing.T) {
@@ -340,7 +340,10 @@ func TestRulesTolerateMissingAndUnknownInputs(t *testing.T) {
 			"enableKeyRotation": Unknown, "retentionInDays": Unknown, "policy": Unknown, "validationMethod": Unknown,
 			"options": Unknown, "name": Unknown, "kmsKeyId": Unknown, "ingress": Unknown, "egress": Unknown,
 			"description": Unknown, "cidrIpv4": Unknown, "fromPort": Unknown, "toPort": Unknown, "ipProtocol": Unknown,
-			"mapPublicIpOnLaunch": Unknown, "blockDeviceMappings": Unknown, "ebsBlockDevices": Unknown, "monitoring": Unknown},
+			"mapPublicIpOnLaunch": Unknown, "blockDeviceMappings": Unknown, "ebsBlockDevices": Unknown, "monitoring": Unknown,
+			"storageEncrypted": Unknown, "iamDatabaseAuthenticationEnabled": Unknown, "deletionProtection": Unknown, "multiAz": Unknown,
+			"backupRetentionPeriod": Unknown, "transitEncryptionEnabled": Unknown, "atRestEncryptionEnabled": Unknown,
+			"automaticFailoverEnabled": Unknown, "kmsMasterKeyId": Unknown, "redrivePolicy": Unknown, "tags": Unknown},
 		{"vpcConfig": 3, "ingress": "x", "policy": "{not json", "blockDeviceMappings": l{1, "x", nil}, "ebsBlockDevices": m{"encrypted": true}},
 	}
 	for _, r := range Rules {

@@ -32,4 +32,9 @@ const (
 	TypeBackupVault                 = "aws:backup/vault:Vault"
 	TypeRoute53Zone                 = "aws:route53/zone:Zone"
 	TypeResolverQueryLogAssociation = "aws:route53/resolverQueryLogConfigAssociation:ResolverQueryLogConfigAssociation"
+	TypeRDSInstance                 = "aws:rds/instance:Instance"
+	TypeRDSSubnetGroup              = "aws:rds/subnetGroup:SubnetGroup"
+	TypeElastiCacheReplicationGroup = "aws:elasticache/replicationGroup:ReplicationGroup"
+	TypeSQSQueue                    = "aws:sqs/queue:Queue"
+	TypeSQSRedrivePolicy            = "aws:sqs/redrivePolicy:RedrivePolicy"
 )
