@@ -6,10 +6,10 @@ import (
 	"net/netip"
 	"regexp"
 	"slices"
-	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/flowmart/platform/pkg/alarmtopic"
 	"github.com/flowmart/platform/pkg/dnsname"
 	"github.com/flowmart/platform/pkg/ec2host"
 	"github.com/flowmart/platform/pkg/fielderr"
@@ -429,21 +429,7 @@ const (
 
 var namePrefixRe = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 
-func (s AlarmSubscription) validate() error {
-	switch s.Protocol {
-	case ProtocolEmail:
-		if at := strings.Index(s.Endpoint, "@"); at < 1 || at == len(s.Endpoint)-1 || strings.ContainsAny(s.Endpoint, " \t") {
-			return fielderr.New("Endpoint", "%q is not an e-mail address", s.Endpoint)
-		}
-	case ProtocolHTTPS:
-		if !strings.HasPrefix(s.Endpoint, "https://") || len(s.Endpoint) == len("https://") {
-			return fielderr.New("Endpoint", "%q is not an https:// URL with a host", s.Endpoint)
-		}
-	default:
-		return fielderr.New("Protocol", "%q is not one of email, https", s.Protocol)
-	}
-	return nil
-}
+func (s AlarmSubscription) validate() error { return alarmtopic.Subscription(s).Validate() }
 
 // drive is one of the four SQL Server volumes: where it is attached and what Windows calls it.
 type drive struct {

@@ -1,17 +1,15 @@
 package sqlserver
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ssm"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/flowmart/platform/pkg/alarmtopic"
 	"github.com/flowmart/platform/pkg/arn"
 )
 
@@ -146,10 +144,10 @@ func (h *SQLServerHost) monitoringAgent(ctx *pulumi.Context) error {
 }
 
 // subscriptionName names a subscription by its protocol and a hash of its endpoint, so the list can
-// be reordered without replacing subscriptions.
+// be reordered without replacing subscriptions (alarmtopic.Subscription.ChildName, less the
+// topic's name).
 func subscriptionName(s AlarmSubscription) string {
-	sum := sha256.Sum256([]byte(s.Endpoint))
-	return s.Protocol + "-" + hex.EncodeToString(sum[:])[:8]
+	return strings.TrimPrefix(alarmtopic.Subscription(s).ChildName(""), "-")
 }
 
 // alarm is one CloudWatch alarm of the host.
@@ -187,25 +185,21 @@ type alarm struct {
 // of every attempt.
 func (h *SQLServerHost) alarms(ctx *pulumi.Context) error {
 	name := h.name + "-alarms"
-	topic, err := sns.NewTopic(ctx, name, &sns.TopicArgs{
-		Name:           pulumi.String(h.physicalName() + "-alarms"),
-		DisplayName:    pulumi.String("SQL Server " + h.name),
-		KmsMasterKeyId: h.keyARN,
-		Tags:           h.tags(name),
+	subs := make([]alarmtopic.Subscription, len(h.args.AlarmSubscriptions))
+	for i, s := range h.args.AlarmSubscriptions {
+		subs[i] = alarmtopic.Subscription(s)
+	}
+	topic, err := alarmtopic.New(ctx, name, alarmtopic.Args{
+		Name:          h.physicalName() + "-alarms",
+		DisplayName:   "SQL Server " + h.name,
+		KMSKeyARN:     h.keyARN,
+		Tags:          h.tags(name),
+		Subscriptions: subs,
 	}, h.opts...)
 	if err != nil {
 		return err
 	}
 	h.topic = topic
-	for _, s := range h.args.AlarmSubscriptions {
-		if _, err := sns.NewTopicSubscription(ctx, name+"-"+subscriptionName(s), &sns.TopicSubscriptionArgs{
-			Topic:    topic.Arn,
-			Protocol: pulumi.String(s.Protocol),
-			Endpoint: pulumi.String(s.Endpoint),
-		}, h.opts...); err != nil {
-			return err
-		}
-	}
 	id := h.Instance.ID().ToStringOutput()
 	list := []alarm{
 		{"cpu", "CPU above 80% for 15 minutes", "AWS/EC2", "CPUUtilization", "Average", "GreaterThanThreshold",
