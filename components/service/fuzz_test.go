@@ -30,7 +30,9 @@ var fuzzStrings = []func(a *ServiceArgs, s string){
 	func(a *ServiceArgs, s string) { a.ClusterARN = pulumi.String(s) },
 	func(a *ServiceArgs, s string) { a.Resources[0].Name = s },
 	func(a *ServiceArgs, s string) { a.Resources[0].Kind = s },
-	func(a *ServiceArgs, s string) { a.Resources[0].Attributes = map[string]pulumi.StringInput{s: pulumi.String(s)} },
+	func(a *ServiceArgs, s string) {
+		a.Resources[0].Attributes = map[string]pulumi.StringInput{s: pulumi.String(s)}
+	},
 	func(a *ServiceArgs, s string) { a.AccessPolicy = pulumi.String(s) },
 }
 
