@@ -35,11 +35,16 @@ func (l Layer) Project() string {
 }
 
 // Program is the layer's Pulumi program.
-func (l Layer) Program() pulumi.RunFunc {
+func (l Layer) Program() pulumi.RunFunc { return l.ProgramWith("") }
+
+// ProgramWith is the layer's program reading the service manifests in servicesDir; empty finds
+// services/ from the working directory (manifests.Dir), as Program does.
+func (l Layer) ProgramWith(servicesDir string) pulumi.RunFunc {
+	load := manifestsIn(servicesDir)
 	if l == ServicesLayer {
-		return RunServices
+		return func(ctx *pulumi.Context) error { return runServices(ctx, load) }
 	}
-	return RunAWS
+	return func(ctx *pulumi.Context) error { return runAWS(ctx, load) }
 }
 
 // BackendOrganization is the organization of every stack of the DIY (S3) backend: "DIY backend
@@ -81,6 +86,9 @@ type awsLayer struct {
 	VPCID, VPCCIDR      pulumi.StringInput
 	// CertificateARN is the environment's validated certificate (the load balancers').
 	CertificateARN pulumi.StringInput
+	// Offerings are the services' entries (outOfferings), by service; empty when the AWS layer
+	// has none (deployed by a program older than the offerings): an optional input.
+	Offerings pulumi.MapOutput
 }
 
 // readAWSLayer reads the AWS layer of stack through a StackReference and fails, on one line, on
@@ -113,7 +121,21 @@ func readAWSLayer(ctx *pulumi.Context, stack string) (*awsLayer, error) {
 		// from it waits for the reference (and so, offline, for the whole AWS layer).
 		values[key] = ref.GetStringOutput(pulumi.String(key))
 	}
+	// Optional: per-service entries. A missing one reads as none; one of another shape fails.
+	offerings := pulumi.Map{}.ToMapOutput()
+	if d, err := ref.GetOutputDetails(outOfferings); err != nil {
+		return nil, fmt.Errorf("stack %s: output %s: %w", name, outOfferings, err)
+	} else if v := firstNonNil(d.Value, d.SecretValue); v != nil {
+		if _, ok := v.(map[string]any); !ok {
+			return nil, fmt.Errorf("stack %s: output %s is a %T, want a map of services: deploy the AWS layer of this program version first", name, outOfferings, v)
+		}
+		offerings = ref.GetOutput(pulumi.String(outOfferings)).ApplyT(func(v any) map[string]any {
+			m, _ := v.(map[string]any)
+			return m
+		}).(pulumi.MapOutput)
+	}
 	return &awsLayer{
+		Offerings:            offerings,
 		ClusterName:          values[outClusterName],
 		ClusterARN:           values[outClusterARN],
 		Endpoint:             values[outClusterEndpoint],
@@ -142,4 +164,13 @@ func kubernetesProvider(ctx *pulumi.Context, cfg *config.Config, layer *awsLayer
 		Profile:              ca.KubeconfigProfile,
 	})
 	return p, err
+}
+
+func firstNonNil(vs ...any) any {
+	for _, v := range vs {
+		if v != nil {
+			return v
+		}
+	}
+	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/flowmart/platform/pkg/policy"
 	"github.com/flowmart/platform/pkg/preview"
 	"github.com/flowmart/platform/stacks/config"
+	"github.com/flowmart/platform/stacks/manifests"
 )
 
 // Preview loads a stack's files, validates its configuration before any resource is registered,
@@ -38,7 +39,11 @@ func Preview(dir, stack, configFile string) (*preview.Document, error) {
 	if err != nil {
 		return nil, err
 	}
-	doc, err := Offline(preview.Options{Project: sf.Project, Stack: stack, Config: values, SecretKeys: secretKeys})
+	servicesDir, err := manifests.FindDir(projectDir)
+	if err != nil {
+		return nil, err
+	}
+	doc, err := offline(preview.Options{Project: sf.Project, Stack: stack, Config: values, SecretKeys: secretKeys}, servicesDir)
 	if err != nil {
 		return nil, err
 	}
@@ -52,10 +57,13 @@ func Preview(dir, stack, configFile string) (*preview.Document, error) {
 // the AWS layer's outputs of the same run (preview.RunLayers). o.Project is ignored: each layer
 // runs as its own project, with the configuration of o (keys in the flowmart-platform
 // namespace).
-func Offline(o preview.Options) (*preview.Document, error) {
+func Offline(o preview.Options) (*preview.Document, error) { return offline(o, "") }
+
+// offline is Offline with the service manifests of servicesDir (empty: manifests.Dir).
+func offline(o preview.Options, servicesDir string) (*preview.Document, error) {
 	layers := make([]preview.Layer, 0, len(Layers))
 	for _, l := range Layers {
-		layers = append(layers, preview.Layer{Name: string(l), Project: l.Project(), Program: l.Program()})
+		layers = append(layers, preview.Layer{Name: string(l), Project: l.Project(), Program: l.ProgramWith(servicesDir)})
 	}
 	o.Organization = BackendOrganization
 	return preview.RunLayers(layers, o)

@@ -22,7 +22,10 @@ import (
 // RunAWS is the Pulumi program of the AWS layer of every stack (main.go at the repository root).
 // Nothing in it talks to the Kubernetes API: a GitHub-hosted runner deploys it with AWS (and
 // Cloudflare) APIs alone.
-func RunAWS(ctx *pulumi.Context) error {
+func RunAWS(ctx *pulumi.Context) error { return runAWS(ctx, manifestsIn("")) }
+
+// runAWS is the AWS layer with the service manifests load gives.
+func runAWS(ctx *pulumi.Context, load manifestLoader) error {
 	cfg, err := config.Load(ctx)
 	if err != nil {
 		return err
@@ -69,6 +72,12 @@ func RunAWS(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
+	// The services/*.yaml manifests: each team's paging topic, offerings, discovery entries and
+	// Pod Identity role (stacks/offerings.go).
+	ps, err := newPlatformServices(ctx, cfg, load, net, cl, opts)
+	if err != nil {
+		return err
+	}
 
 	ctx.Export("environment", pulumi.String(string(cfg.Environment)))
 	ctx.Export("region", pulumi.String(cfg.Region))
@@ -78,6 +87,7 @@ func RunAWS(ctx *pulumi.Context) error {
 	exportRegistry(ctx, reg)
 	exportCertificate(ctx, cert)
 	exportHosts(ctx, net, sql, gw)
+	exportPlatformServices(ctx, ps)
 	return nil
 }
 
@@ -85,7 +95,10 @@ func RunAWS(ctx *pulumi.Context) error {
 // (cluster-services/main.go): the platform add-ons, their routes and the DNS records of the
 // platform hosts, on the cluster the AWS layer of the same stack created. It runs where the
 // cluster's API is reachable: the in-VPC runner, or a desk on the VPN.
-func RunServices(ctx *pulumi.Context) error {
+func RunServices(ctx *pulumi.Context) error { return runServices(ctx, manifestsIn("")) }
+
+// runServices is the services layer with the service manifests load gives.
+func runServices(ctx *pulumi.Context, load manifestLoader) error {
 	cfg, err := config.Load(ctx)
 	if err != nil {
 		return err
@@ -114,6 +127,10 @@ func RunServices(ctx *pulumi.Context) error {
 		Name: layer.ClusterName, ARN: layer.ClusterARN, TerminationQueueURL: layer.TerminationQueueURL, Provider: k8s,
 	}, layer, opts, cf)
 	if err != nil {
+		return err
+	}
+	// Each service's namespace and <service>-platform ConfigMap (stacks/offerings_services.go).
+	if err := newServiceConfigMaps(ctx, cfg, load, layer.Offerings, k8s, pa); err != nil {
 		return err
 	}
 	exportAddons(ctx, pa)

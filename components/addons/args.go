@@ -48,6 +48,10 @@ var APISIXModes = []APISIXMode{APISIXStandalone, APISIXEtcd}
 // platformNamespaces are the namespaces of the add-ons, which routes may not take over.
 var platformNamespaces = []string{nsKubeSystem, nsIngress, nsArgoCD, nsAPISIX, nsKeycloak, nsCNPG, nsMonitoring, nsLogging}
 
+// PlatformNamespaces returns the namespaces of the add-ons: no service (services/*.yaml) may run
+// in one, and the platform owns them.
+func PlatformNamespaces() []string { return slices.Clone(platformNamespaces) }
+
 // ReservedHosts are the host labels under Domain the component uses itself: auth is Keycloak's
 // public login host, auth-admin its admin console (internal only).
 var ReservedHosts = []string{"argocd", "api", "auth", "auth-admin", "grafana"}

@@ -5,6 +5,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/flowmart/platform/pkg/alarmtopic"
 	"github.com/flowmart/platform/pkg/iampolicy"
 	"github.com/flowmart/platform/pkg/kmskey"
 	"github.com/flowmart/platform/pkg/protect"
@@ -13,11 +14,7 @@ import (
 // cloudWatchAlarmsStatement lets CloudWatch encrypt alarm notifications for the KMS-encrypted SNS
 // topic: CloudWatch calls KMS as itself, so the key policy must name it (Amazon SNS Developer
 // Guide, "Enable compatibility between event sources from AWS services and encrypted topics").
-var cloudWatchAlarmsStatement = iampolicy.Statement{
-	Sid: "CloudWatchAlarmsToEncryptedTopic", Effect: "Allow",
-	Principal: map[string]any{"Service": "cloudwatch.amazonaws.com"},
-	Action:    []string{"kms:Decrypt", "kms:GenerateDataKey*"}, Resource: []string{"*"},
-}
+var cloudWatchAlarmsStatement = alarmtopic.CloudWatchKeyStatement
 
 // KeyPolicy is the policy of the key the host creates: the platform's key policy (kmskey: the
 // account's IAM policies decide who uses it), and CloudWatch may encrypt alarm notifications for

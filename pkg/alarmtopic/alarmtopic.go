@@ -13,6 +13,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/flowmart/platform/pkg/fielderr"
+	"github.com/flowmart/platform/pkg/iampolicy"
 )
 
 // Subscription protocols: SNS's "email" (confirmed by the mailbox's owner) and "https"
@@ -52,6 +53,16 @@ func (s Subscription) Validate() error {
 func (s Subscription) ChildName(topic string) string {
 	sum := sha256.Sum256([]byte(s.Endpoint))
 	return topic + "-" + s.Protocol + "-" + hex.EncodeToString(sum[:])[:8]
+}
+
+// CloudWatchKeyStatement is the key policy statement that lets CloudWatch alarms publish to a
+// topic encrypted with the key: CloudWatch calls KMS as itself, so the key policy must name it
+// (Amazon SNS Developer Guide, "Enable compatibility between event sources from AWS services and
+// encrypted topics", https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services).
+var CloudWatchKeyStatement = iampolicy.Statement{
+	Sid: "CloudWatchAlarmsToEncryptedTopic", Effect: "Allow",
+	Principal: map[string]any{"Service": "cloudwatch.amazonaws.com"},
+	Action:    []string{"kms:Decrypt", "kms:GenerateDataKey*"}, Resource: []string{"*"},
 }
 
 // Args are a topic's settings.
