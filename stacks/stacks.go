@@ -65,6 +65,10 @@ func RunAWS(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
+	run, err := newRunner(ctx, cfg, net, cl, opts)
+	if err != nil {
+		return err
+	}
 
 	ctx.Export("environment", pulumi.String(string(cfg.Environment)))
 	ctx.Export("region", pulumi.String(cfg.Region))
@@ -74,6 +78,7 @@ func RunAWS(ctx *pulumi.Context) error {
 	exportRegistry(ctx, reg)
 	exportCertificate(ctx, cert)
 	exportHosts(ctx, net, sql, gw)
+	exportRunner(ctx, run)
 	return nil
 }
 
