@@ -1,6 +1,7 @@
 package stacks
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -407,8 +408,20 @@ func servicesKubeconfig(t *testing.T, env string) string {
 
 // A preview or drift job sets PLATFORM_ASSUME_ROLE_ARN to its own role: the services layer's
 // kubeconfig then signs its tokens as that role (the one with a read-only access entry), never as
-// the deploy role the job cannot assume; without the variable it is config assumeRoleArn's.
+// the deploy role the job cannot assume; without the variable it is config assumeRoleArn's. Only
+// the user's exec arguments change: the clusters and contexts stay the deploy's, so the
+// kubernetes provider plans an update of itself, never a replacement of every Kubernetes
+// resource (pulumi-kubernetes' DiffConfig replaces "iff the active cluster in the kubeconfig
+// changes": pulumi/pulumi-kubernetes provider/pkg/provider/provider.go, DiffConfig).
 func TestServicesKubeconfigAssumesTheJobsRole(t *testing.T) {
+	clusterPart := func(kc string) string {
+		var v map[string]any
+		if err := json.Unmarshal([]byte(kc), &v); err != nil {
+			t.Fatalf("kubeconfig is not JSON: %v", err)
+		}
+		b, _ := json.Marshal([]any{v["clusters"], v["contexts"], v["current-context"]})
+		return string(b)
+	}
 	for _, env := range envs {
 		sf, err := preview.LoadStackFile("..", env, "")
 		if err != nil {
@@ -424,6 +437,8 @@ func TestServicesKubeconfigAssumesTheJobsRole(t *testing.T) {
 			"arn:aws:iam::" + account + ":role/" + cicd.DriftRoleName(identityName),
 			"", // a deploy
 		} {
+			t.Setenv(AssumeRoleEnv, "")
+			deployClusters := clusterPart(servicesKubeconfig(t, env))
 			t.Setenv(AssumeRoleEnv, role)
 			want := role
 			if role == "" {
@@ -432,6 +447,9 @@ func TestServicesKubeconfigAssumesTheJobsRole(t *testing.T) {
 			kc := servicesKubeconfig(t, env)
 			if !strings.Contains(kc, `"--role-arn","`+want+`"`) {
 				t.Errorf("%s, %s=%q: the kubeconfig does not assume %s:\n%s", env, AssumeRoleEnv, role, want, kc)
+			}
+			if got := clusterPart(kc); got != deployClusters || !strings.Contains(got, "https://") {
+				t.Errorf("%s, %s=%q: the kubeconfig's clusters changed:\n%s\nthe deploy's\n%s", env, AssumeRoleEnv, role, got, deployClusters)
 			}
 			if role != "" && strings.Contains(kc, deployRole) {
 				t.Errorf("%s, %s=%q: the kubeconfig still names the deploy role %s", env, AssumeRoleEnv, role, deployRole)
