@@ -4,6 +4,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/flowmart/platform/components/runner"
+	"github.com/flowmart/platform/pkg/arn"
 )
 
 // KeyRunner is the in-VPC CI runner's key.
@@ -80,7 +81,8 @@ func (c *Config) validateRunner() error {
 	return nil
 }
 
-// validateRunnerComponent runs the Runner's own Validate with stand-ins for the wired inputs.
+// validateRunnerComponent runs the Runner's own Validate with stand-ins for the wired inputs,
+// then the stack's rule on the connection's account.
 func (c *Config) validateRunnerComponent() error {
 	if !c.Runner.On() {
 		return nil
@@ -89,6 +91,11 @@ func (c *Config) validateRunnerComponent() error {
 	a.VPCID, a.VPCCIDR, a.SubnetIDs = standIn, standIn, pulumi.StringArray{standIn}
 	if err := a.Validate(RunnerProjectName(c.Stack)); err != nil {
 		return runnerSection.keyError(err)
+	}
+	// a stack touches its own account only (allowedAccountIds): the connection is one of its
+	// resources, made and approved there
+	if p, err := arn.Parse(c.Runner.ConnectionARN); err == nil && p.AccountID != c.AccountID {
+		return errorf(KeyRunner+".connectionArn", "%q is in account %s, not in accountId %s (make and approve the connection in the stack's own account)", c.Runner.ConnectionARN, p.AccountID, c.AccountID)
 	}
 	return nil
 }

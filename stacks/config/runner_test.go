@@ -49,6 +49,7 @@ func TestRunnerValidation(t *testing.T) {
 		{"repository valid", `{"repository":"flowmart/platform.infra",` + conn + `}`, "", ""},
 		{"connectionArn missing", `{` + repo + `}`, "runner.connectionArn", "required key is missing"},
 		{"connectionArn not a connection", `{` + repo + `,"connectionArn":"arn:aws:iam::111122223333:role/x"}`, "runner.connectionArn", `"arn:aws:iam::111122223333:role/x" is not a CodeConnections connection ARN`},
+		{"connectionArn in another account", `{` + repo + `,"connectionArn":"arn:aws:codeconnections:eu-west-1:777788889999:connection/6c2e8f41-d53a-47b9-a0e6-19f4b8c3d275"}`, "runner.connectionArn", `is in account 777788889999, not in accountId 111122223333`},
 		{"connectionArn codestar-connections", `{` + repo + `,"connectionArn":"arn:aws:codestar-connections:eu-west-1:111122223333:connection/3f6b2c1e-8a4d-4e7b-9c0f-5d2a1b7e6c48"}`, "", ""},
 		{"computeType unknown", `{` + repo + `,` + conn + `,"computeType":"BUILD_LAMBDA_1GB"}`, "runner.computeType", `"BUILD_LAMBDA_1GB" is not a runner compute type (allowed: BUILD_GENERAL1_SMALL`},
 		{"computeType medium", `{` + repo + `,` + conn + `,"computeType":"BUILD_GENERAL1_MEDIUM"}`, "", ""},
