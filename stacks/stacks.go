@@ -1,7 +1,7 @@
 // Package stacks composes the components into one environment, in two Pulumi projects (layers):
 // the AWS layer (RunAWS, the root project flowmart-platform) creates the network, the cluster, the
-// hosts, the registry, the certificate and the alarm pager with AWS APIs alone, and exports what
-// the cluster-services layer needs; the cluster-services layer (RunServices, the project
+// hosts, the registry, the certificate, the alarm pager and the in-VPC CI runner with AWS APIs
+// alone, and exports what the cluster-services layer needs; the cluster-services layer (RunServices, the project
 // flowmart-platform-services in cluster-services/) reads those outputs through a StackReference
 // and installs the platform add-ons and their DNS records on the cluster. Each layer loads and
 // validates the stack's configuration (one stack file for both), creates its own explicit
