@@ -7,6 +7,8 @@ import (
 	"strconv"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/flowmart/platform/components/cicd"
 )
 
 // project is the bootstrap's Pulumi project; its config keys are namespaced by it.
@@ -22,10 +24,9 @@ const (
 	keyStateBucketName    = "stateBucketName"
 	keyNoncurrentDays     = "stateNoncurrentVersionDays"
 	keyOIDCProviderARN    = "oidcProviderArn"
-	keyDriftBranch        = "driftBranch"
 	keyProtectIdentity    = "protectIdentity"
 	keyTags               = "tags"
-	defaultNamePrefix     = "flowmart"
+	defaultNamePrefix     = cicd.PlatformNamePrefix
 	defaultNoncurrentDays = 90
 )
 
@@ -33,7 +34,7 @@ const (
 var configKeys = map[string]string{
 	keyAccountID: "string", keyRegion: "string", keyRepository: "string", keyEnvironments: "array",
 	keyNamePrefix: "string", keyStateBucketName: "string", keyNoncurrentDays: "integer",
-	keyOIDCProviderARN: "string", keyDriftBranch: "string", keyProtectIdentity: "boolean", keyTags: "object",
+	keyOIDCProviderARN: "string", keyProtectIdentity: "boolean", keyTags: "object",
 }
 
 // config is the bootstrap's typed configuration, defaults applied.
@@ -47,7 +48,6 @@ type config struct {
 	StateBucketName string
 	NoncurrentDays  int
 	OIDCProviderARN string
-	DriftBranch     string
 	ProtectIdentity bool
 	Tags            map[string]string
 }
@@ -65,8 +65,8 @@ var (
 	providerRe   = regexp.MustCompile(`^arn:aws:iam::[0-9]{12}:oidc-provider/token\.actions\.githubusercontent\.com$`)
 )
 
-// loadConfig reads and validates the stack's configuration. Repository, environments and the
-// drift branch are checked again, in full, by cicd.DeployIdentity.
+// loadConfig reads and validates the stack's configuration. Repository and environments are
+// checked again, in full, by cicd.DeployIdentity.
 func loadConfig(ctx *pulumi.Context) (*config, error) {
 	get := func(key string) (string, bool) { return ctx.GetConfig(project + ":" + key) }
 	c := &config{Stack: ctx.Stack(), NamePrefix: defaultNamePrefix, NoncurrentDays: defaultNoncurrentDays, ProtectIdentity: true}
@@ -126,9 +126,6 @@ func loadConfig(ctx *pulumi.Context) (*config, error) {
 			return nil, &configError{keyOIDCProviderARN, fmt.Sprintf("%q is not the ARN of a GitHub OIDC provider (arn:aws:iam::<account>:oidc-provider/token.actions.githubusercontent.com)", v)}
 		}
 		c.OIDCProviderARN = v
-	}
-	if v, ok := get(keyDriftBranch); ok {
-		c.DriftBranch = v
 	}
 	if v, ok := get(keyProtectIdentity); ok {
 		b, err := strconv.ParseBool(v)

@@ -5,7 +5,9 @@
 //   - the S3 bucket of the Pulumi state: versioned, SSE-KMS with a rotating key, public access
 //     blocked, TLS-only bucket policy, old versions expired, bucket and key protected;
 //   - the deploy identity (components/cicd): the GitHub OIDC provider, a deploy role and a CI push
-//     role per GitHub Environment, read-only roles for pull requests and the drift check.
+//     role per GitHub Environment, read-only roles for previews and the drift check, and per
+//     environment the secrets provider key (alias/flowmart-secrets-<environment>, which the stack
+//     files' secretsprovider names) and the workload boundary (flowmart-workload-boundary-<environment>).
 //
 // Its outputs are what the repository's GitHub variables hold (backendUrl, deployRoleArns, ...);
 // ciPushRoleArns are what the platform stack files' registry.ciPushRoleArn name (kept in step by
@@ -52,6 +54,11 @@ func run(ctx *pulumi.Context) error {
 	envs := make([]cicd.Environment, len(c.Environments))
 	for i, e := range c.Environments {
 		envs[i] = cicd.Environment{Name: e}
+		if e == productionEnvironment {
+			// production's reviewer sees the plan of the exact commit before approving it: the
+			// plan job runs in its own environment with the preview role
+			envs[i].PlanEnvironment = "plan-" + e
+		}
 	}
 	args := &cicd.DeployIdentityArgs{
 		Repository:     c.Repository,
@@ -60,7 +67,6 @@ func run(ctx *pulumi.Context) error {
 		Environments:   envs,
 		StateBucketARN: state.Bucket.Arn,
 		StateKMSKeyARN: state.Key.Arn,
-		DriftBranch:    c.DriftBranch,
 		Protect:        c.ProtectIdentity,
 	}
 	if c.OIDCProviderARN != "" {
@@ -79,5 +85,13 @@ func run(ctx *pulumi.Context) error {
 	ctx.Export("ciPushRoleArns", id.CIPushRoleARNs)
 	ctx.Export("previewRoleArn", id.PreviewRoleARN)
 	ctx.Export("driftRoleArn", id.DriftRoleARN)
+	ctx.Export("secretsProviderUrls", id.SecretsProviderURLs)
+	ctx.Export("secretsKeyArns", id.SecretsKeyARNs)
+	ctx.Export("secretsKeyAliasArns", id.SecretsKeyAliasARNs)
+	ctx.Export("workloadBoundaryArns", id.WorkloadBoundaryARNs)
 	return nil
 }
+
+// productionEnvironment is the environment whose deploys wait for a reviewer, and whose plan is
+// previewed (GitHub Environment plan-production) before the approval.
+const productionEnvironment = "production"

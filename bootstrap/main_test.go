@@ -3,12 +3,14 @@ package main
 import (
 	"encoding/json"
 	"maps"
+	"os"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
+	"gopkg.in/yaml.v3"
 
 	"github.com/flowmart/platform/components/cicd"
 	"github.com/flowmart/platform/pkg/iampolicy"
@@ -161,6 +163,151 @@ func TestPlatformStacksAssumeTheDeployRole(t *testing.T) {
 	}
 }
 
+// Every stack file, the platform's and the bootstrap's, names its environment's KMS secrets
+// provider, the very URL this program exports for that account (the key it creates behind
+// alias/flowmart-secrets-<stack>); no file holds a passphrase's encryptionsalt or an encrypted
+// (secure:) value, which only the old passphrase could read. The raw YAML is read, so a line
+// the workspace loader ignores is caught too.
+func TestStackFilesNameTheirSecretsKey(t *testing.T) {
+	for stack := range accounts {
+		boot, err := runStack(t, stack, true, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if alias := boot.Outputs["secretsKeyAliasArns"].(map[string]string)[stack]; alias != "arn:aws:kms:eu-west-1:"+accounts[stack]+":alias/flowmart-secrets-"+stack {
+			t.Errorf("%s: alias ARN output %q", stack, alias)
+		}
+		want := boot.Outputs["secretsProviderUrls"].(map[string]string)[stack]
+		if want != "awskms://alias/flowmart-secrets-"+stack+"?region=eu-west-1" {
+			t.Errorf("%s: the bootstrap exports the secrets provider %q", stack, want)
+		}
+		for _, path := range []string{"../Pulumi." + stack + ".yaml", "Pulumi." + stack + ".yaml"} {
+			raw, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var file struct {
+				SecretsProvider string         `yaml:"secretsprovider"`
+				EncryptionSalt  string         `yaml:"encryptionsalt"`
+				Config          map[string]any `yaml:"config"`
+			}
+			if err := yaml.Unmarshal(raw, &file); err != nil {
+				t.Fatalf("%s: %v", path, err)
+			}
+			if file.SecretsProvider != want {
+				t.Errorf("%s: secretsprovider %q, want %q", path, file.SecretsProvider, want)
+			}
+			if file.EncryptionSalt != "" || strings.Contains(string(raw), "encryptionsalt") {
+				t.Errorf("%s: a passphrase encryptionsalt is left", path)
+			}
+			if strings.Contains(string(raw), "secure:") {
+				t.Errorf("%s: holds an encrypted value no key of this design can read; re-create it with pulumi config set --secret", path)
+			}
+		}
+	}
+}
+
+// Every role the platform stacks create carries the workload boundary this program makes for
+// that environment, and is named under the environment's prefix: so the deploy role, which may
+// create roles only there and only with that boundary, can create each of them. The stacks'
+// SSM parameters are all String (the drift role reads them back; it may read no SecureString).
+func TestPlatformRolesCarryTheBoundary(t *testing.T) {
+	for stack := range accounts {
+		boot, err := runStack(t, stack, true, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		boundary := boot.Outputs["workloadBoundaryArns"].(map[string]string)[stack]
+		if boundary != cicd.WorkloadBoundaryARN(accounts[stack], cicd.PlatformNamePrefix, stack) {
+			t.Errorf("%s: boundary output %q", stack, boundary)
+		}
+		platform, err := stacks.Preview("..", stack, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		roles := platform.Find("aws:iam/role:Role")
+		if len(roles) == 0 {
+			t.Fatalf("%s: no role", stack)
+		}
+		for _, r := range roles {
+			if r.Inputs["permissionsBoundary"] != boundary {
+				t.Errorf("%s: role %s has the boundary %v, want %s", stack, r.Name, r.Inputs["permissionsBoundary"], boundary)
+			}
+			name, _ := r.Inputs["name"].(string)
+			if name == "" {
+				name = r.Name // auto-named: the resource name and a suffix
+			}
+			if !strings.HasPrefix(name, stack+"-") {
+				t.Errorf("%s: role %s is outside the deploy role's prefix %s-", stack, name, stack)
+			}
+		}
+		for _, p := range platform.Find("aws:ssm/parameter:Parameter") {
+			if p.Inputs["type"] != "String" {
+				t.Errorf("%s: parameter %s is %v, not String", stack, p.Name, p.Inputs["type"])
+			}
+		}
+	}
+}
+
+// actionCovered reports whether an IAM action pattern of a policy is inside one of the patterns
+// (IAM compares actions case-insensitively; a pattern's * matches any run of characters). A
+// statement's own wildcard ("logs:Describe*") is covered only by a pattern that covers every
+// action it could match, which a pattern ending in the same or a shorter prefix and * does.
+func actionCovered(action string, patterns []string) bool {
+	action = strings.ToLower(action)
+	for _, p := range patterns {
+		p = strings.ToLower(p)
+		if prefix, ok := strings.CutSuffix(p, "*"); ok && !strings.Contains(prefix, "*") {
+			if strings.HasPrefix(strings.TrimSuffix(action, "*"), prefix) {
+				return true
+			}
+			continue
+		}
+		if p == action {
+			return true
+		}
+	}
+	return false
+}
+
+// The workload boundary allows what the platform's workload roles are given: every action of
+// every inline policy of a role of every stack's graph is inside the boundary's allowed actions,
+// so no workload loses a permission to the boundary (the AWS managed policies the stacks attach
+// are read by the boundary's comment, not here: their text is not in the graph).
+func TestBoundaryAllowsTheWorkloadPolicies(t *testing.T) {
+	allowed := append(slices.Clone(cicd.WorkloadActions), "iam:CreateServiceLinkedRole", "iam:PassRole")
+	for stack := range accounts {
+		platform, err := stacks.Preview("..", stack, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		policies := platform.Find("aws:iam/rolePolicy:RolePolicy")
+		if len(policies) == 0 {
+			t.Fatalf("%s: no role policy", stack)
+		}
+		for _, p := range policies {
+			for _, st := range parsePolicy(t, p).Statement {
+				if st.Effect != "Allow" {
+					continue
+				}
+				for _, a := range st.Action {
+					if !actionCovered(a, allowed) {
+						t.Errorf("%s: %s allows %s, which the workload boundary does not", stack, p.Name, a)
+					}
+				}
+			}
+		}
+	}
+	for _, c := range []struct {
+		action string
+		want   bool
+	}{{"logs:PutLogEvents", true}, {"logs:Describe*", true}, {"logs:*", false}, {"ec2:DescribeVpcs", true}, {"iam:CreateRole", false}, {"s3:GetObject", false}} {
+		if got := actionCovered(c.action, allowed); got != c.want {
+			t.Errorf("actionCovered(%s) = %v", c.action, got)
+		}
+	}
+}
+
 // roleNames returns the IAM names of the roles in a graph: the name input, or for a role Pulumi
 // names, its resource name followed by the pattern of the suffix auto-naming adds.
 func roleNames(doc *preview.Document) (named map[string]bool, auto []*regexp.Regexp) {
@@ -244,7 +391,6 @@ func TestOptionalSettings(t *testing.T) {
 		keyStateBucketName:  "shop-state.example",
 		keyNoncurrentDays:   "30",
 		keyOIDCProviderARN:  "arn:aws:iam::777788889999:oidc-provider/token.actions.githubusercontent.com",
-		keyDriftBranch:      "trunk",
 		keyProtectIdentity:  "false",
 		keyEnvironments:     `["production","production-eu"]`,
 		keyTags:             `{"CostCenter":"platform"}`,
@@ -297,7 +443,6 @@ func TestConfigErrors(t *testing.T) {
 		{keyOIDCProviderARN, "arn:aws:iam::777788889999:oidc-provider/example.com", `flowmart-bootstrap:oidcProviderArn: "arn:aws:iam::777788889999:oidc-provider/example.com" is not the ARN of a GitHub OIDC provider`},
 		{keyProtectIdentity, "maybe", `flowmart-bootstrap:protectIdentity: "maybe" is not true or false`},
 		{keyTags, `{"a":1}`, `flowmart-bootstrap:tags: {"a":1} is not an object of strings`},
-		{keyDriftBranch, "feature/*", `DriftBranch: "feature/*" is not a branch name`},
 	}
 	for _, c := range cases {
 		t.Run(c.key+"="+c.value, func(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/flowmart/platform/pkg/preview"
+	"github.com/flowmart/platform/stacks/config"
 )
 
 // The Cloudflare token, given in plain text to the program as the CLI would after decrypting it,
@@ -40,6 +41,57 @@ func TestCloudflareTokenNeverInJSON(t *testing.T) {
 					t.Errorf("%s does not use its layer's Cloudflare provider: %q", r.Name, r.Provider)
 				}
 			}
+		}
+	}
+}
+
+// Without cloudflareApiToken the provider gets no apiToken input at all: the plugin reads
+// CLOUDFLARE_API_TOKEN from its environment, so the token (the edit one of a deploy, the read-only
+// one of a preview) is never in the provider's inputs, the state or the preview; the offline
+// preview and deploy need no token.
+func TestCloudflareTokenFromTheEnvironment(t *testing.T) {
+	sf, err := preview.LoadStackFile("..", "staging", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	values, secretKeys, _ := config.OfflineSecrets(sf.Project, sf.Config, sf.SecretKeys, preview.Secret)
+	const token = "cf-env-token-Jq2vX8-do-not-print"
+	for _, env := range []string{"", token} {
+		t.Setenv(CloudflareTokenEnv, env)
+		for _, deploy := range []bool{false, true} {
+			doc, err := preview.Run(RunAWS, preview.Options{Project: sf.Project, Stack: "staging", Config: values, SecretKeys: secretKeys, Deploy: deploy})
+			if err != nil {
+				t.Fatalf("deploy=%v %s=%q: %v", deploy, CloudflareTokenEnv, env, err)
+			}
+			if p := doc.Get("pulumi:providers:cloudflare", "cloudflare"); p == nil || p.Inputs["apiToken"] != nil {
+				t.Fatalf("deploy=%v: cloudflare provider %+v", deploy, p)
+			}
+			if b, _ := doc.JSON(); bytes.Contains(b, []byte(token)) {
+				t.Fatal("the environment's token appears in the graph")
+			}
+		}
+	}
+}
+
+// Only a real deploy with neither the key nor the variable is refused, with one line naming both.
+func TestCloudflareTokenCheck(t *testing.T) {
+	for _, c := range []struct {
+		hasKey, dryRun, mocks bool
+		env                   string
+		refused               bool
+	}{
+		{false, false, false, "", true},
+		{false, false, false, "token", false},
+		{true, false, false, "", false},
+		{false, true, false, "", false},
+		{false, false, true, "", false},
+	} {
+		err := cloudflareTokenCheck(c.hasKey, c.dryRun, c.mocks, c.env)
+		if (err != nil) != c.refused {
+			t.Errorf("%+v: err = %v", c, err)
+		}
+		if err != nil && (err.Error() != "cloudflareApiToken: is not set and CLOUDFLARE_API_TOKEN is empty: export CLOUDFLARE_API_TOKEN (a token with Zone DNS edit on the zone) or set it with `pulumi config set --secret cloudflareApiToken <token>`") {
+			t.Errorf("error %q", err)
 		}
 	}
 }

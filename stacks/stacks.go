@@ -14,6 +14,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/flowmart/platform/components/cicd"
 	"github.com/flowmart/platform/pkg/tags"
 	"github.com/flowmart/platform/stacks/config"
 )
@@ -24,6 +25,9 @@ import (
 func RunAWS(ctx *pulumi.Context) error {
 	cfg, err := config.Load(ctx)
 	if err != nil {
+		return err
+	}
+	if err := workloadBoundary(ctx, cfg); err != nil {
 		return err
 	}
 	aws, err := awsProvider(ctx, cfg)
@@ -57,7 +61,7 @@ func RunAWS(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
-	cf, err := cloudflareProvider(ctx)
+	cf, err := cloudflareProvider(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -91,6 +95,9 @@ func RunServices(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := workloadBoundary(ctx, cfg); err != nil {
+		return err
+	}
 	aws, err := awsProvider(ctx, cfg)
 	if err != nil {
 		return err
@@ -104,7 +111,7 @@ func RunServices(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
-	cf, err := cloudflareProvider(ctx)
+	cf, err := cloudflareProvider(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -116,6 +123,13 @@ func RunServices(ctx *pulumi.Context) error {
 	}
 	exportAddons(ctx, pa)
 	return nil
+}
+
+// workloadBoundary makes every role a layer creates carry its environment's workload boundary
+// (the bootstrap makes it): the deploy role may create no other. Both layers create roles (the
+// services layer its add-ons' Pod Identity roles).
+func workloadBoundary(ctx *pulumi.Context, cfg *config.Config) error {
+	return ctx.RegisterStackTransformation(cicd.PermissionsBoundary(pulumi.String(cicd.WorkloadBoundaryARN(cfg.AccountID, cicd.PlatformNamePrefix, cfg.Stack))))
 }
 
 // AssumeRoleEnv names the environment variable that, when set, replaces config assumeRoleArn as

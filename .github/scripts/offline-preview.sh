@@ -7,7 +7,8 @@
 # Writes <report-dir>/preview-<stack>.json, policy-<stack>.json, diff-<stack>.txt and
 # summary-<stack>.md; prints preview=<exit status> and diff=<exit status> for $GITHUB_OUTPUT.
 # `platform preview` exits 3 on a blocking policy violation, `platform diff` 4 when a protected or
-# stateful resource would be deleted or replaced (see the README).
+# stateful resource would be deleted or replaced (see the README); diff=7 when the base branch
+# (GOLDEN_REF) has no golden of the stack: the guard fails closed.
 set -uo pipefail
 
 [ $# -eq 2 ] || { echo "usage: offline-preview.sh <stack> <report-dir>" >&2; exit 2; }
@@ -16,24 +17,32 @@ dir=$2
 mkdir -p "$dir"
 platform=${PLATFORM_BIN:-go run ./cmd/platform}
 # The graph is compared with the golden of the branch the pull request goes into (GOLDEN_REF,
-# e.g. origin/main): the pull request's own golden already matches its graph (go test checks it).
+# e.g. origin/main), never with the pull request's own golden (that one matches its graph by
+# construction: go test checks it). No GOLDEN_REF, or no golden there (a new stack, a base without
+# goldens), fails closed: diff=7 and nothing is compared.
+exitNoBaseline=7
 golden="stacks/testdata/$stack.golden.json"
-label=$golden
-if [ -n "${GOLDEN_REF:-}" ]; then
-  if git show "$GOLDEN_REF:$golden" >"$dir/base-$stack.golden.json" 2>/dev/null; then
-    golden="$dir/base-$stack.golden.json"
-    label="$GOLDEN_REF:stacks/testdata/$stack.golden.json"
-  else
-    echo "no $golden at $GOLDEN_REF (a new stack?): comparing with the pull request's own golden" >&2
-  fi
+label="${GOLDEN_REF:-(GOLDEN_REF unset)}:$golden"
+baseline=""
+if [ -z "${GOLDEN_REF:-}" ]; then
+  echo "GOLDEN_REF is not set: no reviewed golden to compare with (fail closed)" >&2
+elif git show "$GOLDEN_REF:$golden" >"$dir/base-$stack.golden.json" 2>/dev/null && [ -s "$dir/base-$stack.golden.json" ]; then
+  baseline="$dir/base-$stack.golden.json"
+else
+  echo "no $golden at $GOLDEN_REF: no reviewed golden to compare with (fail closed)" >&2
 fi
 
 # shellcheck disable=SC2086 # $platform is a command and its arguments
 $platform preview --stack "$stack" --json >"$dir/preview-$stack.json" 2>"$dir/preview-$stack.err"
 preview=$?
-# shellcheck disable=SC2086
-$platform diff --stack "$stack" --against "$golden" >"$dir/diff-$stack.txt" 2>&1
-diff=$?
+if [ -n "$baseline" ]; then
+  # shellcheck disable=SC2086
+  $platform diff --stack "$stack" --against "$baseline" >"$dir/diff-$stack.txt" 2>&1
+  diff=$?
+else
+  echo "no golden graph of $stack at ${GOLDEN_REF:-(GOLDEN_REF unset)}: nothing was compared, the guard fails closed" >"$dir/diff-$stack.txt"
+  diff=$exitNoBaseline
+fi
 
 if jq -e . "$dir/preview-$stack.json" >/dev/null 2>&1; then
   jq --arg stack "$stack" '{stack: $stack, violations: .violations}' "$dir/preview-$stack.json" >"$dir/policy-$stack.json"
@@ -59,6 +68,7 @@ fi
   case $diff in
   0) echo "| Against \`$label\` | $(head -n 1 "$dir/diff-$stack.txt" | sed 's/^Changes from [^:]*: //') |" ;;
   4) echo "| Against \`$label\` | ❌ a protected or stateful resource would be deleted or replaced |" ;;
+  7) echo "| Against \`$label\` | ❌ no golden at the base: nothing to compare with (fails closed) |" ;;
   *) echo "| Against \`$label\` | ❌ diff failed (exit $diff) |" ;;
   esac
   echo

@@ -3,6 +3,7 @@
 //
 //	platform preview --stack dev [--json] [--config-file path] [--dir path]
 //	platform health --stack dev --outputs aws.json --outputs services.json [--dir path]
+//	platform guard --engine-preview preview.json --stack dev [--approved approved.json]
 //	platform version
 //
 // `platform health` reads the files of `pulumi stack output --json --show-secrets` (both layers)
@@ -14,8 +15,15 @@
 // add-on's health endpoint with its expected status and body (Argo CD /healthz, Keycloak's realm
 // discovery document and its issuer, Grafana /api/health, APISIX's own 404).
 //
-// Exit status: 0 ok; 1 invalid configuration (one line on stderr); 2 any other failure; 5 a health
-// check failed or the cluster API could not be reached.
+// `platform guard` reads the file of `pulumi preview --json` (the real engine's plan) and fails
+// when it deletes or replaces a protected or stateful resource, one line per resource; with
+// --approved, also when it plans other operations than the approved preview of the same commit.
+//
+// Exit status: 0 ok; 1 invalid configuration (one line on stderr); 2 any other failure (for guard:
+// a preview file it cannot read, which fails closed); 3 a mandatory policy rule is violated; 4 a
+// protected or stateful resource would be deleted or replaced (diff, guard); 5 a health check
+// failed or the cluster API could not be reached; 6 the preview differs from the approved one
+// (guard --approved).
 package main
 
 import (

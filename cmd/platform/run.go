@@ -25,6 +25,7 @@ const (
   platform diff --stack <name> --against <baseline.json> [--json]
   platform diff --stack <a> --stack <b> [--json]
   platform graph --stack <name>
+  platform guard --engine-preview <pulumi-preview.json> --stack <name> [--approved <pulumi-preview.json>]
   platform health --stack <name> --outputs <file> [--outputs <file>] [--dir <path>] [--retries <n>] [--interval <d>] [--timeout <d>] [--probe-image <ref@sha256:…>]
   platform version`
 )
@@ -53,6 +54,8 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 		return graphCmd(args[1:], stdout, stderr)
 	case "health":
 		return healthCmd(args[1:], stdout, stderr)
+	case "guard":
+		return guardCmd(args[1:], stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "platform", versionString())
 		return exitOK

@@ -17,10 +17,13 @@ const (
 	GitHubOIDCAudience = "sts.amazonaws.com"
 )
 
-// Session lengths, in seconds, that IAM allows for a role.
+// Session lengths, in seconds, that IAM allows for a role (IAM API Reference, CreateRole,
+// MaxSessionDuration: 3600 to 43200), and the identity's default: three hours, what every job asks
+// for (role-duration-seconds: 10800) so that a session outlasts a job's 150-minute timeout.
 const (
-	MinSessionSeconds = 3600
-	MaxSessionSeconds = 43200
+	MinSessionSeconds     = 3600
+	MaxSessionSeconds     = 43200
+	DefaultSessionSeconds = 10800
 )
 
 // Environment is one GitHub Environment, and the stack its jobs deploy.
@@ -32,6 +35,11 @@ type Environment struct {
 	// create, change and delete to those whose names start with it. Defaults to Name+"-" (the
 	// stacks name every resource after the stack, so production's roles are production-...).
 	IAMNamePrefix string
+	// PlanEnvironment is the GitHub Environment of the job that previews this environment's exact
+	// commit before its approval gate (`pulumi preview --save-plan`); its jobs may assume the
+	// preview role, like those of preview-<Name>. Lower-case letters, digits and hyphens.
+	// Defaults to none (the bootstrap sets plan-production for production).
+	PlanEnvironment string
 }
 
 // DeployIdentityArgs configures a DeployIdentity. Fields that decide which resources exist are
@@ -58,21 +66,22 @@ type DeployIdentityArgs struct {
 	// per issuer URL). Defaults to a new provider for https://token.actions.githubusercontent.com
 	// with the audience sts.amazonaws.com.
 	OIDCProviderARN pulumi.StringPtrInput
-	// DriftBranch is the branch whose workflows may assume the drift role (the scheduled drift
-	// check runs on the default branch, outside any environment). Defaults to "main".
-	DriftBranch string
-	// MaxSessionDurationSeconds is the longest session of a deploy role (3600 to 43200). Defaults
-	// to 7200: a first production deploy creates EKS and its node groups and can outlast an hour.
-	// The read-only roles keep one hour.
+	// MaxSessionDurationSeconds is the longest session of every role of the identity (3600 to
+	// 43200). Defaults to 10800: a job may run 150 minutes and asks configure-aws-credentials for
+	// role-duration-seconds 10800, which IAM refuses above the role's maximum.
 	MaxSessionDurationSeconds int
-	// PermissionsBoundaryARN is a permissions boundary set on every role. Defaults to none.
+	// PermissionsBoundaryARN is a permissions boundary set on the identity's own roles. Defaults
+	// to none. (The roles the deploy roles create carry the environment's workload boundary, see
+	// WorkloadBoundary; that one is always made.)
 	PermissionsBoundaryARN pulumi.StringPtrInput
 	// Protect protects the OIDC provider and the roles from deletion. Defaults to false.
 	Protect bool
 	// NamePrefix starts every physical name the identity sets, all account-wide IAM names: the
 	// roles <NamePrefix>-deploy-<environment>, <NamePrefix>-ecr-push-<environment>,
-	// <NamePrefix>-preview and <NamePrefix>-drift, and
-	// the deploy roles' managed policies <NamePrefix>-deploy-<environment>-<group>; 1-56 letters,
+	// <NamePrefix>-preview and <NamePrefix>-drift, the deploy roles' managed policies
+	// <NamePrefix>-deploy-<environment>-<group>, the workload boundaries
+	// <NamePrefix>-workload-boundary-<environment> and the secrets keys' aliases
+	// alias/<NamePrefix>-secrets-<environment>; 1-56 letters,
 	// digits and + = , . @ _ - (so that <NamePrefix>-preview fits IAM's 64). The resource names
 	// do not change with it. Defaults to the component name.
 	NamePrefix string
@@ -86,11 +95,8 @@ func (a *DeployIdentityArgs) withDefaults() DeployIdentityArgs {
 	if a != nil {
 		c = *a
 	}
-	if c.DriftBranch == "" {
-		c.DriftBranch = "main"
-	}
 	if c.MaxSessionDurationSeconds == 0 {
-		c.MaxSessionDurationSeconds = 7200
+		c.MaxSessionDurationSeconds = DefaultSessionSeconds
 	}
 	c.Regions = append([]string(nil), c.Regions...)
 	c.Environments = append([]Environment(nil), c.Environments...)
@@ -127,7 +133,6 @@ var (
 	regionRe      = regexp.MustCompile(`^[a-z]{2}(?:-[a-z]+)+-[0-9]$`)
 	environmentRe = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$`)
 	iamPrefixRe   = regexp.MustCompile(`^[A-Za-z0-9+=,.@_-]{2,}$`)
-	branchRe      = regexp.MustCompile(`^[A-Za-z0-9._/-]+$`)
 )
 
 // maxRoleName is IAM's limit on a role name: 1-64 characters of [\w+=,.@-] (IAM API Reference,
@@ -198,14 +203,21 @@ func (a DeployIdentityArgs) validate(name string) error {
 				return fielderr.New(fielderr.Index("Environments", i)+".IAMNamePrefix", "%q covers this identity's own role %q, so the deploy role could rewrite its own trust; name the identity or the prefix differently", e.IAMNamePrefix, role)
 			}
 		}
+		// the identity's names, which every deploy role is denied, and the prefix must not overlap
+		for _, pattern := range IdentityNamePatterns(prefix) {
+			stem := strings.TrimSuffix(pattern[strings.Index(pattern, "/")+1:], "*")
+			if strings.HasPrefix(stem, e.IAMNamePrefix) || strings.HasPrefix(e.IAMNamePrefix, stem) {
+				return fielderr.New(fielderr.Index("Environments", i)+".IAMNamePrefix", "%q overlaps the identity's names %q, which every deploy role is denied; name the identity or the prefix differently", e.IAMNamePrefix, pattern)
+			}
+		}
+		if e.PlanEnvironment != "" && !environmentRe.MatchString(e.PlanEnvironment) {
+			return fielderr.New(fielderr.Index("Environments", i)+".PlanEnvironment", "%q is not an environment name (lower-case letters, digits and hyphens)", e.PlanEnvironment)
+		}
 	}
 	for _, role := range own {
 		if len(role) > maxRoleName {
 			return fielderr.New("Environments", "give the role name %q of %d characters, more than IAM's %d: shorten NamePrefix (the identity name by default) or the environment names", role, len(role), maxRoleName)
 		}
-	}
-	if !branchRe.MatchString(a.DriftBranch) || strings.Contains(a.DriftBranch, "..") || strings.HasPrefix(a.DriftBranch, "/") || strings.HasSuffix(a.DriftBranch, "/") {
-		return fielderr.New("DriftBranch", "%q is not a branch name (letters, digits and . _ / -, no wildcard)", a.DriftBranch)
 	}
 	if a.MaxSessionDurationSeconds < MinSessionSeconds || a.MaxSessionDurationSeconds > MaxSessionSeconds {
 		return fielderr.New("MaxSessionDurationSeconds", "%d is outside %d-%d", a.MaxSessionDurationSeconds, MinSessionSeconds, MaxSessionSeconds)
@@ -228,8 +240,15 @@ func (a DeployIdentityArgs) validate(name string) error {
 // limit (more regions mean more ARNs), with state ARNs as long as S3 and KMS allow; prefix is
 // the identity's NamePrefix.
 func policySizes(a DeployIdentityArgs, prefix string, e Environment) error {
+	key := func() string {
+		return "arn:aws:kms:" + a.Regions[0] + ":" + a.AccountID + ":key/" + strings.Repeat("k", 36)
+	}
 	s := Scope{AccountID: a.AccountID, Regions: a.Regions, IAMNamePrefix: e.IAMNamePrefix, RoleName: DeployRoleName(prefix, e.Name),
-		StateBucket: "arn:aws:s3:::" + strings.Repeat("b", 63), StateKey: "arn:aws:kms:" + a.Regions[0] + ":" + a.AccountID + ":key/" + strings.Repeat("k", 36)}
+		Environment: e.Name, NamePrefix: prefix, BoundaryARN: "arn:aws:iam::" + a.AccountID + ":policy/" + WorkloadBoundaryName(prefix, e.Name),
+		StateBucket: "arn:aws:s3:::" + strings.Repeat("b", 63), StateKey: key(), SecretsKey: key()}
+	for range a.Environments {
+		s.IdentityKeys = append(s.IdentityKeys, key())
+	}
 	for _, g := range DeployPolicies(s) {
 		if n := documentSize(g.Document); n > MaxManagedPolicyChars {
 			return fielderr.New("Regions", "%d regions make the %s deploy policy %d characters, over IAM's %d: deploy fewer regions per account", len(a.Regions), g.Name, n, MaxManagedPolicyChars)
@@ -261,6 +280,49 @@ func PreviewRoleName(name string) string { return name + "-preview" }
 // for a NamePrefix (or resource name) name.
 func DriftRoleName(name string) string { return name + "-drift" }
 
+// PlatformNamePrefix is the NamePrefix of the bootstrap's identity (its namePrefix default), which
+// the platform stacks' names of the workload boundary and the secrets keys assume.
+const PlatformNamePrefix = "flowmart"
+
+// WorkloadBoundaryName is the managed policy every role an environment's deploy role creates must
+// carry as its permissions boundary, for a NamePrefix name: flowmart-workload-boundary-production.
+func WorkloadBoundaryName(name, environment string) string {
+	return name + "-workload-boundary-" + environment
+}
+
+// WorkloadBoundaryARN is the ARN of an environment's workload boundary in an account, for a
+// NamePrefix name; the stacks' boundary transformation sets it (see PermissionsBoundary).
+func WorkloadBoundaryARN(accountID, name, environment string) string {
+	return "arn:aws:iam::" + accountID + ":policy/" + WorkloadBoundaryName(name, environment)
+}
+
+// SecretsKeyAlias is the alias of an environment's secrets provider key, for a NamePrefix name:
+// alias/flowmart-secrets-production.
+func SecretsKeyAlias(name, environment string) string {
+	return "alias/" + name + "-secrets-" + environment
+}
+
+// SecretsProviderURL is what a stack file's secretsprovider names for that key:
+// awskms://alias/<name>-secrets-<environment>?region=<region>. The Pulumi CLI (v3.274.1,
+// pkg/secrets/cloud/manager.go:50-74) opens it with gocloud.dev's awskms opener, which takes the
+// URL's host and path as the key id ("alias/..." is an alias name) and its region parameter as
+// the region (gocloud.dev secrets/awskms/kms.go:121-141, aws/aws.go "region").
+func SecretsProviderURL(name, environment, region string) string {
+	return "awskms://" + SecretsKeyAlias(name, environment) + "?region=" + region
+}
+
+// RunnerProjectName is the CodeBuild project of an environment's in-VPC GitHub Actions runner,
+// flowmart-runner-<environment>: the deploy role may manage that project only.
+func RunnerProjectName(environment string) string { return "flowmart-runner-" + environment }
+
+// PreviewEnvironmentName is the GitHub Environment of an environment's pull-request previews,
+// preview-<environment>: its jobs may assume the preview role (the scheduled drift check runs in
+// DriftEnvironmentName).
+func PreviewEnvironmentName(environment string) string { return "preview-" + environment }
+
+// DriftEnvironmentName is the GitHub Environment of an environment's drift check.
+func DriftEnvironmentName(environment string) string { return "drift-" + environment }
+
 // roleNames lists the IAM name of every role the identity whose NamePrefix is name creates.
 func roleNames(name string, envs []Environment) []string {
 	out := []string{PreviewRoleName(name), DriftRoleName(name)}
@@ -270,13 +332,11 @@ func roleNames(name string, envs []Environment) []string {
 	return out
 }
 
-// Subjects of GitHub's OIDC token (the sub claim) for the three kinds of job.
+// environmentSubject is the sub claim of GitHub's OIDC token for a job of a GitHub Environment
+// ("repo:<owner>/<repo>:environment:<name>": GitHub Docs, "OpenID Connect reference", example
+// subject claims, filtering for a specific environment). Every role is trusted for environments
+// only: a pull request's own workflow cannot get a token for an environment whose deployment
+// branches or reviewers refuse it.
 func environmentSubject(repository, environment string) string {
 	return "repo:" + repository + ":environment:" + environment
-}
-
-func pullRequestSubject(repository string) string { return "repo:" + repository + ":pull_request" }
-
-func branchSubject(repository, branch string) string {
-	return "repo:" + repository + ":ref:refs/heads/" + branch
 }

@@ -20,15 +20,14 @@ func baseArgs() *DeployIdentityArgs {
 
 func TestDefaults(t *testing.T) {
 	a := baseArgs().withDefaults()
-	if a.DriftBranch != "main" || a.MaxSessionDurationSeconds != 7200 || a.Environments[0].IAMNamePrefix != "production-" || a.Protect {
+	if a.MaxSessionDurationSeconds != 10800 || a.Environments[0].IAMNamePrefix != "production-" || a.Environments[0].PlanEnvironment != "" || a.Protect {
 		t.Errorf("defaults: %+v", a)
 	}
 	given := baseArgs()
-	given.Environments = []Environment{{Name: "dev", IAMNamePrefix: "shop-dev-"}}
-	given.DriftBranch = "trunk"
+	given.Environments = []Environment{{Name: "dev", IAMNamePrefix: "shop-dev-", PlanEnvironment: "plan-dev"}}
 	given.MaxSessionDurationSeconds = 3600
 	g := given.withDefaults()
-	if g.Environments[0].IAMNamePrefix != "shop-dev-" || g.DriftBranch != "trunk" || g.MaxSessionDurationSeconds != 3600 {
+	if g.Environments[0].IAMNamePrefix != "shop-dev-" || g.Environments[0].PlanEnvironment != "plan-dev" || g.MaxSessionDurationSeconds != 3600 {
 		t.Errorf("given values overridden: %+v", g)
 	}
 	if given.Environments[0].IAMNamePrefix != "shop-dev-" || baseArgs().Environments[0].IAMNamePrefix != "" {
@@ -65,7 +64,11 @@ func TestValidate(t *testing.T) {
 		{"role name too long", func(a *DeployIdentityArgs) {
 			a.Environments = []Environment{{Name: strings.Repeat("e", 60)}}
 		}, "more than IAM's 64"},
-		{"wildcard branch", func(a *DeployIdentityArgs) { a.DriftBranch = "release/*" }, `DriftBranch: "release/*" is not a branch name`},
+		{"wildcard plan environment", func(a *DeployIdentityArgs) { a.Environments[0].PlanEnvironment = "plan-*" }, `Environments[0].PlanEnvironment: "plan-*" is not an environment name`},
+		{"prefix under the identity's", func(a *DeployIdentityArgs) { a.Environments[0].IAMNamePrefix = "flowmart-deploy-production-x" },
+			`Environments[0].IAMNamePrefix: "flowmart-deploy-production-x" overlaps the identity's names "role/flowmart-deploy-*"`},
+		{"prefix over the boundaries", func(a *DeployIdentityArgs) { a.Environments[0].IAMNamePrefix = "flowmart-workload-" },
+			`Environments[0].IAMNamePrefix: "flowmart-workload-" overlaps the identity's names "policy/flowmart-workload-boundary-*"`},
 		{"short session", func(a *DeployIdentityArgs) { a.MaxSessionDurationSeconds = 900 }, "MaxSessionDurationSeconds: 900 is outside 3600-43200"},
 		{"long session", func(a *DeployIdentityArgs) { a.MaxSessionDurationSeconds = 86400 }, "MaxSessionDurationSeconds: 86400 is outside"},
 		{"too many regions", func(a *DeployIdentityArgs) {
@@ -90,7 +93,8 @@ func TestValidate(t *testing.T) {
 	ok := baseArgs()
 	ok.Regions = []string{"eu-west-1", "us-east-1"}
 	ok.Environments = []Environment{{Name: "dev"}, {Name: "staging"}, {Name: "production", IAMNamePrefix: "production-"}}
-	ok.DriftBranch = "release/2025.1"
+	ok.Environments[2].PlanEnvironment = "plan-production"
+	ok.Environments[0].IAMNamePrefix = "flowmart-runner-dev-" // a name under the identity's prefix that is not the identity's
 	if err := ok.withDefaults().validate("flowmart"); err != nil {
 		t.Fatalf("valid args rejected: %v", err)
 	}
@@ -102,8 +106,12 @@ func TestNames(t *testing.T) {
 	}
 	for _, c := range [][2]string{
 		{environmentSubject("flowmart/platform", "production"), "repo:flowmart/platform:environment:production"},
-		{pullRequestSubject("flowmart/platform"), "repo:flowmart/platform:pull_request"},
-		{branchSubject("flowmart/platform", "main"), "repo:flowmart/platform:ref:refs/heads/main"},
+		{environmentSubject("flowmart/platform", PreviewEnvironmentName("staging")), "repo:flowmart/platform:environment:preview-staging"},
+		{environmentSubject("flowmart/platform", DriftEnvironmentName("dev")), "repo:flowmart/platform:environment:drift-dev"},
+		// the names the shared decisions fix (issue 14): stack files, workflows and the runner use them
+		{SecretsProviderURL(PlatformNamePrefix, "production", "eu-west-1"), "awskms://alias/flowmart-secrets-production?region=eu-west-1"},
+		{WorkloadBoundaryARN("777788889999", PlatformNamePrefix, "dev"), "arn:aws:iam::777788889999:policy/flowmart-workload-boundary-dev"},
+		{RunnerProjectName("staging"), "flowmart-runner-staging"},
 	} {
 		if c[0] != c[1] {
 			t.Errorf("subject %q, want %q", c[0], c[1])

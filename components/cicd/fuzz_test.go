@@ -55,7 +55,7 @@ var fuzzStrings = []func(a *DeployIdentityArgs, s string){
 	func(a *DeployIdentityArgs, s string) { a.StateBucketARN = pulumi.String(s) },
 	func(a *DeployIdentityArgs, s string) { a.StateKMSKeyARN = pulumi.String(s) },
 	func(a *DeployIdentityArgs, s string) { a.OIDCProviderARN = pulumi.StringPtr(s) },
-	func(a *DeployIdentityArgs, s string) { a.DriftBranch = s },
+	func(a *DeployIdentityArgs, s string) { fuzzEnvironment(a).PlanEnvironment = s },
 	func(a *DeployIdentityArgs, s string) { a.PermissionsBoundaryARN = pulumi.StringPtr(s) },
 	func(a *DeployIdentityArgs, s string) { a.Tags = map[string]string{s: s} },
 }

@@ -35,12 +35,25 @@ func build(t *testing.T, args *DeployIdentityArgs, deploy bool) *preview.Documen
 		ctx.Export("ciPush", id.CIPushRoleARNs)
 		ctx.Export("preview", id.PreviewRoleARN)
 		ctx.Export("drift", id.DriftRoleARN)
+		ctx.Export("secretsKeys", id.SecretsKeyARNs)
+		ctx.Export("boundaries", id.WorkloadBoundaryARNs)
+		ctx.Export("secretsProviders", id.SecretsProviderURLs)
 		return nil
 	}, preview.Options{Project: "flowmart-bootstrap", Stack: "production", Region: "eu-west-1", Account: account, Deploy: deploy})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return doc
+}
+
+// secretsKey is the ARN of an environment's secrets key, from the identity's output.
+func secretsKey(t *testing.T, doc *preview.Document, env string) string {
+	t.Helper()
+	keys, ok := doc.Outputs["secretsKeys"].(map[string]string)
+	if !ok || !strings.HasPrefix(keys[env], "arn:aws:kms:eu-west-1:"+account+":key/") {
+		t.Fatalf("secrets key ARNs %v", doc.Outputs["secretsKeys"])
+	}
+	return keys[env]
 }
 
 // parse reads a policy document input.
@@ -66,6 +79,7 @@ func condition(s iampolicy.Statement, operator, key string) any {
 func TestProductionIdentity(t *testing.T) {
 	args := baseArgs()
 	args.Protect = true
+	args.Environments[0].PlanEnvironment = "plan-production"
 	for _, deploy := range []bool{false, true} {
 		doc := build(t, args, deploy)
 		comp := doc.Get("flowmart:cicd:DeployIdentity", "flowmart")
@@ -93,8 +107,14 @@ func TestProductionIdentity(t *testing.T) {
 			t.Fatalf("oidc output %q", oidcARN)
 		}
 
+		// Every role's sessions outlast a 150-minute job (configure-aws-credentials asks for 3 h).
+		for _, r := range doc.Find(typeRole) {
+			if r.Inputs["maxSessionDuration"] != 10800.0 {
+				t.Errorf("%s: maxSessionDuration %v, want 10800", r.Name, r.Inputs["maxSessionDuration"])
+			}
+		}
 		role := doc.Get(typeRole, "flowmart-deploy-production")
-		if role == nil || role.Inputs["name"] != "flowmart-deploy-production" || role.Inputs["maxSessionDuration"] != 7200.0 || !role.Protect {
+		if role == nil || role.Inputs["name"] != "flowmart-deploy-production" || !role.Protect {
 			t.Fatalf("deploy role %+v", role)
 		}
 		if !slices.Contains(role.Dependencies, provider.URN) {
@@ -115,9 +135,14 @@ func TestProductionIdentity(t *testing.T) {
 			t.Errorf("self trust: %+v", self)
 		}
 
-		policies := doc.Find(typePolicy)
-		if len(policies) != len(PolicyGroupNames) || len(doc.Find(typeAttachment)) != len(PolicyGroupNames)+2 {
-			t.Fatalf("%d policies, want %d", len(policies), len(PolicyGroupNames))
+		var policies []*preview.Resource
+		for _, p := range doc.Find(typePolicy) {
+			if strings.HasPrefix(p.Name, "flowmart-deploy-") {
+				policies = append(policies, p)
+			}
+		}
+		if len(policies) != len(PolicyGroupNames) || len(doc.Find(typeAttachment)) != len(PolicyGroupNames) {
+			t.Fatalf("%d deploy policies, %d attachments, want %d", len(policies), len(doc.Find(typeAttachment)), len(PolicyGroupNames))
 		}
 		for i, p := range policies {
 			want := "flowmart-deploy-production-" + PolicyGroupNames[i]
@@ -131,43 +156,35 @@ func TestProductionIdentity(t *testing.T) {
 			checkDeployDocument(t, PolicyGroupNames[i], parse(t, p, "policy"))
 		}
 
-		pr := doc.Get(typeRole, "flowmart-preview")
-		if pr == nil || pr.Inputs["maxSessionDuration"] != 3600.0 {
-			t.Fatalf("preview role %+v", pr)
-		}
-		prTrust := parse(t, pr, "assumeRolePolicy")
-		if len(prTrust.Statement) != 1 || condition(prTrust.Statement[0], "StringEquals", "token.actions.githubusercontent.com:sub") != "repo:flowmart/platform:pull_request" {
-			t.Errorf("preview trust: %+v", prTrust)
-		}
-		if a := doc.Get(typeAttachment, "flowmart-preview-readonly"); a == nil || a.Inputs["policyArn"] != "arn:aws:iam::aws:policy/ReadOnlyAccess" {
-			t.Errorf("preview read-only attachment %+v", a)
-		}
-		state := parse(t, doc.Get(typeRolePolicy, "flowmart-preview-state"), "policy")
-		for _, s := range state.Statement {
-			for _, action := range s.Action {
-				if slices.Contains([]string{"s3:PutObject", "s3:DeleteObject", "kms:Encrypt", "kms:GenerateDataKey"}, action) || strings.HasPrefix(action, "secretsmanager:") {
-					t.Errorf("preview role may %s", action)
-				}
+		// The read-only roles: GitHub Environments only (previews, production's plan, drift), and
+		// themselves (PLATFORM_ASSUME_ROLE_ARN); no managed policy at all.
+		for _, c := range []struct {
+			name string
+			subs []string
+		}{
+			{"flowmart-preview", []string{"repo:flowmart/platform:environment:preview-production", "repo:flowmart/platform:environment:plan-production"}},
+			{"flowmart-drift", []string{"repo:flowmart/platform:environment:drift-production"}},
+		} {
+			r := doc.Get(typeRole, c.name)
+			if r == nil {
+				t.Fatalf("no role %s", c.name)
+			}
+			trust := parse(t, r, "assumeRolePolicy")
+			if len(trust.Statement) != 2 || !slices.Equal(toStrings(condition(trust.Statement[0], "StringEquals", "token.actions.githubusercontent.com:sub")), c.subs) ||
+				condition(trust.Statement[1], "ArnEquals", "aws:PrincipalArn") != "arn:aws:iam::"+account+":role/"+c.name {
+				t.Errorf("%s trust: %+v", c.name, trust)
+			}
+			read := parse(t, doc.Get(typeRolePolicy, c.name+"-read"), "policy")
+			if !hasAction(read, "kms:Decrypt", "arn:aws:kms:eu-west-1:777788889999:key/state") || !hasAction(read, "s3:GetObject", "arn:aws:s3:::flowmart-pulumi-state-777788889999/*") ||
+				!hasAction(read, "sts:AssumeRole", "arn:aws:iam::"+account+":role/"+c.name) {
+				t.Errorf("%s cannot read the state or assume itself: %+v", c.name, read)
+			}
+			if keyARN := secretsKey(t, doc, "production"); !hasAction(read, "kms:Decrypt", keyARN) {
+				t.Errorf("%s cannot decrypt the secrets key %v: %+v", c.name, keyARN, read)
 			}
 		}
-		if !hasAction(state, "kms:Decrypt", "arn:aws:kms:eu-west-1:777788889999:key/state") || !hasAction(state, "s3:GetObject", "arn:aws:s3:::flowmart-pulumi-state-777788889999/*") {
-			t.Errorf("preview role cannot read the state: %+v", state)
-		}
-
-		dr := doc.Get(typeRole, "flowmart-drift")
-		drTrust := parse(t, dr, "assumeRolePolicy")
-		if condition(drTrust.Statement[0], "StringEquals", "token.actions.githubusercontent.com:sub") != "repo:flowmart/platform:ref:refs/heads/main" {
-			t.Errorf("drift trust: %+v", drTrust)
-		}
-		drift := parse(t, doc.Get(typeRolePolicy, "flowmart-drift-state"), "policy")
-		if !hasAction(drift, "secretsmanager:GetSecretValue", "arn:aws:secretsmanager:eu-west-1:777788889999:secret:production-*") {
-			t.Errorf("drift role cannot read the stack's secrets: %+v", drift)
-		}
-		for _, s := range drift.Statement {
-			if slices.Contains(s.Action, "kms:Decrypt") && s.Sid == "StackSecretsKey" &&
-				!slices.Equal(toStrings(condition(s, "StringEquals", "kms:ViaService")), []string{"secretsmanager.eu-west-1.amazonaws.com", "ssm.eu-west-1.amazonaws.com"}) {
-				t.Errorf("drift decrypt not limited to Secrets Manager: %+v", s)
-			}
+		if len(doc.Find(typeAttachment)) != len(PolicyGroupNames) {
+			t.Errorf("the read-only roles have a managed policy")
 		}
 
 		deployARNs := doc.Outputs["deploy"].(map[string]string)
@@ -205,7 +222,7 @@ func checkDeployDocument(t *testing.T, group string, d iampolicy.Document) {
 			if len(parts) != 6 || (parts[3] != "" && parts[3] != "eu-west-1") || (parts[4] != "" && parts[4] != account) {
 				t.Errorf("%s %s: resource %q outside the account and region", group, s.Sid, r)
 			}
-			if parts[2] == "iam" && !strings.Contains(r, ":role/production-") && !strings.Contains(r, ":policy/production-") &&
+			if parts[2] == "iam" && s.Effect == "Allow" && !strings.Contains(r, ":role/production-") && !strings.Contains(r, ":policy/production-") &&
 				!strings.Contains(r, ":instance-profile/production-") && !strings.Contains(r, ":oidc-provider/oidc.eks.eu-west-1.amazonaws.com/") &&
 				!strings.HasSuffix(r, ":role/aws-service-role/*") && !strings.HasSuffix(r, ":role/flowmart-deploy-production") {
 				t.Errorf("%s %s: IAM resource %q outside the prefix", group, s.Sid, r)
@@ -219,6 +236,7 @@ func checkDeployDocument(t *testing.T, group string, d iampolicy.Document) {
 		"edge":       {"route53:ChangeResourceRecordSets", "arn:aws:route53:::hostedzone/*"},
 		"iam":        {"iam:PassRole", "arn:aws:iam::777788889999:role/production-*"},
 		"state":      {"s3:PutObject", "arn:aws:s3:::flowmart-pulumi-state-777788889999/*"},
+		"runner":     {"codebuild:CreateWebhook", "arn:aws:codebuild:eu-west-1:777788889999:project/flowmart-runner-production"},
 	}
 	if w := wants[group]; !hasAction(d, w[0], w[1]) {
 		t.Errorf("%s: no %s on %s", group, w[0], w[1])
@@ -257,7 +275,6 @@ func TestGivenProviderAndEnvironments(t *testing.T) {
 	args.OIDCProviderARN = pulumi.String("arn:aws:iam::777788889999:oidc-provider/token.actions.githubusercontent.com")
 	args.Environments = []Environment{{Name: "dev"}, {Name: "staging", IAMNamePrefix: "stg-"}}
 	args.PermissionsBoundaryARN = pulumi.String("arn:aws:iam::777788889999:policy/boundary")
-	args.DriftBranch = "trunk"
 	doc := build(t, args, true)
 	if doc.Find(typeOIDC) != nil {
 		t.Error("an OIDC provider was created although one was given")
@@ -278,12 +295,24 @@ func TestGivenProviderAndEnvironments(t *testing.T) {
 	if !hasAction(staging, "iam:CreateRole", "arn:aws:iam::777788889999:role/stg-*") || hasAction(staging, "iam:CreateRole", "arn:aws:iam::777788889999:role/dev-*") {
 		t.Errorf("staging IAM scope: %+v", staging)
 	}
-	drift := parse(t, doc.Get(typeRolePolicy, "flowmart-drift-state"), "policy")
-	if !hasAction(drift, "secretsmanager:GetSecretValue", "arn:aws:secretsmanager:eu-west-1:777788889999:secret:stg-*") {
-		t.Errorf("drift secrets: %+v", drift)
+	drift := parse(t, doc.Get(typeRolePolicy, "flowmart-drift-read"), "policy")
+	if !hasAction(drift, "ssm:GetParameter", "arn:aws:ssm:eu-west-1:777788889999:parameter/stg-*") || !hasAction(drift, "ssm:GetParameter", "arn:aws:ssm:eu-west-1:777788889999:parameter/AmazonCloudWatch-dev-*") {
+		t.Errorf("drift String parameters: %+v", drift)
 	}
-	if sub := condition(parse(t, doc.Get(typeRole, "flowmart-drift"), "assumeRolePolicy").Statement[0], "StringEquals", "token.actions.githubusercontent.com:sub"); sub != "repo:flowmart/platform:ref:refs/heads/trunk" {
-		t.Errorf("drift subject %v", sub)
+	subs := toStrings(condition(parse(t, doc.Get(typeRole, "flowmart-drift"), "assumeRolePolicy").Statement[0], "StringEquals", "token.actions.githubusercontent.com:sub"))
+	if !slices.Equal(subs, []string{"repo:flowmart/platform:environment:drift-dev", "repo:flowmart/platform:environment:drift-staging"}) {
+		t.Errorf("drift subjects %v", subs)
+	}
+	// each environment its own key and boundary; the staging deploy role uses only its own key
+	stagingState := parse(t, doc.Get(typePolicy, "flowmart-deploy-staging-state"), "policy")
+	for env, own := range map[string]bool{"dev": false, "staging": true} {
+		arn := secretsKey(t, doc, env)
+		if hasAction(stagingState, "kms:Decrypt", arn) != own {
+			t.Errorf("staging deploy role decrypts %s's key: %v", env, !own)
+		}
+	}
+	if doc.Get(typePolicy, "flowmart-workload-boundary-dev") == nil || doc.Get(typePolicy, "flowmart-workload-boundary-staging") == nil {
+		t.Error("one workload boundary per environment")
 	}
 	if doc.Outputs["oidc"] != "arn:aws:iam::777788889999:oidc-provider/token.actions.githubusercontent.com" {
 		t.Errorf("oidc output %v", doc.Outputs["oidc"])

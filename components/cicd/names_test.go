@@ -15,8 +15,9 @@ import (
 // physicalNameInputs are the inputs of the identity's resources that hold a name IAM keeps
 // unique in the account, by type.
 var physicalNameInputs = map[string][]string{
-	typeRole:   {"name"},
-	typePolicy: {"name"},
+	typeRole:              {"name"},
+	typePolicy:            {"name"},
+	"aws:kms/alias:Alias": {"name"},
 }
 
 // physicalName is one recorded physical name.
@@ -74,15 +75,14 @@ func TestDefaultPhysicalNames(t *testing.T) {
 	for _, n := range got {
 		values = append(values, n.value)
 	}
-	want := []string{"flowmart-deploy-staging"}
-	for _, g := range PolicyGroupNames {
-		want = append(want, "flowmart-deploy-staging-"+g)
+	want := []string{"flowmart-deploy-staging", "flowmart-deploy-production", "flowmart-ecr-push-staging", "flowmart-ecr-push-production",
+		"flowmart-preview", "flowmart-drift", "alias/flowmart-secrets-staging", "alias/flowmart-secrets-production",
+		"flowmart-workload-boundary-staging", "flowmart-workload-boundary-production"}
+	for _, env := range []string{"staging", "production"} {
+		for _, g := range PolicyGroupNames {
+			want = append(want, "flowmart-deploy-"+env+"-"+g)
+		}
 	}
-	want = append(want, "flowmart-deploy-production")
-	for _, g := range PolicyGroupNames {
-		want = append(want, "flowmart-deploy-production-"+g)
-	}
-	want = append(want, "flowmart-ecr-push-staging", "flowmart-ecr-push-production", "flowmart-preview", "flowmart-drift")
 	if !slices.Equal(values, want) {
 		t.Errorf("physical names %q, want %q", values, want)
 	}
@@ -95,11 +95,11 @@ func TestNamePrefixStartsEveryPhysicalName(t *testing.T) {
 	a.NamePrefix = "acme-gh"
 	doc := runIdentities(t, map[string]*DeployIdentityArgs{"flowmart": a})
 	got := physicalNames(t, doc, false)
-	if len(got) != 6+2*len(PolicyGroupNames) {
+	if len(got) != 10+2*len(PolicyGroupNames) {
 		t.Fatalf("physical names %v", got)
 	}
 	for _, n := range got {
-		if !strings.HasPrefix(n.value, "acme-gh-") || strings.Contains(n.value, "flowmart") {
+		if !strings.HasPrefix(strings.TrimPrefix(n.value, "alias/"), "acme-gh-") || strings.Contains(n.value, "flowmart") {
 			t.Errorf("%s %s %s = %q: does not start with the NamePrefix acme-gh", n.typ, n.resource, n.input, n.value)
 		}
 	}
@@ -154,7 +154,7 @@ func TestNoPhysicalNameCollides(t *testing.T) {
 	one := physicalNames(t, runIdentities(t, map[string]*DeployIdentityArgs{"ci-blue": blue, "ci-green": green}), true)
 	two := append(physicalNames(t, runIdentities(t, map[string]*DeployIdentityArgs{"ci": blue}), false),
 		physicalNames(t, runIdentities(t, map[string]*DeployIdentityArgs{"ci": green}), false)...)
-	per := 6 + 2*len(PolicyGroupNames)
+	per := 10 + 2*len(PolicyGroupNames)
 	for label, c := range map[string]struct {
 		names []physicalName
 		want  int

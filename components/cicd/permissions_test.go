@@ -42,7 +42,9 @@ func actionMatches(pattern, action string) bool {
 
 func productionScope() Scope {
 	return Scope{AccountID: account, Regions: []string{"eu-west-1"}, IAMNamePrefix: "production-",
-		StateBucket: "arn:aws:s3:::state", StateKey: "arn:aws:kms:eu-west-1:777788889999:key/k", RoleName: "flowmart-deploy-production"}
+		StateBucket: "arn:aws:s3:::state", StateKey: "arn:aws:kms:eu-west-1:777788889999:key/k", RoleName: "flowmart-deploy-production",
+		Environment: "production", NamePrefix: "flowmart", BoundaryARN: "arn:aws:iam::777788889999:policy/flowmart-workload-boundary-production",
+		SecretsKey: "arn:aws:kms:eu-west-1:777788889999:key/secrets", IdentityKeys: []string{"arn:aws:kms:eu-west-1:777788889999:key/secrets"}}
 }
 
 func TestResourcePatternMatching(t *testing.T) {
@@ -238,7 +240,7 @@ func TestCIPushRoleInTheGraph(t *testing.T) {
 	for _, deploy := range []bool{false, true} {
 		doc := build(t, args, deploy)
 		role := doc.Get(typeRole, "flowmart-ecr-push-production")
-		if role == nil || role.Inputs["name"] != "flowmart-ecr-push-production" || !role.Protect || role.Inputs["maxSessionDuration"] != 3600.0 {
+		if role == nil || role.Inputs["name"] != "flowmart-ecr-push-production" || !role.Protect || role.Inputs["maxSessionDuration"] != 10800.0 {
 			t.Fatalf("deploy=%v: CI push role %+v", deploy, role)
 		}
 		if comp := doc.Get("flowmart:cicd:DeployIdentity", "flowmart"); role.Parent != comp.URN {

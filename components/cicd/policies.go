@@ -2,10 +2,8 @@ package cicd
 
 import (
 	"github.com/flowmart/platform/pkg/iampolicy"
+	"github.com/flowmart/platform/pkg/tags"
 )
-
-// ReadOnlyAccessARN is the AWS managed policy the preview and drift roles get.
-const ReadOnlyAccessARN = "arn:aws:iam::aws:policy/ReadOnlyAccess"
 
 // MaxManagedPolicyChars is IAM's limit on a managed policy document (characters, whitespace
 // excluded); each deploy policy group must stay under it.
@@ -19,6 +17,11 @@ type Scope struct {
 	StateBucket   string   // ARN of the state bucket
 	StateKey      string   // ARN of the state bucket's KMS key
 	RoleName      string   // the deploy role itself, which may assume itself (see SelfAssume)
+	Environment   string   // the environment (and stack): its Stack tag, its runner project
+	NamePrefix    string   // the identity's NamePrefix: its roles, policies and keys are off limits
+	BoundaryARN   string   // the workload boundary every role the deploy role creates must carry
+	SecretsKey    string   // ARN of the environment's secrets provider key, which the role uses
+	IdentityKeys  []string // ARNs of the identity's keys (state and secrets keys): never managed
 }
 
 // PolicyGroup is one managed policy of a deploy role.
@@ -29,7 +32,7 @@ type PolicyGroup struct {
 
 // PolicyGroupNames are the deploy role's managed policies, in the order they are attached. The
 // permissions are split so that each stays under IAM's managed-policy size limit.
-var PolicyGroupNames = []string{"network", "kubernetes", "data", "edge", "iam", "state"}
+var PolicyGroupNames = []string{"network", "kubernetes", "data", "edge", "iam", "state", "runner"}
 
 // PassedToServices are the services the deploy role may pass its stacks' roles to: the EKS cluster
 // role, node roles through instance profiles, Pod Identity roles, the flow-log role, backups,
@@ -37,7 +40,11 @@ var PolicyGroupNames = []string{"network", "kubernetes", "data", "edge", "iam", 
 // role, which CreateRepositoryCreationTemplate passes to ecr.amazonaws.com: Service
 // Authorization Reference, Amazon ECR, API operations table, CreateRepositoryCreationTemplate,
 // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerregistry.html).
-var PassedToServices = []string{"eks.amazonaws.com", "ec2.amazonaws.com", "pods.eks.amazonaws.com", "vpc-flow-logs.amazonaws.com", "backup.amazonaws.com", "ssm.amazonaws.com", "ecr.amazonaws.com"}
+// codebuild.amazonaws.com is the in-VPC runner's service role (CreateProject takes
+// codebuild:CreateProject and iam:PassRole of its serviceRole: AWS CodeBuild User Guide, "AWS
+// CodeBuild permissions reference",
+// https://docs.aws.amazon.com/codebuild/latest/userguide/auth-and-access-control-permissions-reference.html).
+var PassedToServices = []string{"eks.amazonaws.com", "ec2.amazonaws.com", "pods.eks.amazonaws.com", "vpc-flow-logs.amazonaws.com", "backup.amazonaws.com", "ssm.amazonaws.com", "ecr.amazonaws.com", "codebuild.amazonaws.com"}
 
 // ServiceLinkedRoles are the service-linked roles a first deploy in a fresh account creates.
 // inspector2.amazonaws.com is Amazon Inspector's, which turning on the registry's enhanced
@@ -153,6 +160,7 @@ func DeployPolicies(s Scope) []PolicyGroup {
 		"edge":       edgePolicy(s),
 		"iam":        iamPolicy(s),
 		"state":      deployStatePolicy(s),
+		"runner":     runnerPolicy(s),
 	}
 	out := make([]PolicyGroup, 0, len(PolicyGroupNames))
 	for _, n := range PolicyGroupNames {
@@ -304,10 +312,47 @@ func dataPolicy(s Scope) iampolicy.Document {
 		// AWS's public parameters (AMI and add-on ids), read only.
 		iampolicy.Allow("SSMPublicParameters", []string{"ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"},
 			s.awsOwned("ssm", "parameter/aws/service/*")...),
-		// The health check runs AWS-RunPowerShellScript on the SQL Server host.
-		iampolicy.Allow("SSMRunCommand", []string{"ssm:SendCommand"},
-			concat(s.awsOwned("ssm", "document/AWS-RunPowerShellScript"), s.regional("ec2", "instance/*"))...),
+		// The sa password's rotation (README, "Rotating secrets", run with the deploy role) runs
+		// AWS-RunPowerShellScript on the SQL Server host, and on no other instance: SendCommand is authorized against the document and against every instance of
+		// the request, so the document and the instances are separate statements, the instances
+		// only those tagged with the stack (the provider's default tags put Stack=<stack> on
+		// every instance the stack creates). The tag condition is the one the AWS Systems Manager
+		// User Guide documents for Run Command ("Restricting access to root-level commands through
+		// SSM Agent", ssm:resourceTag/<key>,
+		// https://docs.aws.amazon.com/systems-manager/latest/userguide/ssm-agent-restrict-root-level-commands.html).
+		iampolicy.Allow("SSMRunCommandDocument", []string{"ssm:SendCommand"}, s.awsOwned("ssm", "document/"+RunCommandDocument)...),
+		iampolicy.Statement{Sid: "SSMRunCommandOwnInstances", Effect: "Allow", Action: []string{"ssm:SendCommand"},
+			Resource:  s.regional("ec2", "instance/*"),
+			Condition: map[string]any{"StringEquals": map[string]any{"ssm:resourceTag/" + tags.KeyStack: s.Environment}}},
+		// The same with the global key aws:ResourceTag/<key> (IAM User Guide, "AWS global condition
+		// context keys"), which the issue's review names: either key, the instance must carry the
+		// stack's tag.
+		iampolicy.Statement{Sid: "SSMRunCommandOwnInstancesByGlobalKey", Effect: "Allow", Action: []string{"ssm:SendCommand"},
+			Resource:  s.regional("ec2", "instance/*"),
+			Condition: map[string]any{"StringEquals": map[string]any{"aws:ResourceTag/" + tags.KeyStack: s.Environment}}},
+		// The identity's own keys (the state key and the secrets provider keys) are used, never
+		// managed: no key policy, deletion, disabling, grant or alias change on them.
+		iampolicy.Statement{Sid: "NotTheIdentityKeys", Effect: "Deny", Action: IdentityKeyAdminActions,
+			Resource: append([]string{s.StateKey}, s.IdentityKeys...)},
+		iampolicy.Statement{Sid: "NotTheIdentityAliases", Effect: "Deny", Action: []string{"kms:CreateAlias", "kms:UpdateAlias", "kms:DeleteAlias"},
+			Resource: concat(s.regional("kms", "alias/"+s.NamePrefix+"-secrets-*"), s.regional("kms", "alias/"+s.NamePrefix+"-pulumi-state"))},
 	)
+}
+
+// SecretsKeyDeployActions are what a deploy role does with its environment's secrets provider key
+// (in its identity policy and in the key policy).
+var SecretsKeyDeployActions = []string{"kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"}
+
+// RunCommandDocument is the only SSM document the deploy role may send: the AWS-owned
+// AWS-RunPowerShellScript, which the sa password's rotation runs on the SQL Server host (`platform
+// health` reaches SQL Server from a probe pod and sends no command).
+const RunCommandDocument = "AWS-RunPowerShellScript"
+
+// IdentityKeyAdminActions are what the deploy role may not do to the identity's own keys.
+var IdentityKeyAdminActions = []string{
+	"kms:PutKeyPolicy", "kms:ScheduleKeyDeletion", "kms:DisableKey", "kms:DisableKeyRotation",
+	"kms:CreateGrant", "kms:UpdateKeyDescription", "kms:CreateAlias", "kms:UpdateAlias", "kms:DeleteAlias",
+	"kms:TagResource", "kms:UntagResource",
 }
 
 func edgePolicy(s Scope) iampolicy.Document {
@@ -352,14 +397,28 @@ func iamPolicy(s Scope) iampolicy.Document {
 			"iam:GetOpenIDConnectProvider", "iam:ListOpenIDConnectProviders", "iam:ListOpenIDConnectProviderTags",
 			"iam:GetServiceLinkedRoleDeletionStatus",
 		}, "*"),
-		iampolicy.Allow("OwnRolesAndPolicies", []string{
-			"iam:CreateRole", "iam:DeleteRole", "iam:UpdateRole", "iam:UpdateRoleDescription", "iam:UpdateAssumeRolePolicy",
-			"iam:TagRole", "iam:UntagRole", "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:AttachRolePolicy",
-			"iam:DetachRolePolicy", "iam:CreatePolicy", "iam:DeletePolicy", "iam:CreatePolicyVersion",
+		// Roles only under the stack's prefix, and a role only ever gets permissions while it
+		// carries the workload boundary: CreateRole, PutRolePermissionsBoundary, PutRolePolicy and
+		// AttachRolePolicy are conditioned on iam:PermissionsBoundary, which the Service
+		// Authorization Reference lists for each of them (IAM, actions table,
+		// https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsidentityandaccessmanagementiam.html).
+		// So every role the deploy role makes or changes can do at most what the boundary allows.
+		iampolicy.Statement{Sid: "OwnRolesWithTheBoundary", Effect: "Allow", Action: BoundedRoleActions,
+			Resource:  []string{p + "role/" + s.IAMNamePrefix + "*"},
+			Condition: map[string]any{"StringEquals": map[string]any{"iam:PermissionsBoundary": s.BoundaryARN}}},
+		// What only removes or describes permissions, or changes trust and tags, under the prefix.
+		iampolicy.Allow("OwnRoles", OwnRoleActions, p+"role/"+s.IAMNamePrefix+"*"),
+		iampolicy.Allow("OwnPoliciesAndProfiles", []string{
+			"iam:CreatePolicy", "iam:DeletePolicy", "iam:CreatePolicyVersion",
 			"iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:TagPolicy", "iam:UntagPolicy",
 			"iam:CreateInstanceProfile", "iam:DeleteInstanceProfile", "iam:AddRoleToInstanceProfile",
 			"iam:RemoveRoleFromInstanceProfile", "iam:TagInstanceProfile", "iam:UntagInstanceProfile",
-		}, p+"role/"+s.IAMNamePrefix+"*", p+"policy/"+s.IAMNamePrefix+"*", p+"instance-profile/"+s.IAMNamePrefix+"*"),
+		}, p+"policy/"+s.IAMNamePrefix+"*", p+"instance-profile/"+s.IAMNamePrefix+"*"),
+		// A boundary is never removed, and the identity (its roles, its deploy policies and the
+		// workload boundaries: IdentityNamePatterns) is never changed by a deploy role, whatever
+		// another statement allows.
+		iampolicy.Statement{Sid: "BoundaryStays", Effect: "Deny", Action: []string{"iam:DeleteRolePermissionsBoundary"}, Resource: []string{"*"}},
+		iampolicy.Statement{Sid: "NotTheIdentity", Effect: "Deny", Action: IAMWriteActions, Resource: identityARNs(p, s.NamePrefix)},
 		// The EKS clusters' IRSA providers: their issuer URL, not a name, identifies them.
 		iampolicy.Allow("ClusterOIDCProviders", []string{
 			"iam:CreateOpenIDConnectProvider", "iam:DeleteOpenIDConnectProvider", "iam:UpdateOpenIDConnectProviderThumbprint",
@@ -373,6 +432,46 @@ func iamPolicy(s Scope) iampolicy.Document {
 			Resource:  []string{p + "role/aws-service-role/*"},
 			Condition: map[string]any{"StringEquals": map[string]any{"iam:AWSServiceName": ServiceLinkedRoles}}},
 	)
+}
+
+// IdentityNamePatterns are the IAM names of the identity whose NamePrefix is name, as patterns:
+// its roles (deploy, CI push, preview, drift) and its managed policies (the deploy policies and the
+// workload boundaries), each "role/..." or "policy/...". Other names under <NamePrefix>- (such as
+// a runner's flowmart-runner-<env> project) are not the identity's.
+func IdentityNamePatterns(name string) []string {
+	return []string{
+		"role/" + DeployRoleName(name, "*"), "role/" + CIPushRoleName(name, "*"), "role/" + PreviewRoleName(name), "role/" + DriftRoleName(name),
+		"policy/" + DeployRoleName(name, "*"), "policy/" + WorkloadBoundaryName(name, "*"),
+	}
+}
+
+// identityARNs are IdentityNamePatterns as ARNs under p (arn:aws:iam::<account>:).
+func identityARNs(p, name string) []string {
+	out := IdentityNamePatterns(name)
+	for i, n := range out {
+		out[i] = p + n
+	}
+	return out
+}
+
+// BoundedRoleActions are the role actions that give a role permissions; the deploy role may call
+// them only on a role that carries (or is given) the workload boundary.
+var BoundedRoleActions = []string{"iam:CreateRole", "iam:PutRolePermissionsBoundary", "iam:PutRolePolicy", "iam:AttachRolePolicy"}
+
+// OwnRoleActions are the other role actions on the stack's own roles: none adds a permission a
+// role could use beyond its boundary (UpdateAssumeRolePolicy changes who may assume a role, whose
+// permissions stay capped by the boundary).
+var OwnRoleActions = []string{
+	"iam:DeleteRole", "iam:UpdateRole", "iam:UpdateRoleDescription", "iam:UpdateAssumeRolePolicy",
+	"iam:TagRole", "iam:UntagRole", "iam:DeleteRolePolicy", "iam:DetachRolePolicy",
+}
+
+// IAMWriteActions are every IAM action that changes an identity or a policy, as action patterns:
+// what the deploy role may never do to the identity's own roles and policies, and what the
+// workload boundary denies outright (with iam:PassRole).
+var IAMWriteActions = []string{
+	"iam:Add*", "iam:Attach*", "iam:Create*", "iam:Delete*", "iam:Detach*", "iam:Put*", "iam:Remove*",
+	"iam:Set*", "iam:Tag*", "iam:Untag*", "iam:Update*", "iam:Upload*", "iam:PassRole",
 }
 
 // statePolicy gives the Pulumi state: objects read (and written when write), the key to decrypt
@@ -393,11 +492,17 @@ func statePolicy(bucket, key string, write bool) iampolicy.Document {
 	)
 }
 
-// deployStatePolicy is the state bucket read and written, and the role assuming itself: the
-// stacks' AWS provider assumes assumeRoleArn (the deploy role) with the credentials the workflow
-// got for that same role.
+// deployStatePolicy is the state bucket read and written, the secrets provider key (Pulumi's
+// awskms provider encrypts a stack's data key with kms:Encrypt when the stack is created or its
+// provider changed, and decrypts it with kms:Decrypt on every run: pkg/secrets/cloud/manager.go
+// of pulumi v3.274.1, generateNewDataKey and newCloudSecretsManager), and the role assuming
+// itself: the stacks' AWS provider assumes assumeRoleArn (the deploy role) with the credentials
+// the workflow got for that same role.
 func deployStatePolicy(s Scope) iampolicy.Document {
 	doc := statePolicy(s.StateBucket, s.StateKey, true)
+	if s.SecretsKey != "" {
+		doc.Statement = append(doc.Statement, iampolicy.Allow("SecretsProviderKey", SecretsKeyDeployActions, s.SecretsKey))
+	}
 	if s.RoleName != "" {
 		doc.Statement = append(doc.Statement, iampolicy.Allow("AssumeSelf", []string{"sts:AssumeRole", "sts:TagSession"},
 			"arn:aws:iam::"+s.AccountID+":role/"+s.RoleName))
@@ -405,24 +510,44 @@ func deployStatePolicy(s Scope) iampolicy.Document {
 	return doc
 }
 
-// DriftSecretsPolicy lets the drift role read what `pulumi refresh` reads beyond ReadOnlyAccess:
-// the stacks' Secrets Manager secret values (names under the environments' prefixes) and
-// SecureString parameters, decrypted only through Secrets Manager and SSM.
-func DriftSecretsPolicy(s Scope, prefixes []string) iampolicy.Document {
-	var secrets []string
-	for _, prefix := range prefixes {
-		secrets = append(secrets, s.regional("secretsmanager", "secret:"+prefix+"*")...)
-	}
-	var via []string
-	for _, r := range s.Regions {
-		via = append(via, "secretsmanager."+r+".amazonaws.com", "ssm."+r+".amazonaws.com")
-	}
+// runnerPolicy is the in-VPC GitHub Actions runner of the environment: its CodeBuild project
+// (flowmart-runner-<environment>, see RunnerProjectName) and webhook, and the account's
+// CodeConnections connection the project uses. The AWS CodeBuild User Guide's "AWS CodeBuild
+// permissions reference" gives CreateWebhook, BatchGetProjects and the project actions the
+// resource arn:aws:codebuild:<region>:<account>:project/<name>, and CreateProject
+// codebuild:CreateProject with iam:PassRole
+// (https://docs.aws.amazon.com/codebuild/latest/userguide/auth-and-access-control-permissions-reference.html), and
+// codeconnections:PassConnection and UseConnection the Connection resource type
+// (arn:aws:codeconnections:<region>:<account>:connection/<id>; AWS CodeConnections, permission-only
+// actions, https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscodeconnections.html;
+// its codeconnections:PassedToService values list CodePipeline, CodeGuru Reviewer and Proton, not
+// CodeBuild, so no such condition is set). The runner's service role is passed to
+// codebuild.amazonaws.com by PassOwnRoles (PassedToServices).
+func runnerPolicy(s Scope) iampolicy.Document {
 	return iampolicy.New(
-		iampolicy.Allow("StackSecrets", []string{"secretsmanager:GetSecretValue"}, secrets...),
-		iampolicy.Statement{Sid: "StackSecretsKey", Effect: "Allow", Action: []string{"kms:Decrypt"}, Resource: s.regional("kms", "key/*"),
-			Condition: map[string]any{"StringEquals": map[string]any{"kms:ViaService": via}}},
+		iampolicy.Allow("RunnerProject", RunnerProjectActions, s.regional("codebuild", "project/"+RunnerProjectName(s.Environment))...),
+		iampolicy.Allow("RunnerConnection", RunnerConnectionActions, s.regional("codeconnections", "connection/*")...),
+		// a connection made before the service's rename keeps an arn:aws:codestar-connections ARN,
+		// and IAM matches an action's prefix to the ARN's (components/runner, servicePolicy)
+		iampolicy.Allow("RunnerConnectionOldPrefix", RunnerConnectionOldPrefixActions, s.regional("codestar-connections", "connection/*")...),
 	)
 }
+
+// RunnerProjectActions are the CodeBuild actions on the runner's project and its webhook
+// (aws:codebuild/project:Project and aws:codebuild/webhook:Webhook read the project back with
+// BatchGetProjects).
+var RunnerProjectActions = []string{
+	"codebuild:CreateProject", "codebuild:UpdateProject", "codebuild:DeleteProject", "codebuild:BatchGetProjects",
+	"codebuild:CreateWebhook", "codebuild:UpdateWebhook", "codebuild:DeleteWebhook",
+}
+
+// RunnerConnectionActions are what naming the account's GitHub connection on the runner's project
+// takes.
+var RunnerConnectionActions = []string{"codeconnections:PassConnection", "codeconnections:UseConnection"}
+
+// RunnerConnectionOldPrefixActions are RunnerConnectionActions for a connection whose ARN has the
+// codestar-connections prefix.
+var RunnerConnectionOldPrefixActions = []string{"codestar-connections:PassConnection", "codestar-connections:UseConnection"}
 
 // CIPushPolicy is the CI push role's own policy: ecr:GetAuthorizationToken, which ECR only grants
 // through an identity policy and only on "*" (Amazon ECR User Guide, "Private repository policies
@@ -438,9 +563,14 @@ func CIPushPolicy() iampolicy.Document {
 	return iampolicy.New(iampolicy.Allow("ECRToken", []string{"ecr:GetAuthorizationToken"}, "*"))
 }
 
-// TrustPolicy lets GitHub's OIDC tokens for exactly one subject (the sub claim, e.g.
-// repo:flowmart/platform:environment:production) and the STS audience assume a role.
-func TrustPolicy(oidcProviderARN, subject string) iampolicy.Document {
+// TrustPolicy lets GitHub's OIDC tokens for exactly the given subjects (the sub claim, e.g.
+// repo:flowmart/platform:environment:production; StringEquals against a list matches any of
+// them) and the STS audience assume a role.
+func TrustPolicy(oidcProviderARN string, subjects ...string) iampolicy.Document {
+	var sub any = subjects
+	if len(subjects) == 1 {
+		sub = subjects[0]
+	}
 	return iampolicy.New(iampolicy.Statement{
 		Sid:       "GitHubActions",
 		Effect:    "Allow",
@@ -448,7 +578,7 @@ func TrustPolicy(oidcProviderARN, subject string) iampolicy.Document {
 		Action:    []string{"sts:AssumeRoleWithWebIdentity"},
 		Condition: map[string]any{"StringEquals": map[string]any{
 			GitHubOIDCHost + ":aud": GitHubOIDCAudience,
-			GitHubOIDCHost + ":sub": subject,
+			GitHubOIDCHost + ":sub": sub,
 		}},
 	})
 }

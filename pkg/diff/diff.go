@@ -123,11 +123,8 @@ func Compare(baseline, current *preview.Document, stateful func(typ string) bool
 	for _, c := range changes {
 		if c.Kind == Delete || c.Kind == Replace || c.Kind == Rename {
 			o := old[firstNonEmpty(c.OldURN, c.URN)]
-			switch {
-			case o != nil && o.Protect:
-				c.Blocking, c.Why = true, join(c.Why, "the resource is protected")
-			case stateful != nil && stateful(c.Type):
-				c.Blocking, c.Why = true, join(c.Why, "the resource holds state that would be lost")
+			if blocked, why := Blocks(o != nil && o.Protect, c.Type, stateful); blocked {
+				c.Blocking, c.Why = true, join(c.Why, why)
 			}
 		}
 		if c.Blocking {
@@ -144,6 +141,20 @@ func Compare(baseline, current *preview.Document, stateful func(typ string) bool
 		return order[a.Kind] < order[b.Kind]
 	})
 	return rep
+}
+
+// Blocks is the one rule of the replacement guards (`platform diff` on the offline graph,
+// `platform guard` on the engine's preview): deleting or replacing a resource is blocked when it
+// is protected, or when stateful says its type holds state a replacement would lose. why says
+// which, for the report.
+func Blocks(protected bool, typ string, stateful func(typ string) bool) (blocked bool, why string) {
+	switch {
+	case protected:
+		return true, "the resource is protected"
+	case stateful != nil && stateful(typ):
+		return true, "the resource holds state that would be lost"
+	}
+	return false, ""
 }
 
 func join(a, b string) string {

@@ -5,12 +5,12 @@ import "regexp"
 // Certificate keys.
 const (
 	KeyCloudflareZoneID   = "cloudflareZoneId"
-	KeyCloudflareAPIToken = "cloudflareApiToken" // secret
+	KeyCloudflareAPIToken = "cloudflareApiToken" // secret, optional (CLOUDFLARE_API_TOKEN otherwise)
 )
 
 var certificateKeys = []keySpec{
 	{KeyCloudflareZoneID, typeString, false},
-	{KeyCloudflareAPIToken, typeString, true},
+	{KeyCloudflareAPIToken, typeString, false}, // read only as a secret; optional, so not typed secret (the CLI would require it)
 }
 
 var zoneIDRe = regexp.MustCompile(`^[0-9a-f]{32}$`)
@@ -20,8 +20,10 @@ var zoneIDRe = regexp.MustCompile(`^[0-9a-f]{32}$`)
 type CertificateConfig struct {
 	// ZoneID is the Cloudflare zone holding Config.Domain.
 	ZoneID string
-	// HasAPIToken says the secret cloudflareApiToken is set; its value is only ever read as a
-	// secret output (see Secret).
+	// HasAPIToken says the secret cloudflareApiToken is set (a deploy from a desk); its value is
+	// only ever read as a secret output (see Secret). Unset, the Cloudflare provider takes the
+	// token from the environment variable CLOUDFLARE_API_TOKEN, which every CI job gets from its
+	// GitHub Environment.
 	HasAPIToken bool
 }
 
@@ -39,8 +41,11 @@ func (c *Config) validateCertificate() error {
 	if !zoneIDRe.MatchString(c.Certificate.ZoneID) {
 		return errorf(KeyCloudflareZoneID, "%q is not a Cloudflare zone id (want 32 lower-case hex digits)", c.Certificate.ZoneID)
 	}
-	if !c.Certificate.HasAPIToken {
-		return errorf(KeyCloudflareAPIToken, "required key is missing (set it with `pulumi config set --secret %s <token>`; the token needs Zone DNS edit on the zone)", KeyCloudflareAPIToken)
-	}
 	return nil
+}
+
+// MissingCloudflareToken is the error of a deploy that has neither the secret cloudflareApiToken
+// nor the environment variable env (CLOUDFLARE_API_TOKEN): one line naming both.
+func MissingCloudflareToken(env string) error {
+	return errorf(KeyCloudflareAPIToken, "is not set and %s is empty: export %s (a token with Zone DNS edit on the zone) or set it with `pulumi config set --secret %s <token>`", env, env, KeyCloudflareAPIToken)
 }

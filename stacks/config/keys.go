@@ -72,8 +72,9 @@ func lookupKey(name string) (keySpec, bool) {
 
 // RequiredSecrets are the secret keys a stack cannot deploy without. Their values are set with
 // `pulumi config set --secret` by whoever deploys and are never committed in plain text; an
-// offline preview stands in for a missing one with OfflineSecrets.
-var RequiredSecrets = []string{KeyCloudflareAPIToken}
+// offline preview stands in for a missing one with OfflineSecrets. None today: cloudflareApiToken
+// is optional (the Cloudflare provider reads CLOUDFLARE_API_TOKEN when it is unset).
+var RequiredSecrets []string
 
 // OfflineSecrets returns values with every required secret that is not set replaced by the secret
 // placeholder, marked secret, and the keys it filled in: RequiredSecrets and the secrets the

@@ -90,7 +90,6 @@ func TestRegistryAndCertificateErrors(t *testing.T) {
 		{"missing zone", map[string]string{p + "cloudflareZoneId": ""}, "cloudflareZoneId", "required key is missing"},
 		{"short zone", map[string]string{p + "cloudflareZoneId": "abc123"}, "cloudflareZoneId", `"abc123" is not a Cloudflare zone id`},
 		{"upper-case zone", map[string]string{p + "cloudflareZoneId": "5A1C3E0F9B2D4C6E8F0A1B2C3D4E5F60"}, "cloudflareZoneId", "32 lower-case hex digits"},
-		{"missing token", map[string]string{p + "cloudflareApiToken": ""}, "cloudflareApiToken", "required key is missing (set it with `pulumi config set --secret"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
