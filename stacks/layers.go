@@ -148,9 +148,11 @@ func readAWSLayer(ctx *pulumi.Context, stack string) (*awsLayer, error) {
 }
 
 // kubernetesProvider is the services layer's Kubernetes provider, built by the cluster
-// component's own code (cluster.NewKubernetesProvider) from the AWS layer's outputs, with the
-// credentials the configuration gives the cluster's kubeconfig (config.ClusterArgs: the
-// deploying role, config assumeRoleArn, which the cluster-admin access entry admits). Its name
+// component's own code (cluster.NewKubernetesProvider) from the AWS layer's outputs. Its
+// kubeconfig signs tokens (aws eks get-token --role-arn) as the role the layer's aws provider
+// assumes, kubeconfigRoleARN: the preview or drift role of $PLATFORM_ASSUME_ROLE_ARN in those
+// jobs (each has a read-only access entry of its own in cluster.accessEntries), else the
+// deploying role of config assumeRoleArn, which the cluster-admin access entry admits. Its name
 // is the one the AWS layer's cluster gave its provider, <stack>-k8s, at the root of the stack:
 // the URN `pulumi state move` gives the copy of that provider it brings along with the add-ons.
 func kubernetesProvider(ctx *pulumi.Context, cfg *config.Config, layer *awsLayer) (*kubernetes.Provider, error) {
@@ -160,10 +162,21 @@ func kubernetesProvider(ctx *pulumi.Context, cfg *config.Config, layer *awsLayer
 		Endpoint:             layer.Endpoint,
 		CertificateAuthority: layer.CertificateAuthority,
 		ClusterARN:           layer.ClusterARN,
-		RoleARN:              ca.KubeconfigRoleARN,
+		RoleARN:              kubeconfigRoleARN(cfg),
 		Profile:              ca.KubeconfigProfile,
 	})
 	return p, err
+}
+
+// kubeconfigRoleARN is the role the services layer's kubeconfig assumes: assumeRoleARN's
+// ($PLATFORM_ASSUME_ROLE_ARN, else config assumeRoleArn), nil for none (the ambient
+// credentials). Without the variable it is the role config.ClusterArgs gives the AWS layer's
+// exported kubeconfig, so a deploy's provider inputs are the ones the single project had.
+func kubeconfigRoleARN(cfg *config.Config) pulumi.StringPtrInput {
+	if role := assumeRoleARN(cfg); role != "" {
+		return pulumi.StringPtr(role)
+	}
+	return nil
 }
 
 func firstNonNil(vs ...any) any {

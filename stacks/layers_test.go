@@ -1,6 +1,7 @@
 package stacks
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/flowmart/platform/components/cicd"
 	"github.com/flowmart/platform/pkg/preview"
 	"github.com/flowmart/platform/stacks/config"
 )
@@ -267,7 +269,7 @@ func TestLayersUseExplicitProvidersOnly(t *testing.T) {
 // delete of it) and the kubeconfig's role.
 func TestAssumeRoleFromEnvironment(t *testing.T) {
 	const deployRole = "arn:aws:iam::111122223333:role/flowmart-deploy-dev"
-	const previewRole = "arn:aws:iam::111122223333:role/flowmart-preview-dev"
+	previewRole := "arn:aws:iam::111122223333:role/" + cicd.PreviewRoleName(identityName)
 	for _, tc := range []struct{ env, want string }{{"", deployRole}, {previewRole, previewRole}} {
 		t.Setenv(AssumeRoleEnv, tc.env)
 		doc, _ := previewJSON(t, "dev")
@@ -288,6 +290,7 @@ func TestAssumeRoleFromEnvironment(t *testing.T) {
 // exports (the one the single-project program gave its provider): after `pulumi state move` the
 // copied provider's inputs do not change, so no Kubernetes resource is replaced.
 func TestServicesProviderKubeconfigIsTheClusters(t *testing.T) {
+	t.Setenv(AssumeRoleEnv, "") // a deploy: the job's environment names no other role
 	for _, env := range envs {
 		o := offlineOptions(t, env)
 		o.Deploy = true
@@ -360,6 +363,97 @@ func TestServicesProjectFile(t *testing.T) {
 		}
 		if _, ok := ps.Config[sdkconfig.MustMakeKey(config.Project, "environment")]; !ok {
 			t.Errorf("%s: the shared stack file has no %s:environment", env, config.Project)
+		}
+	}
+}
+
+// servicesKubeconfig runs a stack's AWS layer, then its services layer on those outputs, and
+// returns the kubeconfig the services layer gives its Kubernetes provider.
+func servicesKubeconfig(t *testing.T, env string) string {
+	t.Helper()
+	o := offlineOptions(t, env)
+	aws, err := preview.Run(RunAWS, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var given pulumi.StringPtrInput
+	so := o
+	so.Project = config.ServicesProject
+	so.StackReferences = map[string]preview.StackOutputs{AWSLayerStack(env): aws.StackOutputs()}
+	doc, err := preview.Run(func(ctx *pulumi.Context) error {
+		err := ctx.RegisterStackTransformation(func(a *pulumi.ResourceTransformationArgs) *pulumi.ResourceTransformationResult {
+			if p, ok := a.Props.(*kubernetes.ProviderArgs); ok {
+				given = p.Kubeconfig
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if err := RunServices(ctx); err != nil {
+			return err
+		}
+		ctx.Export("providerKubeconfig", pulumi.Unsecret(given.ToStringPtrOutput()))
+		return nil
+	}, so)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := doc.Outputs["providerKubeconfig"].(*string)
+	if got == nil {
+		t.Fatalf("%s: the services layer's Kubernetes provider has no kubeconfig", env)
+	}
+	return *got
+}
+
+// A preview or drift job sets PLATFORM_ASSUME_ROLE_ARN to its own role: the services layer's
+// kubeconfig then signs its tokens as that role (the one with a read-only access entry), never as
+// the deploy role the job cannot assume; without the variable it is config assumeRoleArn's. Only
+// the user's exec arguments change: the clusters and contexts stay the deploy's, so the
+// kubernetes provider plans an update of itself, never a replacement of every Kubernetes
+// resource (pulumi-kubernetes' DiffConfig replaces "iff the active cluster in the kubeconfig
+// changes": pulumi/pulumi-kubernetes provider/pkg/provider/provider.go, DiffConfig).
+func TestServicesKubeconfigAssumesTheJobsRole(t *testing.T) {
+	clusterPart := func(kc string) string {
+		var v map[string]any
+		if err := json.Unmarshal([]byte(kc), &v); err != nil {
+			t.Fatalf("kubeconfig is not JSON: %v", err)
+		}
+		b, _ := json.Marshal([]any{v["clusters"], v["contexts"], v["current-context"]})
+		return string(b)
+	}
+	for _, env := range envs {
+		sf, err := preview.LoadStackFile("..", env, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		account := sf.Config[config.Project+":"+config.KeyAccountID]
+		deployRole := sf.Config[config.Project+":"+config.KeyAssumeRoleARN]
+		if deployRole != "arn:aws:iam::"+account+":role/"+cicd.DeployRoleName(identityName, env) {
+			t.Fatalf("%s: assumeRoleArn %q is not bootstrap's deploy role", env, deployRole)
+		}
+		for _, role := range []string{
+			"arn:aws:iam::" + account + ":role/" + cicd.PreviewRoleName(identityName),
+			"arn:aws:iam::" + account + ":role/" + cicd.DriftRoleName(identityName),
+			"", // a deploy
+		} {
+			t.Setenv(AssumeRoleEnv, "")
+			deployClusters := clusterPart(servicesKubeconfig(t, env))
+			t.Setenv(AssumeRoleEnv, role)
+			want := role
+			if role == "" {
+				want = deployRole
+			}
+			kc := servicesKubeconfig(t, env)
+			if !strings.Contains(kc, `"--role-arn","`+want+`"`) {
+				t.Errorf("%s, %s=%q: the kubeconfig does not assume %s:\n%s", env, AssumeRoleEnv, role, want, kc)
+			}
+			if got := clusterPart(kc); got != deployClusters || !strings.Contains(got, "https://") {
+				t.Errorf("%s, %s=%q: the kubeconfig's clusters changed:\n%s\nthe deploy's\n%s", env, AssumeRoleEnv, role, got, deployClusters)
+			}
+			if role != "" && strings.Contains(kc, deployRole) {
+				t.Errorf("%s, %s=%q: the kubeconfig still names the deploy role %s", env, AssumeRoleEnv, role, deployRole)
+			}
 		}
 	}
 }

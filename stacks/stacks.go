@@ -1,7 +1,7 @@
 // Package stacks composes the components into one environment, in two Pulumi projects (layers):
 // the AWS layer (RunAWS, the root project flowmart-platform) creates the network, the cluster, the
-// hosts, the registry, the certificate and the alarm pager with AWS APIs alone, and exports what
-// the cluster-services layer needs; the cluster-services layer (RunServices, the project
+// hosts, the registry, the certificate, the alarm pager and the in-VPC CI runner with AWS APIs
+// alone, and exports what the cluster-services layer needs; the cluster-services layer (RunServices, the project
 // flowmart-platform-services in cluster-services/) reads those outputs through a StackReference
 // and installs the platform add-ons and their DNS records on the cluster. Each layer loads and
 // validates the stack's configuration (one stack file for both), creates its own explicit
@@ -72,6 +72,10 @@ func runAWS(ctx *pulumi.Context, load manifestLoader) error {
 	if err != nil {
 		return err
 	}
+	run, err := newRunner(ctx, cfg, net, cl, opts)
+	if err != nil {
+		return err
+	}
 	// The services/*.yaml manifests: each team's paging topic, offerings, discovery entries and
 	// Pod Identity role (stacks/offerings.go).
 	ps, err := newPlatformServices(ctx, cfg, load, net, cl, opts)
@@ -87,6 +91,7 @@ func runAWS(ctx *pulumi.Context, load manifestLoader) error {
 	exportRegistry(ctx, reg)
 	exportCertificate(ctx, cert)
 	exportHosts(ctx, net, sql, gw)
+	exportRunner(ctx, run)
 	exportPlatformServices(ctx, ps)
 	return nil
 }

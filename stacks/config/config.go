@@ -74,6 +74,8 @@ type Config struct {
 	Cluster     ClusterConfig
 	SQLServer   SQLServerConfig
 	VPN         VPNConfig
+	// Runner is the in-VPC CI runner (the `runner` object).
+	Runner RunnerConfig
 
 	// Waivers exempt single resources from single policy rules, each with a reason (policyWaivers).
 	Waivers []Waiver
@@ -126,6 +128,7 @@ func Parse(project, stack string, get Getter, allKeys []string) (*Config, error)
 	c.Cluster = readCluster(r)
 	c.SQLServer = readSQLServer(r)
 	c.VPN = readVPN(r)
+	c.Runner = readRunner(r)
 	// Each component section reads its keys in its own file: c.<Section> = read<Section>(r).
 	if r.err != nil {
 		return nil, r.err

@@ -28,6 +28,7 @@ func (c *Config) applyDefaults() {
 	c.applyClusterDefaults()
 	c.applySQLServerDefaults()
 	c.applyVPNDefaults()
+	c.applyRunnerDefaults()
 	d, ok := defaults[c.Environment]
 	if !ok {
 		return
@@ -187,4 +188,17 @@ func (c *Config) applyVPNDefaults() {
 	if c.VPN.ClientCIDR == "" {
 		c.VPN.ClientCIDR = vpnClientCIDRByEnv[c.Environment]
 	}
+}
+
+// runnerLogRetentionDaysByEnv is how long the runner's build logs (every CI job's output on the
+// runner) are kept: the environment's default for the cluster's control-plane logs
+// (clusterDefaultsByEnv), so a deploy job's log lives as long as the API audit log it matches.
+var runnerLogRetentionDaysByEnv = map[Environment]int{
+	Dev:        30,
+	Staging:    90,
+	Production: 365,
+}
+
+func (c *Config) applyRunnerDefaults() {
+	c.Runner.LogRetentionDays = runnerLogRetentionDaysByEnv[c.Environment]
 }

@@ -41,7 +41,7 @@ type keySpec struct {
 }
 
 // Keys lists every project key the loader reads: the stack's own, then one list per component.
-var Keys = concatKeys(coreKeys, networkKeys, clusterKeys, registryKeys, certificateKeys, addonsKeys, gitOpsKeys, alertingKeys, sqlServerKeys, vpnKeys, waiverKeys)
+var Keys = concatKeys(coreKeys, networkKeys, clusterKeys, registryKeys, certificateKeys, addonsKeys, gitOpsKeys, alertingKeys, sqlServerKeys, vpnKeys, runnerKeys, waiverKeys)
 
 func concatKeys(lists ...[]keySpec) []keySpec {
 	var out []keySpec

@@ -38,8 +38,10 @@ func (c *Config) Validate() error {
 		c.validateGitOps,
 		c.validateVPN,
 		c.validateSQLServer,
+		c.validateRunner,
 		c.validateWaivers,
 		c.validateComponents,         // each component's own rules, under the config keys
+		c.validateRunnerComponent,    // the Runner's own rules, under runner
 		c.validateGitOpsRepositories, // after the registry's own rules: its names are valid
 		c.validateNATPath,            // after the network's own rules about natStrategy
 	}
