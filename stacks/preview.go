@@ -43,6 +43,11 @@ func Preview(dir, stack, configFile string) (*preview.Document, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The service manifests, validated for the stack's environment before any resource: a bad
+	// one is one line naming its file and key (*manifests.Error).
+	if _, err := manifestsIn(servicesDir)(cfg.Environment); err != nil {
+		return nil, err
+	}
 	doc, err := offline(preview.Options{Project: sf.Project, Stack: stack, Config: values, SecretKeys: secretKeys}, servicesDir)
 	if err != nil {
 		return nil, err

@@ -20,6 +20,26 @@ func replica(r Resource) bool {
 	return unknown(v) || str(v) != ""
 }
 
+// OfferingComponentPrefix starts the type tokens of the offerings' components
+// (flowmart:data:Database, flowmart:data:Cache, flowmart:data:Queue).
+const OfferingComponentPrefix = "flowmart:data:"
+
+// inOffering reports whether r is a child (at any depth) of an offering's component: the URN
+// carries every ancestor's type (urn:pulumi:<stack>::<project>::<ancestor>$...$<type>::<name>).
+func inOffering(r Resource) bool {
+	parts := strings.SplitN(r.URN, "::", 4)
+	if len(parts) < 4 {
+		return false
+	}
+	chain := strings.Split(parts[2], "$")
+	for _, t := range chain[:len(chain)-1] {
+		if strings.HasPrefix(t, OfferingComponentPrefix) {
+			return true
+		}
+	}
+	return false
+}
+
 // offeringTypes are the resources that make up an offering for a team: each names its owner.
 var offeringTypes = []string{TypeRDSInstance, TypeElastiCacheReplicationGroup, TypeSQSQueue}
 
@@ -90,20 +110,29 @@ var dataRules = []Rule{
 	boolRule("FM-EC-003", "ElastiCache replication groups fail over automatically in production", []string{"FSBP ElastiCache.3", "AWS Config ELASTICACHE_REPL_GRP_AUTO_FAILOVER_ENABLED"},
 		TypeElastiCacheReplicationGroup, "automaticFailoverEnabled", "a production cache promotes a replica in another zone when its primary fails (set automaticFailoverEnabled true, with a replica)", true, nil),
 	{
-		ID: "FM-SQS-001", Description: "SQS queues are encrypted with a customer managed KMS key", Enforcement: Mandatory,
+		ID: "FM-SQS-001", Description: "SQS queues are encrypted at rest, an offering's with a customer managed KMS key", Enforcement: Mandatory,
 		Mirrors: []string{"FSBP SQS.1", "CKV_AWS_27"}, Types: []string{TypeSQSQueue},
 		Check: func(_ Context, r Resource, _ []Resource) []string {
 			v := r.Inputs["kmsMasterKeyId"]
 			if unknown(v) || str(v) != "" {
 				return none
 			}
-			return []string{"kmsMasterKeyId is not set: messages are encrypted with the offering's customer key, whose use the service's role is granted"}
+			if inOffering(r) {
+				return []string{"kmsMasterKeyId is not set: an offering's messages are encrypted with its customer key, whose use the service's role is granted"}
+			}
+			if sse := r.Inputs["sqsManagedSseEnabled"]; unknown(sse) || isTrue(sse) {
+				return none
+			}
+			return []string{"neither kmsMasterKeyId nor sqsManagedSseEnabled is set: messages are stored unencrypted"}
 		},
 	},
 	{
-		ID: "FM-SQS-002", Description: "SQS queues send failed messages to a dead-letter queue", Enforcement: Mandatory,
+		ID: "FM-SQS-002", Description: "an offering's SQS queues send failed messages to a dead-letter queue", Enforcement: Mandatory,
 		Mirrors: []string{"AWS Well-Architected REL05-BP01 (dead-letter queues)"}, Types: []string{TypeSQSQueue},
 		Check: func(_ Context, r Resource, all []Resource) []string {
+			if !inOffering(r) {
+				return none // a platform queue (the cluster's interruption queue) has its own consumer
+			}
 			if v := r.Inputs["redrivePolicy"]; unknown(v) || str(v) != "" {
 				return none
 			}
@@ -119,9 +148,12 @@ var dataRules = []Rule{
 		},
 	},
 	{
-		ID: "FM-TAG-001", Description: "offerings are tagged with their owning team", Enforcement: Mandatory,
+		ID: "FM-TAG-001", Description: "offerings (RDS, ElastiCache, an offering's SQS queues) are tagged with their owning team", Enforcement: Mandatory,
 		Mirrors: []string{"AWS Config REQUIRED_TAGS", "seed 002: distributed ownership"}, Types: offeringTypes,
 		Check: func(_ Context, r Resource, _ []Resource) []string {
+			if r.Type == TypeSQSQueue && !inOffering(r) {
+				return none // a platform queue is the platform's
+			}
 			tags := r.Inputs["tags"]
 			if unknown(tags) {
 				return none

@@ -2,6 +2,13 @@ package policy
 
 import "testing"
 
+// offeringRes is a resource of an offering's component, as flowmart:data:Queue registers it.
+func offeringRes(typ, name string, inputs map[string]any, deps ...string) Resource {
+	r := res(typ, name, inputs, deps...)
+	r.URN = "urn:pulumi:production::flowmart-platform::flowmart:data:Queue$" + typ + "::" + name
+	return r
+}
+
 // Recorded inputs of the offerings as the components register them.
 var (
 	rdsInstance = res(TypeRDSInstance, "production-orders-db", m{
@@ -19,11 +26,11 @@ var (
 		"transitEncryptionEnabled": true, "atRestEncryptionEnabled": true, "kmsKeyId": "arn:aws:kms:eu-west-1:777788889999:key/6",
 		"automaticFailoverEnabled": true, "multiAzEnabled": true, "tags": m{"Owner": "catalog-team"},
 	})
-	deadLetter = res(TypeSQSQueue, "production-checkout-payments-dlq", m{
+	deadLetter = offeringRes(TypeSQSQueue, "production-checkout-payments-dlq", m{
 		"name": "production-checkout-payments-dlq.fifo", "fifoQueue": true, "kmsMasterKeyId": "arn:aws:kms:eu-west-1:777788889999:key/7",
 		"tags": m{"Owner": "checkout-team"},
 	})
-	sqsQueue = res(TypeSQSQueue, "production-checkout-payments", m{
+	sqsQueue = offeringRes(TypeSQSQueue, "production-checkout-payments", m{
 		"name": "production-checkout-payments.fifo", "fifoQueue": true, "kmsMasterKeyId": "arn:aws:kms:eu-west-1:777788889999:key/7",
 		"redrivePolicy":            `{"deadLetterTargetArn":"arn:aws:sqs:eu-west-1:777788889999:production-checkout-payments-dlq.fifo","maxReceiveCount":3}`,
 		"visibilityTimeoutSeconds": 120, "tags": m{"Owner": "checkout-team"},
@@ -32,7 +39,8 @@ var (
 
 func dataRuleCases() []ruleCase {
 	plainQueue := with(with(sqsQueue, "redrivePolicy", nil), "name", "production-checkout-events")
-	plainQueue.URN, plainQueue.Name, plainQueue.Dependencies = urn(TypeSQSQueue, "production-checkout-events"), "production-checkout-events", nil
+	plainQueue.URN, plainQueue.Name, plainQueue.Dependencies = "urn:pulumi:production::flowmart-platform::flowmart:data:Queue$"+TypeSQSQueue+"::production-checkout-events", "production-checkout-events", nil
+	platformQueue := res(TypeSQSQueue, "production-node-termination", m{"sqsManagedSseEnabled": true, "messageRetentionSeconds": 300, "tags": m{"Name": "production-node-termination"}})
 	redrive := res(TypeSQSRedrivePolicy, "production-checkout-events-redrive", m{"queueUrl": Unknown, "redrivePolicy": Unknown}, plainQueue.URN, deadLetter.URN)
 	return []ruleCase{
 		{"encrypted database", "FM-RDS-001", Dev, rdsInstance, nil, false},
@@ -66,22 +74,27 @@ func dataRuleCases() []ruleCase {
 
 		{"queue with a customer key", "FM-SQS-001", Dev, sqsQueue, nil, false},
 		{"queue key unknown during preview", "FM-SQS-001", Dev, with(sqsQueue, "kmsMasterKeyId", Unknown), nil, false},
-		{"queue with SSE-SQS only", "FM-SQS-001", Dev, with(with(sqsQueue, "kmsMasterKeyId", nil), "sqsManagedSseEnabled", true), nil, true},
+		{"platform queue with SSE-SQS", "FM-SQS-001", Dev, platformQueue, nil, false},
+		{"offering queue with SSE-SQS only", "FM-SQS-001", Dev, with(with(sqsQueue, "kmsMasterKeyId", nil), "sqsManagedSseEnabled", true), nil, true},
+		{"platform queue unencrypted", "FM-SQS-001", Dev, with(platformQueue, "sqsManagedSseEnabled", nil), nil, true},
 		{"queue with a redrive policy", "FM-SQS-002", Dev, sqsQueue, []Resource{deadLetter}, false},
 		{"dead-letter queue another queue depends on", "FM-SQS-002", Dev, with(deadLetter, "name", "production-checkout-payments-failed"), []Resource{sqsQueue}, false},
 		{"queue with a separate redrive policy resource", "FM-SQS-002", Dev, plainQueue, []Resource{redrive}, false},
+		{"platform queue without a dead-letter queue", "FM-SQS-002", Dev, platformQueue, nil, false},
 		{"queue without a dead-letter queue", "FM-SQS-002", Dev, plainQueue, nil, true},
 
 		{"database with its owner", "FM-TAG-001", Dev, rdsInstance, nil, false},
 		{"cache with its owner", "FM-TAG-001", Dev, cacheGroup, nil, false},
 		{"database without an owner", "FM-TAG-001", Dev, with(rdsInstance, "tags", m{"Name": "x"}), nil, true},
 		{"cache without tags", "FM-TAG-001", Dev, with(cacheGroup, "tags", nil), nil, true},
+		{"platform queue without an owner", "FM-TAG-001", Dev, platformQueue, nil, false},
 		{"queue with an empty owner", "FM-TAG-001", Dev, with(sqsQueue, "tags", m{"Owner": " "}), nil, true},
 
 		{"protected database in production", "FM-PROT-001", Production, protected(rdsInstance), nil, false},
 		{"unprotected database in production", "FM-PROT-001", Production, rdsInstance, nil, true},
 		{"unprotected cache in production", "FM-PROT-001", Production, cacheGroup, nil, true},
 		{"unprotected queue in production", "FM-PROT-001", Production, sqsQueue, nil, true},
+		{"unprotected platform queue in production", "FM-PROT-001", Production, platformQueue, nil, false},
 	}
 }
 

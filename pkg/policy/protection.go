@@ -25,10 +25,14 @@ var StatefulTypes = []string{
 func IsStatefulType(typ string) bool { return contains(StatefulTypes, typ) }
 
 // Stateful reports whether a resource holds state: a stateful type, and for an instance, one that
-// is a SQL Server host (by name or tags) or has an EBS volume attached.
+// is a SQL Server host (by name or tags) or has an EBS volume attached, for an SQS queue one of an
+// offering (flowmart:data:Queue).
 func Stateful(r Resource, all []Resource) bool {
 	if !IsStatefulType(r.Type) {
 		return false
+	}
+	if r.Type == TypeSQSQueue {
+		return inOffering(r) // an offering's messages; a platform queue holds transient events
 	}
 	if r.Type != TypeInstance {
 		return true
