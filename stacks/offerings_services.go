@@ -8,6 +8,7 @@ import (
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/flowmart/platform/components/addons"
 	"github.com/flowmart/platform/stacks/config"
 	"github.com/flowmart/platform/stacks/manifests"
 )
@@ -21,26 +22,23 @@ const ConfigMapSuffix = "-platform"
 // service (outOfferings: endpoints, ports, secret ARNs, the role's ARN). An AWS layer that has no
 // entry for the service yet (deployed before the manifest) gives an empty ConfigMap until it is
 // deployed again.
-func newServiceConfigMaps(ctx *pulumi.Context, cfg *config.Config, load manifestLoader, offerings pulumi.MapOutput, k8s *kubernetes.Provider, pa pulumi.Resource) error {
+func newServiceConfigMaps(ctx *pulumi.Context, cfg *config.Config, load manifestLoader, offerings pulumi.MapOutput, k8s *kubernetes.Provider, pa *addons.PlatformAddons) error {
 	svcs, err := load(cfg.Environment)
 	if err != nil {
 		return err
 	}
 	opts := []pulumi.ResourceOption{pulumi.Provider(k8s)}
 	// The add-ons already create the namespaces of the stack's routes (config routes): the
-	// platform owns those, and a ConfigMap in one waits for the add-ons.
-	platformOwned := map[string]bool{}
-	for _, r := range cfg.AddonsArgs().Routes {
-		platformOwned[r.Namespace] = true
-	}
+	// platform owns those, and a ConfigMap in one waits for it.
 	namespaces := map[string]pulumi.StringInput{}
 	for _, s := range svcs {
 		cmOpts := opts
 		nsName, ok := namespaces[s.Namespace]
+		owned := pa.Namespace(s.Namespace)
 		switch {
-		case platformOwned[s.Namespace]:
+		case owned != nil:
 			nsName = pulumi.String(s.Namespace)
-			cmOpts = append(cmOpts, pulumi.DependsOn([]pulumi.Resource{pa}))
+			cmOpts = append(cmOpts, pulumi.DependsOn([]pulumi.Resource{owned}))
 		case !ok:
 			ns, err := corev1.NewNamespace(ctx, cfg.Stack+"-ns-"+s.Namespace, &corev1.NamespaceArgs{
 				Metadata: &metav1.ObjectMetaArgs{

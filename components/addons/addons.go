@@ -490,3 +490,13 @@ func (c *PlatformAddons) registerOutputs(ctx *pulumi.Context) error {
 		"internalHosts":                pulumi.ToStringArray(c.InternalHosts),
 	})
 }
+
+// Namespace returns the namespace resource the add-ons created for ns (a platform namespace or a
+// route's), and nil when they created none: a resource of the caller's in that namespace depends
+// on it.
+func (c *PlatformAddons) Namespace(ns string) pulumi.Resource {
+	if n, ok := c.namespaces[ns]; ok {
+		return n
+	}
+	return nil
+}
