@@ -323,7 +323,7 @@ func (a DatabaseArgs) validate(explicitVersion bool) error {
 		seen[c] = true
 	}
 	alarms := []struct {
-		field    string
+		field     string
 		v, lo, hi int
 	}{
 		{"CPUAlarmPercent", a.CPUAlarmPercent, 1, 100},

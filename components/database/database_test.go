@@ -468,3 +468,11 @@ func TestConnectStatements(t *testing.T) {
 		}
 	}
 }
+
+// buildErr runs NewDatabase as build does and returns its error.
+func buildErr(args *DatabaseArgs) (*preview.Document, error) {
+	return preview.RunWithAWS(func(ctx *pulumi.Context, provider pulumi.ResourceOption) error {
+		_, err := NewDatabase(ctx, "orders", args, provider)
+		return err
+	}, preview.Options{Project: "flowmart-platform", Stack: "dev", Region: region, Account: account})
+}

@@ -35,7 +35,7 @@ func (d *Database) subnets(ctx *pulumi.Context) error {
 	var err error
 	d.subnetGroup, err = rds.NewSubnetGroup(ctx, name, &rds.SubnetGroupArgs{
 		Name:        pulumi.String(d.args.Identifier()),
-		Description: pulumi.String("Database subnets of " + d.args.Identifier() + " (" + d.args.Service + ")"),
+		Description: pulumi.String("Database subnets of the PostgreSQL database of " + d.args.Service),
 		SubnetIds:   d.args.SubnetIDs,
 		Tags:        d.tags(name),
 	}, d.opts...)
@@ -78,7 +78,7 @@ func (d *Database) securityGroups(ctx *pulumi.Context) error {
 	var err error
 	d.securityGroup, err = ec2.NewSecurityGroup(ctx, name, &ec2.SecurityGroupArgs{
 		VpcId:       d.args.VPCID,
-		Description: pulumi.String("PostgreSQL database " + d.args.Identifier() + ": 5432 from the cluster's nodes and the VPN only"),
+		Description: pulumi.String("PostgreSQL database of " + d.args.Service + ": 5432 from the cluster's nodes and the VPN only"),
 		Ingress:     ingress,
 		Egress:      ec2.SecurityGroupEgressArray{},
 		Tags:        d.tags(name),
