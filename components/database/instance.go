@@ -116,12 +116,16 @@ func (d *Database) common(args *rds.InstanceArgs) {
 	args.PerformanceInsightsRetentionPeriod = pulumi.Int(PerformanceInsightsRetentionDays)
 }
 
-// readers creates the read replicas of the primary (replicateSourceDb is its identifier: a
-// replica in the same region). A replica takes the engine version, the database, the master user
-// and the subnet group from its source, and RDS keeps its version with the primary's on a major
-// upgrade; it has no automated backups and, as RDS refuses a final snapshot of a read replica,
-// none (DeleteDBInstance, FinalDBSnapshotIdentifier). It keeps its own security group, storage
-// settings, deletion protection, parameter group and Performance Insights.
+// readers creates the read replicas of the primary. replicateSourceDb is the primary's
+// identifier, as the provider asks for a replica in the same region, and the replica then takes
+// its source's DB subnet group (pulumi-aws v6.83.4 sdk/go/aws/rds/instance.go, InstanceArgs
+// ReplicateSourceDb and DbSubnetGroupName). A replica sets no master user ("Cannot be specified
+// for a replica", Username), no final snapshot ("Must not be provided when deleting a read
+// replica", FinalSnapshotIdentifier), no engine version (RDS upgrades in-Region replicas with
+// their primary on a major upgrade: "Upgrading the PostgreSQL DB engine for Amazon RDS",
+// https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_UpgradeDBInstance.PostgreSQL.html)
+// and no automated backups. It keeps its own security group, encrypted storage with the key,
+// deletion protection, parameter group and Performance Insights.
 func (d *Database) readers(ctx *pulumi.Context) error {
 	a := d.args
 	for i := 1; i <= a.Readers; i++ {

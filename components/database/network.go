@@ -43,9 +43,11 @@ func (d *Database) subnets(ctx *pulumi.Context) error {
 }
 
 // securityGroups creates the database's security group: PostgreSQL (5432) in from the allowed
-// security groups and CIDRs only, and no egress rule at all (the explicit empty egress removes
-// the default allow-all rule): the instances never open connections from this group, as
-// replication, backups and the managed secret's rotation run on AWS's side.
+// security groups and CIDRs only, and no egress rule at all: the provider removes the allow-all
+// rule AWS creates in a new group (pulumi-aws v6.83.4 sdk/go/aws/ec2/securityGroup.go:96, "NOTE
+// on Egress rules"), and the explicit empty list keeps egress managed, so a rule added by hand
+// shows as drift. RDS needs no egress from the instances' group: replication between the
+// primary and its replicas, backups and the managed secret run on AWS's side.
 //
 // The rules are inline: AllowedSecurityGroupIDs is a list input whose length may be unknown
 // until deploy, and one inline rule takes the whole list.
