@@ -242,9 +242,12 @@ func ParameterGroupFamily(version string) (string, error) {
 	return "postgres" + strconv.Itoa(major), nil
 }
 
-// Validate checks the Args after defaults and returns the first problem as a *fielderr.Error
-// naming the field. NewDatabase runs it before registering anything.
-func (a *DatabaseArgs) Validate() error {
+// Validate checks the Args of the database called name after defaults and returns the first
+// problem as a *fielderr.Error naming the field. NewDatabase runs it before registering anything.
+// name is the offerings' common signature (cache and queue take it too); no default of a
+// database derives from its name, so it decides nothing here.
+func (a *DatabaseArgs) Validate(name string) error {
+	_ = name
 	d := a.withDefaults()
 	return d.validate(a != nil && a.EngineVersion != "")
 }

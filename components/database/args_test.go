@@ -32,7 +32,7 @@ func TestDefaults(t *testing.T) {
 	if d := big.withDefaults(); d.MaxAllocatedStorageGiB != MaxStorageGiB {
 		t.Errorf("max storage %d", d.MaxAllocatedStorageGiB)
 	}
-	if err := (*DatabaseArgs)(nil).Validate(); err == nil {
+	if err := (*DatabaseArgs)(nil).Validate("orders"); err == nil {
 		t.Error("nil Args validate")
 	}
 	if got, _ := ParameterGroupFamily("16.11"); got != "postgres16" {
@@ -109,7 +109,7 @@ func TestValidate(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			a := baseArgs()
 			c.set(a)
-			err := a.Validate()
+			err := a.Validate("orders")
 			if c.field == "" {
 				if err != nil {
 					t.Fatalf("unexpected error %v", err)
