@@ -224,7 +224,10 @@ var (
 // identifier: a reader, "-db-reader-5".
 var longestSuffix = readerIdentifierSuffix(MaxReaders)
 
-// MajorVersion returns the major version of a version such as 17.7 (17), or an error.
+// MajorVersion returns the major version of a version such as 17.7 (17), or an error. From
+// PostgreSQL 10 on, RDS numbers versions major.minor, the major being the integer part ("PostgreSQL
+// version numbers", Amazon RDS User Guide,
+// https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_UpgradeDBInstance.PostgreSQL.VersionID.html).
 func MajorVersion(version string) (int, error) {
 	m := versionRe.FindStringSubmatch(version)
 	if m == nil {
