@@ -164,7 +164,7 @@ func TestPrimaryInputs(t *testing.T) {
 			"iamDatabaseAuthenticationEnabled": true, "publiclyAccessible": false, "multiAz": false,
 			"backupRetentionPeriod": 7.0, "backupWindow": DefaultBackupWindow, "maintenanceWindow": DefaultMaintenanceWindow,
 			"copyTagsToSnapshot": true, "deletionProtection": false, "skipFinalSnapshot": true, "deleteAutomatedBackups": true,
-			"performanceInsightsEnabled": true, "performanceInsightsRetentionPeriod": 7.0,
+			"performanceInsightsEnabled": true, "performanceInsightsRetentionPeriod": 7.0, "databaseInsightsMode": "standard",
 			"dbSubnetGroupName": "dev-orders-db", "parameterGroupName": "dev-orders-db-postgres17",
 		}
 		if doc.Outputs["kmsKeyArn"] != preview.Unknown {
@@ -235,7 +235,7 @@ func TestReaderReplicatesThePrimary(t *testing.T) {
 			"identifier": "production-orders-db-reader-1", "replicateSourceDb": "production-orders-db",
 			"instanceClass": "db.t4g.medium", "autoMinorVersionUpgrade": false, "publiclyAccessible": false,
 			"storageType": "gp3", "storageEncrypted": true, "iamDatabaseAuthenticationEnabled": true,
-			"performanceInsightsEnabled": true, "performanceInsightsRetentionPeriod": 7.0,
+			"performanceInsightsEnabled": true, "performanceInsightsRetentionPeriod": 7.0, "databaseInsightsMode": "standard",
 			"parameterGroupName": "production-orders-db-postgres17", "copyTagsToSnapshot": true,
 		}
 		if preview.Unknown == r["replicateSourceDb"] {

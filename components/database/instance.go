@@ -13,6 +13,15 @@ import (
 // (CreateDBInstance, PerformanceInsightsRetentionPeriod: "7 (default)").
 const PerformanceInsightsRetentionDays = 7
 
+// DatabaseInsightsMode is CloudWatch Database Insights' mode, standard: the Performance Insights
+// console reached its end of life on 31 July 2026 and its data is shown by the Standard mode of
+// Database Insights, which keeps the Performance Insights API and retention ("Turning Performance
+// Insights on and off", Amazon RDS User Guide, and "Turning on the Standard mode of Database
+// Insights for Amazon RDS", https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_DatabaseInsights.TurningOnStandard.html:
+// --database-insights-mode standard with Performance Insights on). It is set explicitly so that
+// the mode RDS applies by default shows as no change.
+const DatabaseInsightsMode = "standard"
+
 // StorageType is the storage of every instance: General Purpose SSD gp3.
 const StorageType = "gp3"
 
@@ -107,13 +116,14 @@ func (d *Database) storage(args *rds.InstanceArgs) {
 }
 
 // common sets what the primary and the readers share: IAM authentication, the parameter group,
-// Performance Insights with the key.
+// Performance Insights with the key in Database Insights' standard mode.
 func (d *Database) common(args *rds.InstanceArgs) {
 	args.IamDatabaseAuthenticationEnabled = pulumi.Bool(true)
 	args.ParameterGroupName = d.parameterGroup.Name
 	args.PerformanceInsightsEnabled = pulumi.Bool(true)
 	args.PerformanceInsightsKmsKeyId = d.keyARN
 	args.PerformanceInsightsRetentionPeriod = pulumi.Int(PerformanceInsightsRetentionDays)
+	args.DatabaseInsightsMode = pulumi.String(DatabaseInsightsMode)
 }
 
 // readers creates the read replicas of the primary. replicateSourceDb is the primary's
