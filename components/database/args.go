@@ -206,6 +206,18 @@ func (a *DatabaseArgs) withDefaults() DatabaseArgs {
 	return c
 }
 
+// Names a service cannot take. Role names beginning with pg_ are reserved for PostgreSQL's
+// system roles ("Database Roles", https://www.postgresql.org/docs/17/database-roles.html), RDS
+// keeps rdsadmin and the rds_* roles (rds_superuser, rds_iam: "Understanding PostgreSQL roles
+// and permissions", Amazon RDS User Guide,
+// https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Appendix.PostgreSQL.CommonDBATasks.Roles.html),
+// and every RDS for PostgreSQL instance has the databases postgres, template0, template1 and
+// rdsadmin.
+var (
+	reservedRoles     = []string{"postgres", "rdsadmin", "public"}
+	reservedDatabases = []string{"postgres", "template0", "template1", "rdsadmin"}
+)
+
 var (
 	// serviceRe: lower-case RDS identifier characters, no leading digit, no trailing or double hyphen.
 	serviceRe    = regexp.MustCompile(`^[a-z]([a-z0-9]|-[a-z0-9])*$`)
@@ -317,6 +329,12 @@ func (a DatabaseArgs) validate(explicitVersion bool) error {
 	}
 	if a.IAMUsername == MasterUsername {
 		return fielderr.New("IAMUsername", "%q is the master user: the service connects as a role of its own", a.IAMUsername)
+	}
+	if slices.Contains(reservedRoles, a.IAMUsername) || strings.HasPrefix(a.IAMUsername, "pg_") || strings.HasPrefix(a.IAMUsername, "rds_") {
+		return fielderr.New("IAMUsername", "%q is reserved (pg_*, rds_* and %v are PostgreSQL's or RDS's roles): name the service's own role", a.IAMUsername, reservedRoles)
+	}
+	if slices.Contains(reservedDatabases, a.DatabaseName()) {
+		return fielderr.New("Service", "%q makes the database name %q, which PostgreSQL or RDS already uses (%v)", a.Service, a.DatabaseName(), reservedDatabases)
 	}
 	seen := map[string]bool{}
 	for i, c := range a.AllowedCIDRs {
