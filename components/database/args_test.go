@@ -140,3 +140,24 @@ func TestNewDatabaseRefusesInvalidArgs(t *testing.T) {
 		t.Errorf("error %v", err)
 	}
 }
+
+// Alarms applies the defaults itself: zero Args give the documented thresholds.
+func TestAlarmsOfZeroArgs(t *testing.T) {
+	var a DatabaseArgs
+	got := map[string]float64{}
+	for _, al := range a.Alarms(false) {
+		got[al.Metric] = al.Threshold
+	}
+	for _, al := range a.Alarms(true) {
+		got[al.Metric] = al.Threshold
+	}
+	want := map[string]float64{"CPUUtilization": 80, "FreeableMemory": 256 << 20, "FreeStorageSpace": 2 << 30, "DatabaseConnections": 300, "ReplicaLag": 60}
+	if len(got) != len(want) {
+		t.Errorf("alarms %v", got)
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s threshold %v, want %v", k, got[k], v)
+		}
+	}
+}

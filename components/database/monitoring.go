@@ -27,8 +27,10 @@ type Alarm struct {
 	Threshold                               float64
 }
 
-// Alarms lists the alarms of the primary (reader false) or of a reader, with the Args' thresholds.
+// Alarms lists the alarms of the primary (reader false) or of a reader, with the Args'
+// thresholds after defaults.
 func (a DatabaseArgs) Alarms(reader bool) []Alarm {
+	a = a.withDefaults()
 	cpu := Alarm{"cpu", "CPUUtilization", "GreaterThanThreshold", fmt.Sprintf("CPU above %d%% for 15 minutes", a.CPUAlarmPercent), float64(a.CPUAlarmPercent)}
 	if reader {
 		return []Alarm{cpu,
