@@ -5,6 +5,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/flowmart/platform/components/database"
 	"github.com/flowmart/platform/components/service"
 	"github.com/flowmart/platform/stacks/config"
 	"github.com/flowmart/platform/stacks/manifests"
@@ -17,9 +18,34 @@ type offered struct {
 	Statements []pulumi.Input
 }
 
-// newOfferings: WIP until components/database, cache and queue are merged (no offerings yet).
+// newOfferings creates the offerings a manifest asks for, sized for the environment
+// (manifests.Sized: the manifest's sizes within the allow-lists, the environment's defaults for
+// the rest; stacks/config/offerings.go), encrypted with the service's key, alarming to its
+// paging topic, reachable from the cluster's nodes and the VPN only, protected in production.
+// Each one's discovery entry and access statements go to the service (service.NewService).
 func newOfferings(ctx *pulumi.Context, cfg *config.Config, s *manifests.Sized, where offeringNetwork, keyARN, topicARN pulumi.StringOutput, opts []pulumi.ResourceOption) (*offered, error) {
-	return &offered{}, nil
+	prefix := cfg.Stack + "-"
+	out := &offered{}
+	if db := s.Database; db != nil {
+		d, err := database.NewDatabase(ctx, prefix+s.Name+"-db", &database.DatabaseArgs{
+			Service: s.Name, Owner: s.Owner, NamePrefix: prefix, Tags: cfg.Tags, Protect: s.Protect,
+			KMSKeyARN: keyARN.ToStringPtrOutput(), AlarmTopicARN: topicARN,
+			VPCID: where.VPCID, SubnetIDs: where.DatabaseSubnetIDs,
+			AllowedSecurityGroupIDs: where.AllowedSecurityGroupIDs, AllowedCIDRs: where.AllowedCIDRs,
+			InstanceClass: db.InstanceClass, AllocatedStorageGiB: db.StorageGiB,
+			BackupRetentionDays: db.BackupRetentionDays, MultiAZ: s.MultiAZ, Readers: db.Readers,
+		}, opts...)
+		if err != nil {
+			return nil, wrap(s, err)
+		}
+		// the master user secret stays the platform engineers': the service connects with IAM
+		out.Resources = append(out.Resources, service.Resource{
+			Name: "database", Kind: service.KindDatabase, Endpoint: d.Endpoint, Port: d.Port, ARN: d.ARN,
+			Attributes: map[string]pulumi.StringInput{"readerEndpoint": d.ReaderEndpoint, "iamUsername": d.IAMUsername, "resourceId": d.ResourceID},
+		})
+		out.Statements = append(out.Statements, d.AccessStatements())
+	}
+	return out, nil
 }
 
 // wrap puts the manifest's file in front of a component's error.
