@@ -380,3 +380,12 @@ func TestOutputs(t *testing.T) {
 		}
 	})
 }
+
+// runErr runs NewQueue under the recorder and returns its error.
+func runErr(args *QueueArgs) error {
+	_, err := preview.RunWithAWS(func(ctx *pulumi.Context, provider pulumi.ResourceOption) error {
+		_, err := NewQueue(ctx, "orders-placed", args, provider)
+		return err
+	}, preview.Options{Project: "flowmart-platform", Stack: "production", Region: region, Account: account})
+	return err
+}
