@@ -389,3 +389,14 @@ func runErr(args *QueueArgs) error {
 	}, preview.Options{Project: "flowmart-platform", Stack: "production", Region: region, Account: account})
 	return err
 }
+
+// The component makes no lookup: it previews offline and deploys in any account as it is.
+func TestNoLookups(t *testing.T) {
+	invokes, err := preview.Invokes(preview.WithAWS(region, func(ctx *pulumi.Context, p pulumi.ResourceOption) error {
+		_, err := NewQueue(ctx, "orders-placed", baseArgs(), p)
+		return err
+	}), preview.Options{Project: "flowmart-platform", Stack: "production", Region: region, Account: account})
+	if err != nil || len(invokes) != 0 {
+		t.Errorf("lookups %v, err %v", invokes, err)
+	}
+}
