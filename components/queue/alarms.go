@@ -7,12 +7,14 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// The queues' metrics: namespace AWS/SQS, dimension QueueName, published every minute for an
-// active queue (Amazon SQS Developer Guide, "Available CloudWatch metrics for Amazon SQS":
-// ApproximateAgeOfOldestMessage, the age in seconds of the oldest message not deleted, and
-// ApproximateNumberOfMessagesVisible, the messages available for retrieval,
-// https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html).
-// An empty queue nobody calls is inactive and publishes nothing, so missing data is not breaching.
+// The queues' metrics: namespace AWS/SQS, dimension QueueName (Amazon SQS Developer Guide,
+// "Available CloudWatch metrics for Amazon SQS": ApproximateAgeOfOldestMessage, the age in
+// seconds of the oldest unprocessed message, reported while the queue holds at least one, and
+// ApproximateNumberOfMessagesVisible, the messages available for retrieval; every metric reports
+// a value only while the queue is active,
+// https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html;
+// the dimension as aws-cdk-lib's aws-sqs metrics set it). An idle empty queue therefore reports
+// nothing, and missing data is not breaching. The alarms are evaluated every minute.
 const (
 	MetricNamespace          = "AWS/SQS"
 	OldestMessageMetric      = "ApproximateAgeOfOldestMessage"

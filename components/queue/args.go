@@ -39,9 +39,11 @@ const (
 	// DefaultMaxReceiveCount is how many times a message is received before SQS moves it to the
 	// dead-letter queue.
 	DefaultMaxReceiveCount = 5
-	// MaxMaxReceiveCount is the largest maxReceiveCount: the SQS console takes 1 to 1,000
-	// ("Configure a dead-letter queue using the Amazon SQS console", Maximum receives,
-	// https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-configure-dead-letter-queue.html).
+	// MaxMaxReceiveCount is the largest maxReceiveCount: 1 to 1,000, the range of "Maximum
+	// receives" in "Configure a dead-letter queue using the Amazon SQS console"
+	// (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-configure-dead-letter-queue.html).
+	// Not verified here: the stored copy of that page stops just before the range, and
+	// CreateQueue documents maxReceiveCount without one.
 	MaxMaxReceiveCount = 1000
 	// DefaultKMSDataKeyReusePeriodSeconds is SQS's own default: 5 minutes (KmsDataKeyReusePeriodSeconds,
 	// 60 to 86,400 seconds).

@@ -15,10 +15,12 @@
 //     dead-letter queue) and a redrive allow policy on the dead-letter queue naming only its
 //     queue, so no other queue can use it as its dead-letter queue;
 //   - a queue policy on each queue that denies every request not sent over TLS
-//     (aws:SecureTransport false), as "Amazon SQS security best practices", "Enforce encryption
-//     of data in transit", recommends
-//     (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-security-best-practices.html);
-//     access itself is given by IAM (AccessStatements), not by the queue policy;
+//     (aws:SecureTransport false), the encryption-in-transit practice of "Amazon SQS security
+//     best practices"
+//     (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-security-best-practices.html;
+//     the stored copy read here has only the page's first sections, so the wording of that
+//     section was not checked); access itself is given by IAM (AccessStatements), not by the
+//     queue policy;
 //   - two CloudWatch alarms to AlarmTopicARN: the oldest message older than MaxAgeSeconds, and any
 //     message visible in the dead-letter queue.
 //
