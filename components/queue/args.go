@@ -1,7 +1,9 @@
 package queue
 
 import (
+	"maps"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -146,7 +148,8 @@ var (
 	// of the physical name is made of.
 	nameRe = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 	// tagValueRe is the character set of an AWS tag value: letters, digits, spaces and
-	// _ . : / = + - @, up to 256 characters ("Tag naming limits and requirements",
+	// _ . : / = + - @, up to 256 characters; a key has up to 128 and must not start with aws:
+	// ("Tag naming limits and requirements",
 	// https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html).
 	tagValueRe = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$`)
 )
@@ -219,6 +222,14 @@ func (a QueueArgs) validate() error {
 	}
 	if a.MaxAgeSeconds < 1 || a.MaxAgeSeconds >= a.RetentionSeconds {
 		return fielderr.New("MaxAgeSeconds", "%d must be at least 1 and below RetentionSeconds (%d): an older message has expired before the alarm fires", a.MaxAgeSeconds, a.RetentionSeconds)
+	}
+	for _, k := range slices.Sorted(maps.Keys(a.Tags)) {
+		if k == "" || utf8.RuneCountInString(k) > 128 || strings.HasPrefix(strings.ToLower(k), "aws:") {
+			return fielderr.New("Tags", "key %q is not a tag key (1-128 characters, not starting with aws:, which AWS reserves)", k)
+		}
+		if utf8.RuneCountInString(a.Tags[k]) > 256 {
+			return fielderr.New("Tags", "the value of %q has more than 256 characters", k)
+		}
 	}
 	if key, ok := known.StringPtr(a.KMSKeyARN); ok {
 		if err := checkKeyARN(key); err != nil {

@@ -89,6 +89,10 @@ func TestValidate(t *testing.T) {
 		{"max age below retention", func(a *QueueArgs) { a.RetentionSeconds, a.MaxAgeSeconds = 3600, 3599 }, ""},
 		{"max age at retention", func(a *QueueArgs) { a.RetentionSeconds, a.MaxAgeSeconds = 3600, 3600 }, "MaxAgeSeconds: 3600 must be at least 1 and below RetentionSeconds (3600)"},
 		{"max age negative", func(a *QueueArgs) { a.MaxAgeSeconds = -1 }, "MaxAgeSeconds: -1 must be at least 1"},
+		{"tags ok", func(a *QueueArgs) { a.Tags = map[string]string{"team:cost-center": "shop"} }, ""},
+		{"tag key reserved", func(a *QueueArgs) { a.Tags = map[string]string{"aws:owner": "x"} }, `Tags: key "aws:owner" is not a tag key`},
+		{"tag key empty", func(a *QueueArgs) { a.Tags = map[string]string{"": "x"} }, `Tags: key "" is not a tag key`},
+		{"tag value long", func(a *QueueArgs) { a.Tags = map[string]string{"k": long(257)} }, `Tags: the value of "k" has more than 256 characters`},
 		{"key ok", func(a *QueueArgs) { a.KMSKeyARN = pulumi.StringPtr(givenKeyARN) }, ""},
 		{"key output ok", func(a *QueueArgs) { a.KMSKeyARN = pulumi.String("x").ToStringOutput() }, ""},
 		{"key alias", func(a *QueueArgs) {
