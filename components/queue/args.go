@@ -82,8 +82,11 @@ type QueueArgs struct {
 	// Defaults to "".
 	NamePrefix string
 	// FIFO makes both queues FIFO queues (names ending in .fifo; the dead-letter queue of a FIFO
-	// queue must be a FIFO queue). Changing it replaces both queues. Defaults to false: standard
-	// queues.
+	// queue must be a FIFO queue). A message that moves to the dead-letter queue leaves its
+	// group's order ("Don't use a dead-letter queue with a FIFO queue if you don't want to break
+	// the exact order of messages", Amazon SQS Developer Guide, "Using dead-letter queues in
+	// Amazon SQS"): a consumer that must never skip a message sets MaxReceiveCount high. Changing
+	// it replaces both queues. Defaults to false: standard queues.
 	FIFO bool
 	// ContentBasedDeduplication deduplicates FIFO messages by a SHA-256 hash of their body instead
 	// of an explicit deduplication id. Only with FIFO. Defaults to false.
