@@ -18,12 +18,15 @@ var QueueActions = []string{
 	"sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes",
 }
 
-// KeyActions are what the owning service may do with the queue's key: a producer needs
-// kms:GenerateDataKey and kms:Decrypt, a consumer kms:Decrypt (Amazon SQS Developer Guide, "Amazon
-// SQS Key management", "Configuring AWS KMS permissions": the permissions may be given in an IAM
-// policy of the principals that produce and consume, which must name the key's full ARN,
-// https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html).
-// A service both sends and receives, so it gets both.
+// KeyActions are what the owning service may do with the queue's key: kms:GenerateDataKey to
+// send (SQS encrypts each message under a data key) and kms:Decrypt to send and receive. The
+// Amazon SQS Developer Guide, "Amazon SQS Key management", "Configuring AWS KMS permissions",
+// lets these permissions be given in an IAM policy of the principals that produce and consume,
+// which must name the key's full ARN
+// (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html).
+// Not verified here: the stored copy of that page ends before its producer and consumer example
+// policies, where the two action names are listed. A service both sends and receives, so it
+// gets both.
 var KeyActions = []string{"kms:GenerateDataKey", "kms:Decrypt"}
 
 // AccessStatementsFor are the statements of the owning service's Pod Identity role for the queue
