@@ -184,3 +184,35 @@ func TestOrdersRoleIsLeastPrivilege(t *testing.T) {
 		}
 	}
 }
+
+// A queue's visibility timeout is an update; turning it into a FIFO queue replaces it (a FIFO
+// queue's name ends in .fifo, and fifoQueue forces a replacement), which the guard blocks.
+func TestQueueDayTwo(t *testing.T) {
+	orders := shipped(t, "orders.yaml")
+	longer := strings.Replace(orders, "visibilityTimeoutSeconds: 60", "visibilityTimeoutSeconds: 300", 1)
+	if longer == orders {
+		t.Fatal("services/orders.yaml has no visibilityTimeoutSeconds: 60")
+	}
+	rep := changesOf(t, "dev", "orders.yaml", longer)
+	var q *diff.Change
+	for i, c := range rep.Changes {
+		if c.Type == policy.TypeSQSQueue && c.Name == "dev-orders-order-events" {
+			q = &rep.Changes[i]
+		}
+	}
+	if q == nil || q.Kind != diff.Update || rep.Blocking != 0 || !strings.Contains(strings.Join(q.Inputs, " "), "visibilityTimeoutSeconds") {
+		t.Errorf("a longer visibility timeout: %+v (%d blocking)", q, rep.Blocking)
+	}
+
+	fifo := strings.Replace(orders, "    maxReceiveCount: 5\n", "    maxReceiveCount: 5\n    fifo: true\n", 1)
+	rep = changesOf(t, "dev", "orders.yaml", fifo)
+	blocked := false
+	for _, c := range rep.Changes {
+		if c.Type == policy.TypeSQSQueue && strings.HasPrefix(c.Name, "dev-orders-order-events") && c.Blocking {
+			blocked = true
+		}
+	}
+	if !blocked {
+		t.Errorf("turning the queue FIFO is not a blocked replacement: %+v", rep.Changes)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/flowmart/platform/components/database"
+	"github.com/flowmart/platform/components/queue"
 	"github.com/flowmart/platform/components/service"
 	"github.com/flowmart/platform/stacks/config"
 	"github.com/flowmart/platform/stacks/manifests"
@@ -44,6 +45,25 @@ func newOfferings(ctx *pulumi.Context, cfg *config.Config, s *manifests.Sized, w
 			Attributes: map[string]pulumi.StringInput{"readerEndpoint": d.ReaderEndpoint, "iamUsername": d.IAMUsername, "resourceId": d.ResourceID},
 		})
 		out.Statements = append(out.Statements, d.AccessStatements())
+	}
+	for _, m := range s.Queues {
+		qa := &queue.QueueArgs{
+			Service: s.Name, Name: m.Name, Owner: s.Owner, NamePrefix: prefix, Tags: cfg.Tags, Protect: s.Protect,
+			FIFO: m.FIFO, RetentionSeconds: m.RetentionSeconds, MaxReceiveCount: m.MaxReceiveCount,
+			KMSKeyARN: keyARN.ToStringPtrOutput(), AlarmTopicARN: topicARN,
+		}
+		if m.VisibilityTimeoutSeconds != 0 {
+			qa.VisibilityTimeoutSeconds = pulumi.IntRef(m.VisibilityTimeoutSeconds)
+		}
+		q, err := queue.NewQueue(ctx, prefix+s.Name+"-"+m.Name, qa, opts...)
+		if err != nil {
+			return nil, wrap(s, err)
+		}
+		out.Resources = append(out.Resources, service.Resource{
+			Name: "queue-" + m.Name, Kind: service.KindQueue, Endpoint: q.URL, ARN: q.ARN,
+			Attributes: map[string]pulumi.StringInput{"url": q.URL, "deadLetterUrl": q.DeadLetterURL, "deadLetterArn": q.DeadLetterARN},
+		})
+		out.Statements = append(out.Statements, q.AccessStatements())
 	}
 	return out, nil
 }
