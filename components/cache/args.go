@@ -348,7 +348,7 @@ func (a *CacheArgs) validateWindows() error {
 
 func (a *CacheArgs) validateNumbers() error {
 	for _, n := range []struct {
-		field    string
+		field     string
 		v, lo, hi int
 	}{
 		{"SnapshotRetentionDays", a.SnapshotRetentionDays, 1, MaxSnapshotRetentionDays},

@@ -136,9 +136,11 @@ var conditions = map[string]map[string]condition{
 		// engine_version_actual, which the inputs do not tell.
 		"engineVersion": {decide: elasticacheEngineVersion},
 		// Evidence: v5.51.1 (8889457f4cb7) replication_group.go:389 and main 5f2286d6d836 :507
-		// (customdiff.ForceNewIf); the evidence does not give the condition.
+		// (customdiff.ForceNewIf). The body (terraform-provider-aws replication_group.go, as held
+		// by the code index, snapshot without a commit): replaced when the live
+		// engine_version_actual is below 7.0.5, which the inputs do not tell.
 		"transitEncryptionEnabled": {decide: func(change) verdict {
-			return conservative("the condition of replication_group.go's ForceNewIf is not in the facts")
+			return conservative("replaced when the running engine version (engine_version_actual) is below 7.0.5")
 		}},
 	},
 	"aws:rds/cluster:Cluster": {
