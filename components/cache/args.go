@@ -54,8 +54,10 @@ const (
 	// Redis OSS replication": "up to five read replicas",
 	// https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/Replication.Redis.Groups.html).
 	MaxReplicas = 5
-	// MaxSnapshotRetentionDays is the longest ElastiCache keeps automatic backups (the API's
-	// SnapshotRetentionLimit, at most 35 days).
+	// MaxSnapshotRetentionDays is the longest ElastiCache keeps automatic snapshots (AWS Config
+	// rule elasticache-automatic-backup-check-enabled: "Valid values are 1 to 35",
+	// https://docs.aws.amazon.com/config/latest/developerguide/elasticache-automatic-backup-check-enabled.html;
+	// the ElastiCache API's SnapshotRetentionLimit: "The maximum value allowed is 35 days").
 	MaxSnapshotRetentionDays = 35
 	// maxIDLength is the longest replication group id (CreateReplicationGroup
 	// ReplicationGroupId: 1 to 40 letters, digits or hyphens, starting with a letter, without
@@ -64,7 +66,14 @@ const (
 	minRecoveryWindow = 7
 	maxRecoveryWindow = 30
 	maxConnections    = 65000 // Valkey's maxclients on ElastiCache
-	minWindowMinutes  = 60    // the shortest snapshot or maintenance window ElastiCache accepts
+	// minWindowMinutes is the shortest snapshot or maintenance window: "The minimum snapshot
+	// window is a 60 minute period", "The minimum maintenance window is a 60 minute period"
+	// (pulumi-aws v6.83.4 sdk/go/aws/elasticache/replicationGroup.go, ReplicationGroupArgs
+	// SnapshotWindow and MaintenanceWindow). The 24-hour upper bound of a maintenance window and
+	// the rule that the two windows do not overlap are the platform's, not AWS's (the API states
+	// neither): a snapshot taken while a node is patched or replaced is the one most likely to
+	// be late or missing.
+	minWindowMinutes = 60
 )
 
 // Tag keys the component sets itself.
