@@ -65,7 +65,9 @@ const (
 	maxIDLength       = 40
 	minRecoveryWindow = 7
 	maxRecoveryWindow = 30
-	maxConnections    = 65000 // Valkey's maxclients on ElastiCache
+	// maxConnections is maxclients on ElastiCache, 65000 and not modifiable (Amazon ElastiCache
+	// User Guide, "Engine specific parameters").
+	maxConnections = 65000
 	// minWindowMinutes is the shortest snapshot or maintenance window: "The minimum snapshot
 	// window is a 60 minute period", "The minimum maintenance window is a 60 minute period"
 	// (pulumi-aws v6.83.4 sdk/go/aws/elasticache/replicationGroup.go, ReplicationGroupArgs

@@ -174,6 +174,7 @@ func TestReplicationGroupInputs(t *testing.T) {
 			"snapshotWindow":           DefaultSnapshotWindow,
 			"maintenanceWindow":        DefaultMaintenanceWindow,
 			"finalSnapshotIdentifier":  "production-catalog-cache-final",
+			"autoMinorVersionUpgrade":  false,
 		} {
 			if in[k] != want {
 				t.Errorf("%s = %v, want %v", k, in[k], want)

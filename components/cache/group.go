@@ -183,8 +183,11 @@ func (c *Cache) replicationGroup(ctx *pulumi.Context) error {
 		SnapshotRetentionLimit:   pulumi.Int(a.SnapshotRetentionDays),
 		SnapshotWindow:           pulumi.String(a.SnapshotWindow),
 		MaintenanceWindow:        pulumi.String(a.MaintenanceWindow),
-		AutoMinorVersionUpgrade:  pulumi.Bool(true),
-		Tags:                     c.tags(c.id),
+		// Off: nothing floats. ElastiCache's auto minor version upgrade campaigns would move a
+		// running group past EngineVersion, and the next plan would then read the pinned version
+		// as a downgrade, which replaces the group (engine_version.go). Upgrades are deliberate.
+		AutoMinorVersionUpgrade: pulumi.Bool(false),
+		Tags:                    c.tags(c.id),
 	}
 	if a.Protect {
 		args.FinalSnapshotIdentifier = pulumi.String(c.id + "-final")
