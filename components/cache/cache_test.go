@@ -1,6 +1,7 @@
 package cache
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"regexp"
@@ -410,7 +411,7 @@ func TestOutputs(t *testing.T) {
 	}
 	wb, _ := json.Marshal(want)
 	gb, _ := json.Marshal(got)
-	if string(wb) != string(gb) {
+	if !bytes.Equal(wb, gb) {
 		t.Errorf("access statements\n%s\nwant\n%s", gb, wb)
 	}
 	// in a preview the values are unknown, never wrong

@@ -120,7 +120,7 @@ func TestIdentityChangesReplaceAndBlock(t *testing.T) {
 	}{
 		{"engine downgrade", func(a *CacheArgs) { a.EngineVersion = "8.1" }, "engineVersion"},
 		{"subnet group name", func(a *CacheArgs) { a.NamePrefix = "prod-" }, "subnetGroupName"},
-		{"service", func(a *CacheArgs) { a.Service = "catalogue" }, "replicationGroupId"},
+		{"service", func(a *CacheArgs) { a.Service = "search" }, "replicationGroupId"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

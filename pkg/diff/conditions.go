@@ -231,7 +231,7 @@ func elasticacheEngineVersion(c change) verdict {
 	if !okO || !okN {
 		return conservative("replaced on a downgrade; the old or new engine version is not a number (\"6.x\" compares with the live engine_version_actual)")
 	}
-	for i := 0; i < max(len(o), len(n)); i++ {
+	for i := range max(len(o), len(n)) {
 		a, b := at(o, i), at(n, i)
 		if a != b {
 			return certain(b < a)
