@@ -276,8 +276,19 @@ func (a *CacheArgs) validateInputs() error {
 		return fielderr.New("SubnetIDs", "is required: the database subnets")
 	case a.AllowedSecurityGroupIDs == nil:
 		return fielderr.New("AllowedSecurityGroupIDs", "is required: the security groups allowed on %d (the cluster's nodes)", Port)
+	case knownEmpty(a.SubnetIDs):
+		return fielderr.New("SubnetIDs", "is empty: give the database subnets")
+	case knownEmpty(a.AllowedSecurityGroupIDs):
+		return fielderr.New("AllowedSecurityGroupIDs", "is empty: give the security groups allowed on %d (the cluster's nodes)", Port)
 	}
 	return nil
+}
+
+// knownEmpty says whether an array input is a literal list without elements (an Output's length
+// is not known when the program runs).
+func knownEmpty(in pulumi.StringArrayInput) bool {
+	l, ok := in.(pulumi.StringArray)
+	return ok && len(l) == 0
 }
 
 func (a *CacheArgs) validateCIDRs() error {

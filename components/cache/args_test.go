@@ -70,6 +70,11 @@ func TestValidate(t *testing.T) {
 		{"no VPC", func(a *CacheArgs) { a.VPCID = nil }, "VPCID", "is required"},
 		{"no subnets", func(a *CacheArgs) { a.SubnetIDs = nil }, "SubnetIDs", "is required"},
 		{"no allowed groups", func(a *CacheArgs) { a.AllowedSecurityGroupIDs = nil }, "AllowedSecurityGroupIDs", "is required"},
+		{"empty subnets", func(a *CacheArgs) { a.SubnetIDs = pulumi.StringArray{} }, "SubnetIDs", "is empty"},
+		{"empty allowed groups", func(a *CacheArgs) { a.AllowedSecurityGroupIDs = pulumi.StringArray{} }, "AllowedSecurityGroupIDs", "is empty"},
+		{"groups as an output", func(a *CacheArgs) {
+			a.AllowedSecurityGroupIDs = pulumi.StringArray{pulumi.String(nodesSG)}.ToStringArrayOutput()
+		}, "", ""},
 		{"CIDR not a CIDR", func(a *CacheArgs) { a.AllowedCIDRs = []string{"10.8.0.0"} }, "AllowedCIDRs[0]", "is not a CIDR"},
 		{"CIDR with host bits", func(a *CacheArgs) { a.AllowedCIDRs = []string{"10.8.0.1/22"} }, "AllowedCIDRs[0]", "use 10.8.0.0/22"},
 		{"CIDR everything", func(a *CacheArgs) { a.AllowedCIDRs = []string{"10.8.0.0/22", "0.0.0.0/0"} }, "AllowedCIDRs[1]", "every address"},

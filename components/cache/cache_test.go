@@ -12,6 +12,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/flowmart/platform/pkg/iampolicy"
+	"github.com/flowmart/platform/pkg/policy"
 	"github.com/flowmart/platform/pkg/preview"
 )
 
@@ -454,3 +455,14 @@ func TestAccessStatementsFor(t *testing.T) {
 }
 
 func regexpMatch(pattern, s string) bool { return regexp.MustCompile(pattern).MatchString(s) }
+
+// A protected production cache passes the platform's existing policy rules (pkg/policy); rules of
+// their own for the ElastiCache types belong to the policy work of issue 17.
+func TestProductionCachePassesThePolicies(t *testing.T) {
+	both(t, prodArgs(), func(t *testing.T, doc *preview.Document) {
+		doc.EvaluatePolicy(policy.Context{Environment: policy.Production})
+		for _, v := range doc.Violations {
+			t.Errorf("violation %+v", v)
+		}
+	})
+}
