@@ -199,9 +199,13 @@ func (a *CacheArgs) withDefaults() CacheArgs {
 	return c
 }
 
-// Validate checks the Args as NewCache would (defaults applied) and returns the first problem as
-// a *fielderr.Error naming the field, or nil.
-func (a *CacheArgs) Validate() error {
+// Validate checks the Args of the cache called name as NewCache does (defaults applied) and
+// returns the first problem as a *fielderr.Error naming the field, or nil. NewCache runs it before
+// registering anything.
+func (a *CacheArgs) Validate(name string) error {
+	if name == "" {
+		return fielderr.New("name", "is empty: the component's name starts every child's name")
+	}
 	c := a.withDefaults()
 	return c.validate()
 }

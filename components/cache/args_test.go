@@ -38,8 +38,11 @@ func TestDefaults(t *testing.T) {
 		t.Error("withDefaults shares state with the caller's Args")
 	}
 	var nilArgs *CacheArgs
-	if err := nilArgs.Validate(); err == nil {
+	if err := nilArgs.Validate("catalog"); err == nil {
 		t.Error("nil Args validate")
+	}
+	if path, _, _ := fielderr.Split(baseArgs().Validate("")); path != "name" {
+		t.Errorf("an empty component name: %v", baseArgs().Validate(""))
 	}
 }
 
@@ -137,7 +140,7 @@ func TestValidate(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			a := baseArgs()
 			c.edit(a)
-			err := a.Validate()
+			err := a.Validate("catalog")
 			if c.field == "" {
 				if err != nil {
 					t.Fatalf("valid Args: %v", err)

@@ -88,10 +88,10 @@ type Cache struct {
 // NewCache creates a Cache. Children are named name+"-<role>": -key, -auth-token, -auth,
 // -subnets, -params, -sg, -group and -<alarm>-<node>.
 func NewCache(ctx *pulumi.Context, name string, args *CacheArgs, opts ...pulumi.ResourceOption) (*Cache, error) {
-	a := args.withDefaults()
-	if err := a.validate(); err != nil {
+	if err := args.Validate(name); err != nil {
 		return nil, fmt.Errorf("cache %q: %w", name, err)
 	}
+	a := args.withDefaults()
 	family, _ := Family(a.EngineVersion) // validated
 	c := &Cache{name: name, args: a, id: replicationGroupID(a.NamePrefix, a.Service), family: family}
 	if err := ctx.RegisterComponentResource(cacheType, name, c, opts...); err != nil {
