@@ -5,6 +5,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/flowmart/platform/components/cache"
 	"github.com/flowmart/platform/components/database"
 	"github.com/flowmart/platform/components/queue"
 	"github.com/flowmart/platform/components/service"
@@ -45,6 +46,23 @@ func newOfferings(ctx *pulumi.Context, cfg *config.Config, s *manifests.Sized, w
 			Attributes: map[string]pulumi.StringInput{"readerEndpoint": d.ReaderEndpoint, "iamUsername": d.IAMUsername, "resourceId": d.ResourceID},
 		})
 		out.Statements = append(out.Statements, d.AccessStatements())
+	}
+	if c := s.Cache; c != nil {
+		ch, err := cache.NewCache(ctx, prefix+s.Name+"-cache", &cache.CacheArgs{
+			Service: s.Name, Owner: s.Owner, NamePrefix: prefix, Tags: cfg.Tags, Protect: s.Protect,
+			KMSKeyARN: keyARN.ToStringPtrOutput(), AlarmTopicARN: topicARN,
+			VPCID: where.VPCID, SubnetIDs: where.DatabaseSubnetIDs,
+			AllowedSecurityGroupIDs: where.AllowedSecurityGroupIDs, AllowedCIDRs: where.AllowedCIDRs,
+			NodeType: c.NodeType, Replicas: c.Replicas,
+		}, opts...)
+		if err != nil {
+			return nil, wrap(s, err)
+		}
+		out.Resources = append(out.Resources, service.Resource{
+			Name: "cache", Kind: service.KindCache, Endpoint: ch.Endpoint, Port: ch.Port, SecretARN: ch.SecretARN, ARN: ch.ARN,
+			Attributes: map[string]pulumi.StringInput{"readerEndpoint": ch.ReaderEndpoint},
+		})
+		out.Statements = append(out.Statements, ch.AccessStatements())
 	}
 	for _, m := range s.Queues {
 		qa := &queue.QueueArgs{

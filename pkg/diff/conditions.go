@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"strconv"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 )
@@ -127,14 +129,18 @@ var conditions = map[string]map[string]condition{
 			return certain(engine(c.old["engine"]) != "redis" || engine(c.new["engine"]) != "valkey")
 		}},
 		// Evidence: v5.51.1 (8889457f4cb7) engine_version.go:148 and main 5f2286d6d836 :192
-		// (diff.ForceNew() in CustomizeDiff); the evidence does not give the condition.
-		"engineVersion": {decide: func(change) verdict {
-			return conservative("the condition of engine_version.go's CustomizeDiff is not in the facts")
-		}},
+		// (diff.ForceNew() in CustomizeDiff). The body (hashicorp/terraform-provider-aws
+		// 01606926a0c0 internal/service/elasticache/engine_version.go
+		// engineVersionForceNewOnDowngrade, engineVersionIsDowngrade): replaced only when the
+		// new version is lower than the old; an old "6.x"/"7.x" is compared with the live
+		// engine_version_actual, which the inputs do not tell.
+		"engineVersion": {decide: elasticacheEngineVersion},
 		// Evidence: v5.51.1 (8889457f4cb7) replication_group.go:389 and main 5f2286d6d836 :507
-		// (customdiff.ForceNewIf); the evidence does not give the condition.
+		// (customdiff.ForceNewIf). The body (terraform-provider-aws replication_group.go, as held
+		// by the code index, snapshot without a commit): replaced when the live
+		// engine_version_actual is below 7.0.5, which the inputs do not tell.
 		"transitEncryptionEnabled": {decide: func(change) verdict {
-			return conservative("the condition of replication_group.go's ForceNewIf is not in the facts")
+			return conservative("replaced when the running engine version (engine_version_actual) is below 7.0.5")
 		}},
 	},
 	"aws:rds/cluster:Cluster": {
@@ -195,6 +201,50 @@ var conditions = map[string]map[string]condition{
 			return conservative("replaced when the live Job is not Ready (pulumi.com/replaceUnready)")
 		}},
 	},
+}
+
+// elasticacheEngineVersion is engineVersionIsDowngrade on the inputs: versions of numbers
+// separated by dots compare number by number (a missing one counts as 0), and a lower new version
+// replaces the replication group. A version that is not numbers ("6.x", an unknown) cannot be
+// decided from the inputs.
+func elasticacheEngineVersion(c change) verdict {
+	parse := func(v any) ([]int, bool) {
+		s, ok := v.(string)
+		if !ok || s == "" {
+			return nil, false
+		}
+		var out []int
+		for _, p := range strings.Split(s, ".") {
+			n, err := strconv.Atoi(p)
+			if err != nil || n < 0 {
+				return nil, false
+			}
+			out = append(out, n)
+		}
+		return out, true
+	}
+	if c.new["engineVersion"] == nil {
+		return verdict{} // unset: the provider keeps the running version
+	}
+	o, okO := parse(c.old["engineVersion"])
+	n, okN := parse(c.new["engineVersion"])
+	if !okO || !okN {
+		return conservative("replaced on a downgrade; the old or new engine version is not a number (\"6.x\" compares with the live engine_version_actual)")
+	}
+	for i := range max(len(o), len(n)) {
+		a, b := at(o, i), at(n, i)
+		if a != b {
+			return certain(b < a)
+		}
+	}
+	return certain(false)
+}
+
+func at(v []int, i int) int {
+	if i < len(v) {
+		return v[i]
+	}
+	return 0
 }
 
 // vetoes cancel every replacement of a type.

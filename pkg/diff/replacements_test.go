@@ -164,6 +164,19 @@ func TestConditionalPaths(t *testing.T) {
 		// share no CPU architecture, which needs the EC2 API: conservative.
 		{name: "instance type changed", typ: "aws:ec2/instance:Instance",
 			old: M{"instanceType": "r6i.2xlarge"}, new: M{"instanceType": "r6i.4xlarge"}, want: Replace, conservative: true},
+		// aws:elasticache/replicationGroup:ReplicationGroup engineVersion: v5.51.1 (8889457f4cb7)
+		// engine_version.go:148 and main 5f2286d6d836 :192 (diff.ForceNew() in CustomizeDiff), the
+		// body engineVersionForceNewOnDowngrade: only a downgrade replaces.
+		{name: "valkey minor upgrade", typ: "aws:elasticache/replicationGroup:ReplicationGroup",
+			old: M{"engineVersion": "8.1"}, new: M{"engineVersion": "8.2"}, want: Update},
+		{name: "valkey major upgrade", typ: "aws:elasticache/replicationGroup:ReplicationGroup",
+			old: M{"engineVersion": "7.2"}, new: M{"engineVersion": "8.0"}, want: Update},
+		{name: "valkey downgrade", typ: "aws:elasticache/replicationGroup:ReplicationGroup",
+			old: M{"engineVersion": "8.2"}, new: M{"engineVersion": "8.1"}, want: Replace},
+		{name: "valkey 8.10 is above 8.9", typ: "aws:elasticache/replicationGroup:ReplicationGroup",
+			old: M{"engineVersion": "8.9"}, new: M{"engineVersion": "8.10"}, want: Update},
+		{name: "redis 6.x", typ: "aws:elasticache/replicationGroup:ReplicationGroup",
+			old: M{"engineVersion": "6.x"}, new: M{"engineVersion": "7.1"}, want: Replace, conservative: true},
 		// pulumi:providers:kubernetes kubeconfig: pulumi/pulumi-kubernetes v4.32.0
 		// provider/pkg/provider/provider.go:505-509,548-556 DiffConfig: replaced when the active
 		// cluster changes.

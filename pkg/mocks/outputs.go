@@ -27,7 +27,7 @@ func prefixed(prefix, arnKind string) outputFunc {
 // component (each in its own outputs_<component>.go). A type without an entry gets an id of its
 // name and a generic ARN.
 var computedOutputs = mergeTables(coreOutputs, networkOutputs, registryOutputs, certificateOutputs, addonsOutputs, clusterOutputs,
-	hostOutputs, sqlserverOutputs, vpnOutputs, cicdOutputs, runnerOutputs, databaseOutputs, queueOutputs)
+	hostOutputs, sqlserverOutputs, vpnOutputs, cicdOutputs, runnerOutputs, databaseOutputs, queueOutputs, elasticacheOutputs)
 
 func mergeTables(tables ...map[string]outputFunc) map[string]outputFunc {
 	out := map[string]outputFunc{}
