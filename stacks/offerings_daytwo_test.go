@@ -216,3 +216,23 @@ func TestQueueDayTwo(t *testing.T) {
 		t.Errorf("turning the queue FIFO is not a blocked replacement: %+v", rep.Changes)
 	}
 }
+
+// "Customer acquisition engineer increases cache memory": a bigger node type in production is an
+// update of the replication group, not a replacement.
+func TestCacheDayTwo(t *testing.T) {
+	catalog := shipped(t, "catalog.yaml")
+	bigger := strings.Replace(catalog, "nodeType: cache.r7g.large", "nodeType: cache.r7g.xlarge", 1)
+	if bigger == catalog {
+		t.Fatal("services/catalog.yaml has no production nodeType cache.r7g.large")
+	}
+	rep := changesOf(t, "production", "catalog.yaml", bigger)
+	var g *diff.Change
+	for i, c := range rep.Changes {
+		if c.Type == policy.TypeElastiCacheReplicationGroup {
+			g = &rep.Changes[i]
+		}
+	}
+	if g == nil || g.Kind != diff.Update || rep.Blocking != 0 || !strings.Contains(strings.Join(g.Inputs, " "), "nodeType") {
+		t.Errorf("a bigger node type: %+v (%d blocking)", g, rep.Blocking)
+	}
+}

@@ -30,7 +30,7 @@ func newOfferings(ctx *pulumi.Context, cfg *config.Config, s *manifests.Sized, w
 	out := &offered{}
 	if db := s.Database; db != nil {
 		d, err := database.NewDatabase(ctx, prefix+s.Name+"-db", &database.DatabaseArgs{
-			Service: s.Name, Owner: s.Owner, NamePrefix: prefix, Tags: cfg.Tags, Protect: s.Protect,
+			Service: s.Name, Owner: s.Owner, NamePrefix: prefix, Tags: offeringTags(cfg), Protect: s.Protect,
 			KMSKeyARN: keyARN.ToStringPtrOutput(), AlarmTopicARN: topicARN,
 			VPCID: where.VPCID, SubnetIDs: where.DatabaseSubnetIDs,
 			AllowedSecurityGroupIDs: where.AllowedSecurityGroupIDs, AllowedCIDRs: where.AllowedCIDRs,
@@ -49,7 +49,7 @@ func newOfferings(ctx *pulumi.Context, cfg *config.Config, s *manifests.Sized, w
 	}
 	if c := s.Cache; c != nil {
 		ch, err := cache.NewCache(ctx, prefix+s.Name+"-cache", &cache.CacheArgs{
-			Service: s.Name, Owner: s.Owner, NamePrefix: prefix, Tags: cfg.Tags, Protect: s.Protect,
+			Service: s.Name, Owner: s.Owner, NamePrefix: prefix, Tags: offeringTags(cfg), Protect: s.Protect,
 			KMSKeyARN: keyARN.ToStringPtrOutput(), AlarmTopicARN: topicARN,
 			VPCID: where.VPCID, SubnetIDs: where.DatabaseSubnetIDs,
 			AllowedSecurityGroupIDs: where.AllowedSecurityGroupIDs, AllowedCIDRs: where.AllowedCIDRs,
@@ -66,7 +66,7 @@ func newOfferings(ctx *pulumi.Context, cfg *config.Config, s *manifests.Sized, w
 	}
 	for _, m := range s.Queues {
 		qa := &queue.QueueArgs{
-			Service: s.Name, Name: m.Name, Owner: s.Owner, NamePrefix: prefix, Tags: cfg.Tags, Protect: s.Protect,
+			Service: s.Name, Name: m.Name, Owner: s.Owner, NamePrefix: prefix, Tags: offeringTags(cfg), Protect: s.Protect,
 			FIFO: m.FIFO, RetentionSeconds: m.RetentionSeconds, MaxReceiveCount: m.MaxReceiveCount,
 			KMSKeyARN: keyARN.ToStringPtrOutput(), AlarmTopicARN: topicARN,
 		}
@@ -84,6 +84,18 @@ func newOfferings(ctx *pulumi.Context, cfg *config.Config, s *manifests.Sized, w
 		out.Statements = append(out.Statements, q.AccessStatements())
 	}
 	return out, nil
+}
+
+// offeringTags are the stack's tags less Owner: an offering is tagged with its team's owner
+// (the manifest's), never the stack's.
+func offeringTags(cfg *config.Config) map[string]string {
+	out := map[string]string{}
+	for k, v := range cfg.Tags {
+		if k != "Owner" {
+			out[k] = v
+		}
+	}
+	return out
 }
 
 // wrap puts the manifest's file in front of a component's error.

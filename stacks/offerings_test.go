@@ -2,6 +2,7 @@ package stacks
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -87,6 +88,45 @@ func TestOfferingsEndToEnd(t *testing.T) {
 						t.Errorf("%s: ConfigMap %s = %v, the AWS layer exports %v", svc, k, data[k], v)
 					}
 				}
+			}
+			// one discovery entry per resource, with what applications need
+			wantEntries := map[string][]string{
+				env + "-orders-database":           {"endpoint", "port", "arn", "readerEndpoint", "iamUsername", "resourceId"},
+				env + "-orders-queue-order-events": {"endpoint", "arn", "url", "deadLetterUrl", "deadLetterArn"},
+				env + "-catalog-cache":             {"endpoint", "port", "secretArn", "arn", "readerEndpoint"},
+				env + "-checkout-queue-payments":   {"endpoint", "arn", "url", "deadLetterUrl", "deadLetterArn"},
+			}
+			for name, keys := range wantEntries {
+				inst := layerGet(doc, AWSLayer, "aws:servicediscovery/instance:Instance", name)
+				if inst == nil {
+					t.Errorf("no discovery instance %s", name)
+					continue
+				}
+				attrs, _ := inst.Inputs["attributes"].(map[string]any)
+				for _, k := range keys {
+					if v, ok := attrs[k].(string); !ok || v == "" {
+						t.Errorf("%s: attribute %s = %v", name, k, attrs[k])
+					}
+				}
+			}
+			if n := len(doc.Find("aws:servicediscovery/instance:Instance")); n != len(wantEntries) {
+				t.Errorf("%d discovery instances, want %d", n, len(wantEntries))
+			}
+			// every offering alarms to its team's paging topic
+			alarms := 0
+			for _, a := range doc.Find("aws:cloudwatch/metricAlarm:MetricAlarm") {
+				for svc := range exampleServices {
+					if strings.HasPrefix(a.Name, env+"-"+svc+"-") {
+						alarms++
+						actions, _ := a.Inputs["alarmActions"].([]any)
+						if len(actions) != 1 || !strings.HasSuffix(fmt.Sprint(actions[0]), ":"+env+"-"+svc+"-paging") {
+							t.Errorf("%s alarms to %v, want %s-%s-paging", a.Name, actions, env, svc)
+						}
+					}
+				}
+			}
+			if alarms < 10 {
+				t.Errorf("%d alarms of the example services", alarms)
 			}
 			// checkout's namespace is a route's (config routes): the add-ons own it; the others
 			// are created once, retained when a manifest goes
