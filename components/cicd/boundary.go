@@ -73,6 +73,9 @@ var WorkloadActions = []string{
 	"backup:Describe*", "backup:Get*", "backup:List*", "backup:CopyIntoBackupVault", "backup:CopyFromBackupVault",
 	"backup:StartBackupJob", "backup:StartRestoreJob", "backup-storage:MountCapsule",
 	"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl",
+	// the self-service offerings' Pod Identity roles (stacks/offerings.go): a service sends to and
+	// extends the visibility of its own queues, and connects to its database as its IAM user
+	"sqs:SendMessage", "sqs:ChangeMessageVisibility", "rds-db:connect",
 	"acm:DescribeCertificate", "acm:ListCertificates", "acm:GetCertificate", "tag:GetResources",
 	"secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret",
 	"kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*", "kms:DescribeKey",
