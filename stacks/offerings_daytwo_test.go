@@ -17,7 +17,7 @@ import (
 func servicesWith(t *testing.T, name, text string) string {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "services")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
 		t.Fatal(err)
 	}
 	entries, err := os.ReadDir(filepath.Join("..", "services"))

@@ -158,7 +158,7 @@ func repoWith(t *testing.T, name, text string) string {
 			t.Fatal(err)
 		}
 	}
-	if err := os.MkdirAll(filepath.Join(root, "services"), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Join(root, "services"), 0o750); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(root, "services", name), []byte(text), 0o644); err != nil {

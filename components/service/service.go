@@ -5,7 +5,7 @@
 //   - Discovery: each resource (a database, a cache, a queue) is a service of the environment's
 //     AWS Cloud Map HTTP namespace, <NamePrefix><service>-<resource>, with one instance whose
 //     custom attributes carry its kind, endpoint, port, secret ARN, ARN and owner (the AWS
-//     counterpart of a Consul catalogue). An HTTP namespace registers no DNS record: clients call
+//     counterpart of a Consul catalog). An HTTP namespace registers no DNS record: clients call
 //     DiscoverInstances (servicediscovery:DiscoverInstances).
 //   - Identity: the role <NamePrefix><service>-app, trusted by EKS Pod Identity of the one
 //     cluster (iampolicy.PodIdentityTrust), with exactly one inline policy, the resources' access

@@ -49,7 +49,7 @@ type CacheSize struct {
 	Replicas int
 }
 
-// Burstable classes for dev and staging; memory-optimised (Graviton) for production. Every class
+// Burstable classes for dev and staging; memory-optimized (Graviton) for production. Every class
 // is one RDS for PostgreSQL supports (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.DBInstanceClass.Support.html)
 // and every node type one ElastiCache supports for Valkey
 // (https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/CacheNodes.SupportedTypes.html).

@@ -24,7 +24,7 @@ func codeOwners(t *testing.T, root string) []ownerRule {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	var rules []ownerRule
 	s := bufio.NewScanner(f)
 	for s.Scan() {

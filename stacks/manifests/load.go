@@ -58,7 +58,7 @@ func FindDir(dir string) (string, error) {
 }
 
 func isRoot(d string) bool {
-	b, err := os.ReadFile(filepath.Join(d, "Pulumi.yaml"))
+	b, err := os.ReadFile(filepath.Join(d, "Pulumi.yaml")) //nolint:gosec // G304: the project file of a directory the caller names
 	if err != nil {
 		return false
 	}
@@ -91,7 +91,7 @@ func Load(dir string) ([]Manifest, error) {
 			}
 			continue // a README or the like
 		}
-		b, err := os.ReadFile(filepath.Join(dir, name))
+		b, err := os.ReadFile(filepath.Join(dir, name)) //nolint:gosec // G304: a manifest of the directory the caller names
 		if err != nil {
 			return nil, err
 		}
@@ -232,7 +232,7 @@ func kindName(t reflect.Type) string {
 }
 
 func fieldByKey(t reflect.Type, key string) (reflect.StructField, bool) {
-	for i := 0; i < t.NumField(); i++ {
+	for i := range t.NumField() {
 		f := t.Field(i)
 		if tag := strings.Split(f.Tag.Get("yaml"), ",")[0]; tag == key && tag != "-" {
 			return f, true
@@ -243,7 +243,7 @@ func fieldByKey(t reflect.Type, key string) (reflect.StructField, bool) {
 
 func fieldNames(t reflect.Type) []string {
 	var names []string
-	for i := 0; i < t.NumField(); i++ {
+	for i := range t.NumField() {
 		if tag := strings.Split(t.Field(i).Tag.Get("yaml"), ",")[0]; tag != "" && tag != "-" {
 			names = append(names, tag)
 		}

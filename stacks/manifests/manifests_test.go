@@ -246,7 +246,7 @@ func TestFindDirFromEitherLayer(t *testing.T) {
 		}
 	}
 	must(os.WriteFile(filepath.Join(root, "Pulumi.yaml"), []byte("name: flowmart-platform\nruntime: go\n"), 0o644))
-	must(os.MkdirAll(filepath.Join(root, "cluster-services"), 0o755))
+	must(os.MkdirAll(filepath.Join(root, "cluster-services"), 0o750))
 	must(os.WriteFile(filepath.Join(root, "cluster-services", "Pulumi.yaml"), []byte("name: flowmart-platform-services\nruntime: go\n"), 0o644))
 	for _, from := range []string{root, filepath.Join(root, "cluster-services")} {
 		got, err := FindDir(from)
@@ -261,7 +261,7 @@ func TestFindDirFromEitherLayer(t *testing.T) {
 	if ms, err := Load(filepath.Join(root, "services")); err != nil || len(ms) != 0 {
 		t.Errorf("Load of a missing dir: %v, %v", ms, err)
 	}
-	must(os.MkdirAll(filepath.Join(root, "services"), 0o755))
+	must(os.MkdirAll(filepath.Join(root, "services"), 0o750))
 	must(os.WriteFile(filepath.Join(root, "services", "README.md"), []byte("# services\n"), 0o644))
 	must(os.WriteFile(filepath.Join(root, "services", "x.yml"), []byte("name: x\n"), 0o644))
 	if _, err := Load(filepath.Join(root, "services")); err == nil || err.Error() != "services/x.yml: manifests end in .yaml (rename it x.yaml)" {
