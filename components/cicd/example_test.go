@@ -54,7 +54,7 @@ func ExampleNewDeployIdentity() {
 	// flowmart-ecr-push-production protected: true
 	// flowmart-preview protected: true
 	// flowmart-drift protected: true
-	// 8 managed policies: 7 deploy policies and the workload boundary
+	// 9 managed policies: 8 deploy policies and the workload boundary
 	// map[production:arn:aws:iam::777788889999:role/flowmart-deploy-production]
 	// map[production:arn:aws:iam::777788889999:role/flowmart-ecr-push-production]
 	// map[production:awskms://alias/flowmart-secrets-production?region=eu-west-1]

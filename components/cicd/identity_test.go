@@ -237,6 +237,7 @@ func checkDeployDocument(t *testing.T, group string, d iampolicy.Document) {
 		"iam":        {"iam:PassRole", "arn:aws:iam::777788889999:role/production-*"},
 		"state":      {"s3:PutObject", "arn:aws:s3:::flowmart-pulumi-state-777788889999/*"},
 		"runner":     {"codebuild:CreateWebhook", "arn:aws:codebuild:eu-west-1:777788889999:project/flowmart-runner-production"},
+		"offerings":  {"rds:CreateDBInstance", "arn:aws:rds:eu-west-1:777788889999:*"},
 	}
 	if w := wants[group]; !hasAction(d, w[0], w[1]) {
 		t.Errorf("%s: no %s on %s", group, w[0], w[1])

@@ -266,3 +266,62 @@ func TestCIPushRoleInTheGraph(t *testing.T) {
 		}
 	}
 }
+
+// The offerings' resources (components/database, cache, service) can be created, changed and
+// destroyed in the stack's account and region only: an RDS instance, its read replica, subnet and
+// parameter groups and final snapshot; an ElastiCache replication group; Cloud Map on "*" under
+// the region condition. And the RDS and ElastiCache service-linked roles may be created.
+func TestOfferingsPermissions(t *testing.T) {
+	grantedOnlyHere(t, []string{"rds:CreateDBInstance", "rds:CreateDBInstanceReadReplica", "rds:ModifyDBInstance", "rds:DeleteDBInstance", "rds:CreateDBSnapshot"},
+		"arn:aws:rds:eu-west-1:777788889999:db:production-orders-db",
+		"arn:aws:rds:us-east-1:777788889999:db:production-orders-db",
+		"arn:aws:rds:eu-west-1:111122223333:db:production-orders-db")
+	grantedOnlyHere(t, []string{"rds:CreateDBSubnetGroup", "rds:DeleteDBSubnetGroup"},
+		"arn:aws:rds:eu-west-1:777788889999:subgrp:production-orders-db",
+		"arn:aws:rds:eu-west-1:111122223333:subgrp:production-orders-db")
+	grantedOnlyHere(t, []string{"elasticache:CreateReplicationGroup", "elasticache:ModifyReplicationGroup", "elasticache:DeleteReplicationGroup", "elasticache:CreateCacheCluster"},
+		"arn:aws:elasticache:eu-west-1:777788889999:replicationgroup:production-catalog-cache",
+		"arn:aws:elasticache:us-east-1:777788889999:replicationgroup:production-catalog-cache",
+		"arn:aws:elasticache:eu-west-1:111122223333:replicationgroup:production-catalog-cache")
+	docs := DeployPolicies(productionScope())
+	for _, a := range []string{"servicediscovery:CreateHttpNamespace", "servicediscovery:CreateService", "servicediscovery:RegisterInstance", "servicediscovery:GetOperation"} {
+		got := grants(docs, a, "*")
+		if len(got) == 0 {
+			t.Errorf("%s is not granted", a)
+		}
+		for _, g := range got {
+			if !slices.Equal(toStrings(condition(g, "StringEquals", "aws:RequestedRegion")), []string{"eu-west-1"}) {
+				t.Errorf("%s outside the stack's region: %+v", a, g)
+			}
+		}
+	}
+	for _, svc := range []string{"rds.amazonaws.com", "elasticache.amazonaws.com"} {
+		if !slices.Contains(ServiceLinkedRoles, svc) {
+			t.Errorf("no service-linked role for %s", svc)
+		}
+	}
+}
+
+// The read-only roles see the offerings' configuration and nothing of their data: no Cloud Map
+// DiscoverInstances, no RDS log download.
+func TestReadOnlySeesOfferings(t *testing.T) {
+	doc := ReadOnlyPolicy(ReadScope{AccountID: account, Regions: []string{"eu-west-1"}, StateBucket: "arn:aws:s3:::state", StateKey: "arn:aws:kms:eu-west-1:777788889999:key/k", RoleName: "flowmart-preview"})
+	allows := func(action string) bool {
+		for _, s := range doc.Statement {
+			if s.Effect == "Allow" && slices.ContainsFunc(s.Action, func(a string) bool { return actionMatches(a, action) }) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, a := range []string{"rds:DescribeDBInstances", "rds:DescribeDBParameters", "elasticache:DescribeReplicationGroups", "servicediscovery:GetInstance", "servicediscovery:GetOperation"} {
+		if !allows(a) {
+			t.Errorf("read-only role lacks %s", a)
+		}
+	}
+	for _, a := range []string{"servicediscovery:DiscoverInstances", "rds:DownloadDBLogFilePortion", "rds-db:connect", "elasticache:Connect"} {
+		if allows(a) {
+			t.Errorf("read-only role may %s", a)
+		}
+	}
+}

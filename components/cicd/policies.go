@@ -32,7 +32,7 @@ type PolicyGroup struct {
 
 // PolicyGroupNames are the deploy role's managed policies, in the order they are attached. The
 // permissions are split so that each stays under IAM's managed-policy size limit.
-var PolicyGroupNames = []string{"network", "kubernetes", "data", "edge", "iam", "state", "runner"}
+var PolicyGroupNames = []string{"network", "kubernetes", "data", "edge", "iam", "state", "runner", "offerings"}
 
 // PassedToServices are the services the deploy role may pass its stacks' roles to: the EKS cluster
 // role, node roles through instance profiles, Pod Identity roles, the flow-log role, backups,
@@ -50,7 +50,7 @@ var PassedToServices = []string{"eks.amazonaws.com", "ec2.amazonaws.com", "pods.
 // inspector2.amazonaws.com is Amazon Inspector's, which turning on the registry's enhanced
 // scanning creates (Amazon ECR User Guide, "IAM permissions required for enhanced scanning",
 // https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-scanning-enhanced-iam.html).
-var ServiceLinkedRoles = []string{"eks.amazonaws.com", "eks-nodegroup.amazonaws.com", "autoscaling.amazonaws.com", "elasticloadbalancing.amazonaws.com", "backup.amazonaws.com", "inspector2.amazonaws.com"}
+var ServiceLinkedRoles = []string{"eks.amazonaws.com", "eks-nodegroup.amazonaws.com", "autoscaling.amazonaws.com", "elasticloadbalancing.amazonaws.com", "backup.amazonaws.com", "inspector2.amazonaws.com", "rds.amazonaws.com", "elasticache.amazonaws.com"}
 
 // InspectorActions are what turning the registry's enhanced scanning on and off calls in Amazon
 // Inspector: the ECR User Guide's policy for enabling enhanced scanning
@@ -161,6 +161,7 @@ func DeployPolicies(s Scope) []PolicyGroup {
 		"iam":        iamPolicy(s),
 		"state":      deployStatePolicy(s),
 		"runner":     runnerPolicy(s),
+		"offerings":  offeringsPolicy(s),
 	}
 	out := make([]PolicyGroup, 0, len(PolicyGroupNames))
 	for _, n := range PolicyGroupNames {
@@ -531,6 +532,62 @@ func runnerPolicy(s Scope) iampolicy.Document {
 		// and IAM matches an action's prefix to the ARN's (components/runner, servicePolicy)
 		iampolicy.Allow("RunnerConnectionOldPrefix", RunnerConnectionOldPrefixActions, s.regional("codestar-connections", "connection/*")...),
 	)
+}
+
+// offeringsPolicy is what the self-service offerings (components/database, cache, queue, service)
+// create beyond the other groups: RDS instances, read replicas, subnet and parameter groups and the
+// final snapshot; ElastiCache replication groups (their cache clusters), subnet and parameter
+// groups and the final snapshot; Cloud Map HTTP namespaces, services and instances. The offering
+// queues are the TerminationQueue statement's (the account's queues), their keys KMSWrite's, the
+// RDS-managed master secret (rds!db-...) and the cache's auth secret SecretsWrite's, the services'
+// roles the iam group's (under the prefix and the boundary), Pod Identity associations the
+// kubernetes group's eks:Create*. RDS and ElastiCache resources are granted on the account's ARNs
+// of the scope's regions (arn:aws:rds:<region>:<account>:db:..., :subgrp:, :pg:, :og:, :snapshot:;
+// arn:aws:elasticache:<region>:<account>:replicationgroup:..., :cluster:, :subnetgroup:,
+// :parametergroup:, :snapshot:), as the Service Authorization Reference pages for Amazon RDS
+// (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonrds.html) and
+// Amazon ElastiCache (.../list_amazonelasticache.html) give them resource types; the action names
+// are the RDS and ElastiCache API operations', not re-read action by action here. Cloud Map's
+// Create*Namespace and GetOperation take no resource type, so Cloud Map is on "*" in the
+// scope's regions. The service-linked roles RDS and ElastiCache create on first use are in
+// ServiceLinkedRoles.
+func offeringsPolicy(s Scope) iampolicy.Document {
+	return iampolicy.New(
+		s.read("OfferingsRead", "rds:Describe*", "rds:ListTagsForResource", "elasticache:Describe*",
+			"elasticache:ListTagsForResource", "servicediscovery:Get*", "servicediscovery:List*"),
+		iampolicy.Allow("DatabaseWrite", OfferingDatabaseActions, s.regional("rds", "*")...),
+		iampolicy.Allow("CacheWrite", OfferingCacheActions, s.regional("elasticache", "*")...),
+		iampolicy.Statement{Sid: "DiscoveryWrite", Effect: "Allow", Action: OfferingDiscoveryActions,
+			Resource: []string{"*"}, Condition: s.inRegions()},
+	)
+}
+
+// OfferingDatabaseActions are the RDS writes of components/database.
+var OfferingDatabaseActions = []string{
+	"rds:CreateDBInstance", "rds:CreateDBInstanceReadReplica", "rds:ModifyDBInstance", "rds:DeleteDBInstance",
+	"rds:RebootDBInstance", "rds:PromoteReadReplica", "rds:CreateDBSnapshot",
+	"rds:CreateDBSubnetGroup", "rds:ModifyDBSubnetGroup", "rds:DeleteDBSubnetGroup",
+	"rds:CreateDBParameterGroup", "rds:ModifyDBParameterGroup", "rds:DeleteDBParameterGroup", "rds:ResetDBParameterGroup",
+	"rds:AddTagsToResource", "rds:RemoveTagsFromResource",
+}
+
+// OfferingCacheActions are the ElastiCache writes of components/cache.
+var OfferingCacheActions = []string{
+	"elasticache:CreateReplicationGroup", "elasticache:ModifyReplicationGroup", "elasticache:DeleteReplicationGroup",
+	"elasticache:IncreaseReplicaCount", "elasticache:DecreaseReplicaCount",
+	"elasticache:CreateCacheCluster", "elasticache:DeleteCacheCluster", "elasticache:CreateSnapshot",
+	"elasticache:CreateCacheSubnetGroup", "elasticache:ModifyCacheSubnetGroup", "elasticache:DeleteCacheSubnetGroup",
+	"elasticache:CreateCacheParameterGroup", "elasticache:ModifyCacheParameterGroup", "elasticache:DeleteCacheParameterGroup",
+	"elasticache:ResetCacheParameterGroup", "elasticache:AddTagsToResource", "elasticache:RemoveTagsFromResource",
+}
+
+// OfferingDiscoveryActions are the Cloud Map writes of components/service (HTTP namespaces only:
+// no Route 53 record is made, so no route53 action is needed).
+var OfferingDiscoveryActions = []string{
+	"servicediscovery:CreateHttpNamespace", "servicediscovery:UpdateHttpNamespace", "servicediscovery:DeleteNamespace",
+	"servicediscovery:CreateService", "servicediscovery:UpdateService", "servicediscovery:DeleteService",
+	"servicediscovery:RegisterInstance", "servicediscovery:DeregisterInstance",
+	"servicediscovery:TagResource", "servicediscovery:UntagResource",
 }
 
 // RunnerProjectActions are the CodeBuild actions on the runner's project and its webhook
