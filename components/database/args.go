@@ -38,7 +38,7 @@ const (
 	DefaultAllocatedStorageGiB = 20
 	DefaultBackupRetentionDays = 7
 	// DefaultBackupWindow and DefaultMaintenanceWindow are UTC and do not overlap (RDS requires it).
-	DefaultBackupWindow      = "02:00-03:00"
+	DefaultBackupWindow      = "02:00-03:00" //nolint:gosec // G101: a time window (hh:mm-hh:mm), not a credential
 	DefaultMaintenanceWindow = "sun:03:30-sun:04:30"
 	// Alarm thresholds.
 	DefaultCPUAlarmPercent        = 80

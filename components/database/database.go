@@ -157,11 +157,6 @@ func (d *Database) tags(resource string) pulumi.StringMap {
 	return tags.Named(d.args.Tags, resource, map[string]string{OwnerTag: d.args.Owner, ServiceTag: d.args.Service})
 }
 
-// with returns the child options plus extra ones.
-func (d *Database) with(extra ...pulumi.ResourceOption) []pulumi.ResourceOption {
-	return append(append([]pulumi.ResourceOption(nil), d.opts...), extra...)
-}
-
 // masterSecretARN is the ARN of the secret RDS manages, "" while RDS reports none (an Index of
 // the list would panic on an empty one).
 func masterSecretARN(secrets []rds.InstanceMasterUserSecret) string {

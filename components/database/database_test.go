@@ -53,9 +53,6 @@ func prodArgs() *DatabaseArgs {
 	return a
 }
 
-// outputs are the component's outputs as exported by build.
-var outputs = []string{"endpoint", "readerEndpoint", "port", "secretArn", "arn", "resourceId", "iamUsername", "kmsKeyArn", "securityGroupId", "accessPolicy"}
-
 // build runs a program with one Database named "orders" under the mock recorder, as a preview
 // (deploy false) or an update, and exports every output and the access policy.
 func build(t *testing.T, args *DatabaseArgs, deploy bool) *preview.Document {

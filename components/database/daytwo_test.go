@@ -41,7 +41,8 @@ func expect(t *testing.T, rep diff.Report, want map[string]diff.Kind) map[string
 func changed(c diff.Change) []string {
 	var out []string
 	for _, in := range c.Inputs {
-		out = append(out, in[:strings.Index(in, ":")])
+		path, _, _ := strings.Cut(in, ":")
+		out = append(out, path)
 	}
 	slices.Sort(out)
 	return out

@@ -1,6 +1,8 @@
 package database
 
 import (
+	"strings"
+
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/rds"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -88,11 +90,4 @@ func (d *Database) securityGroups(ctx *pulumi.Context) error {
 	return err
 }
 
-func isIPv6(cidr string) bool {
-	for i := 0; i < len(cidr); i++ {
-		if cidr[i] == ':' {
-			return true
-		}
-	}
-	return false
-}
+func isIPv6(cidr string) bool { return strings.Contains(cidr, ":") }

@@ -50,12 +50,12 @@ var physicalNameInputs = map[string]string{typeQueue: "name", typeAlarm: "name",
 func TestPhysicalNamesAreUnique(t *testing.T) {
 	specs := map[string]func(*QueueArgs){
 		"orders-placed":      func(a *QueueArgs) {},
-		"orders-cancelled":   func(a *QueueArgs) { a.Name = "cancelled" },
+		"orders-canceled":    func(a *QueueArgs) { a.Name = "canceled" },
 		"orders-placed-fifo": func(a *QueueArgs) { a.FIFO = true },
 		"staging-orders":     func(a *QueueArgs) { a.NamePrefix = "staging-" },
 	}
 	doc, err := preview.RunWithAWS(func(ctx *pulumi.Context, provider pulumi.ResourceOption) error {
-		for _, name := range []string{"orders-placed", "orders-cancelled", "orders-placed-fifo", "staging-orders"} {
+		for _, name := range []string{"orders-placed", "orders-canceled", "orders-placed-fifo", "staging-orders"} {
 			a := baseArgs()
 			specs[name](a)
 			if _, err := NewQueue(ctx, name, a, provider); err != nil {
@@ -90,7 +90,7 @@ func TestPhysicalNamesAreUnique(t *testing.T) {
 	for _, want := range []string{
 		typeQueue + " production-orders-placed.fifo", typeQueue + " production-orders-placed-dlq.fifo",
 		typeAlias + " alias/production-orders-placed-fifo-sqs", typeQueue + " staging-orders-placed",
-		typeAlarm + " production-orders-cancelled-dlq-messages-visible",
+		typeAlarm + " production-orders-canceled-dlq-messages-visible",
 	} {
 		if _, ok := seen[want]; !ok {
 			t.Errorf("no %s", want)

@@ -1,6 +1,7 @@
 package queue
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -375,7 +376,7 @@ func TestOutputs(t *testing.T) {
 			t.Fatal(err)
 		}
 		wantAccess, _ := json.Marshal(AccessStatementsFor("arn:aws:sqs:eu-west-1:111122223333:production-orders-placed", givenKeyARN))
-		if string(b) != string(wantAccess) {
+		if !bytes.Equal(b, wantAccess) {
 			t.Errorf("access statements %s, want %s", b, wantAccess)
 		}
 	})

@@ -62,7 +62,7 @@ func ensureJQ(dir string) error {
 	build := exec.Command("go", "build", "-o", filepath.Join(bin, "jq"), "github.com/itchyny/gojq/cmd/gojq")
 	build.Dir = repoRoot
 	if out, err := build.CombinedOutput(); err != nil {
-		return fmt.Errorf("jq is not on PATH and gojq could not be built: %v\n%s", err, out)
+		return fmt.Errorf("jq is not on PATH and gojq could not be built: %w\n%s", err, out)
 	}
 	return os.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
 }
