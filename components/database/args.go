@@ -3,7 +3,6 @@ package database
 import (
 	"fmt"
 	"maps"
-	"net/netip"
 	"regexp"
 	"slices"
 	"strconv"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/flowmart/platform/pkg/cidr"
 	"github.com/flowmart/platform/pkg/fielderr"
 )
 
@@ -338,7 +338,7 @@ func (a DatabaseArgs) validate(explicitVersion bool) error {
 	}
 	seen := map[string]bool{}
 	for i, c := range a.AllowedCIDRs {
-		if err := validateCIDR(c); err != nil {
+		if err := cidr.ValidateSource(c, "a database"); err != nil {
 			return fielderr.In(fielderr.Index("AllowedCIDRs", i), err)
 		}
 		if seen[c] {
@@ -360,21 +360,6 @@ func (a DatabaseArgs) validate(explicitVersion bool) error {
 		if al.v < al.lo || al.v > al.hi {
 			return fielderr.New(al.field, "%d is outside %d to %d", al.v, al.lo, al.hi)
 		}
-	}
-	return nil
-}
-
-// validateCIDR reports why s is not an allowed source: a canonical CIDR that is not the internet.
-func validateCIDR(s string) error {
-	p, err := netip.ParsePrefix(s)
-	if err != nil {
-		return fmt.Errorf("%q is not a CIDR", s)
-	}
-	if p.Bits() == 0 {
-		return fmt.Errorf("%q is the whole internet: a database is never open to it", s)
-	}
-	if p.Masked() != p {
-		return fmt.Errorf("%q is not a canonical CIDR (want %s)", s, p.Masked())
 	}
 	return nil
 }

@@ -1,15 +1,14 @@
 package sqlserver
 
 import (
-	"fmt"
 	"maps"
-	"net/netip"
 	"regexp"
 	"slices"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/flowmart/platform/pkg/alarmtopic"
+	"github.com/flowmart/platform/pkg/cidr"
 	"github.com/flowmart/platform/pkg/dnsname"
 	"github.com/flowmart/platform/pkg/ec2host"
 	"github.com/flowmart/platform/pkg/fielderr"
@@ -289,21 +288,6 @@ func ValidateVolume(v Volume) error {
 	return nil
 }
 
-// validateCIDR reports why s is not an allowed source: a canonical CIDR that is not the internet.
-func validateCIDR(s string) error {
-	p, err := netip.ParsePrefix(s)
-	if err != nil {
-		return fmt.Errorf("%q is not a CIDR", s)
-	}
-	if p.Bits() == 0 {
-		return fmt.Errorf("%q is the whole internet: SQL Server is never open to it (give the networks that need it)", s)
-	}
-	if p.Masked() != p {
-		return fmt.Errorf("%q is not a canonical CIDR (want %s)", s, p.Masked())
-	}
-	return nil
-}
-
 // Validate checks the Args after defaults and returns the first problem as a *fielderr.Error
 // naming the field. NewSQLServerHost runs it before registering anything.
 func (a *SQLServerHostArgs) Validate() error {
@@ -339,13 +323,13 @@ func (a SQLServerHostArgs) validate() error {
 		return fielderr.New("AvailabilityZone", "%q is not an availability zone (such as eu-west-1a, the zone of SubnetID)", a.AvailabilityZone)
 	}
 	if a.VPNClientCIDR != "" {
-		if err := validateCIDR(a.VPNClientCIDR); err != nil {
+		if err := cidr.ValidateSource(a.VPNClientCIDR, "SQL Server"); err != nil {
 			return fielderr.In("VPNClientCIDR", err)
 		}
 	}
 	seen := map[string]bool{}
 	for i, c := range a.OnPremisesCIDRs {
-		if err := validateCIDR(c); err != nil {
+		if err := cidr.ValidateSource(c, "SQL Server"); err != nil {
 			return fielderr.In(fielderr.Index("OnPremisesCIDRs", i), err)
 		}
 		if seen[c] {

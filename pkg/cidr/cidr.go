@@ -168,3 +168,19 @@ func nth(p netip.Prefix, bits, i int) netip.Prefix {
 	binary.BigEndian.PutUint32(a[:], binary.BigEndian.Uint32(a[:])+offset)
 	return netip.PrefixFrom(netip.AddrFrom4(a), bits)
 }
+
+// ValidateSource reports why s may not be a network allowed to reach a private service (what,
+// such as "a database"): it must be a canonical IPv4 or IPv6 CIDR and not the whole internet.
+func ValidateSource(s, what string) error {
+	p, err := netip.ParsePrefix(s)
+	if err != nil {
+		return fmt.Errorf("%q is not a CIDR", s)
+	}
+	if p.Bits() == 0 {
+		return fmt.Errorf("%q is the whole internet: %s is never open to it (give the networks that need it)", s, what)
+	}
+	if p.Masked() != p {
+		return fmt.Errorf("%q is not a canonical CIDR (want %s)", s, p.Masked())
+	}
+	return nil
+}

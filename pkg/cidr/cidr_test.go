@@ -173,3 +173,25 @@ func TestPlanIsOrderIndependent(t *testing.T) {
 		}
 	}
 }
+
+func TestValidateSource(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"172.16.30.0/24", ""},
+		{"10.0.0.5/32", ""},
+		{"2001:db8::/32", ""},
+		{"0.0.0.0/0", `"0.0.0.0/0" is the whole internet: a database is never open to it (give the networks that need it)`},
+		{"::/0", `"::/0" is the whole internet: a database is never open to it (give the networks that need it)`},
+		{"10.0.0.5/24", `"10.0.0.5/24" is not a canonical CIDR (want 10.0.0.0/24)`},
+		{"10.0.0.0", `"10.0.0.0" is not a CIDR`},
+	} {
+		err := ValidateSource(c.in, "a database")
+		if got := ""; err != nil {
+			got = err.Error()
+			if got != c.want {
+				t.Errorf("%s: %q, want %q", c.in, got, c.want)
+			}
+		} else if c.want != "" {
+			t.Errorf("%s: accepted, want %q", c.in, c.want)
+		}
+	}
+}
