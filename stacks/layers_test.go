@@ -292,42 +292,13 @@ func TestAssumeRoleFromEnvironment(t *testing.T) {
 func TestServicesProviderKubeconfigIsTheClusters(t *testing.T) {
 	t.Setenv(AssumeRoleEnv, "") // a deploy: the job's environment names no other role
 	for _, env := range envs {
-		o := offlineOptions(t, env)
-		o.Deploy = true
-		aws, err := preview.Run(RunAWS, o)
-		if err != nil {
-			t.Fatal(err)
-		}
+		aws, got := servicesProviderKubeconfig(t, env, true)
 		exported := aws.StackOutputs().Outputs["kubeconfig"]
 		if !exported.IsSecret() {
 			t.Fatalf("%s: the AWS layer's kubeconfig output is not secret", env)
 		}
 		want := exported.SecretValue().Element.StringValue()
-		var given pulumi.StringPtrInput
-		so := o
-		so.Project = config.ServicesProject
-		so.StackReferences = map[string]preview.StackOutputs{AWSLayerStack(env): aws.StackOutputs()}
-		doc, err := preview.Run(func(ctx *pulumi.Context) error {
-			err := ctx.RegisterStackTransformation(func(a *pulumi.ResourceTransformationArgs) *pulumi.ResourceTransformationResult {
-				if p, ok := a.Props.(*kubernetes.ProviderArgs); ok {
-					given = p.Kubeconfig
-				}
-				return nil
-			})
-			if err != nil {
-				return err
-			}
-			if err := RunServices(ctx); err != nil {
-				return err
-			}
-			ctx.Export("providerKubeconfig", pulumi.Unsecret(given.ToStringPtrOutput()))
-			return nil
-		}, so)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, _ := doc.Outputs["providerKubeconfig"].(*string)
-		if got == nil || *got != want || !strings.Contains(want, `"--role-arn","arn:aws:iam::`) {
+		if got != want || !strings.Contains(want, `"--role-arn","arn:aws:iam::`) {
 			t.Errorf("%s: the services layer's provider kubeconfig\n%v\nthe AWS layer's\n%s", env, got, want)
 		}
 	}
@@ -371,7 +342,16 @@ func TestServicesProjectFile(t *testing.T) {
 // returns the kubeconfig the services layer gives its Kubernetes provider.
 func servicesKubeconfig(t *testing.T, env string) string {
 	t.Helper()
+	_, kc := servicesProviderKubeconfig(t, env, false)
+	return kc
+}
+
+// servicesProviderKubeconfig is servicesKubeconfig in a preview or (deploy) an update, returning
+// the AWS layer's document too.
+func servicesProviderKubeconfig(t *testing.T, env string, deploy bool) (*preview.Document, string) {
+	t.Helper()
 	o := offlineOptions(t, env)
+	o.Deploy = deploy
 	aws, err := preview.Run(RunAWS, o)
 	if err != nil {
 		t.Fatal(err)
@@ -403,7 +383,7 @@ func servicesKubeconfig(t *testing.T, env string) string {
 	if got == nil {
 		t.Fatalf("%s: the services layer's Kubernetes provider has no kubeconfig", env)
 	}
-	return *got
+	return aws, *got
 }
 
 // A preview or drift job sets PLATFORM_ASSUME_ROLE_ARN to its own role: the services layer's
